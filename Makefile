@@ -1,0 +1,58 @@
+# The portal's two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Test services; override from the environment to point elsewhere.
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
+export CACHE_URL ?= rediscache://127.0.0.1:6379/1
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test venv lint check-services smoke-embedded migrations-check messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## run: the portal on the embedded SQLite file, seeded, at http://127.0.0.1:8000
+run: venv
+	mkdir -p var
+	env -u DATABASE_URL -u CACHE_URL DEBUG=true SECRET_KEY=dev-only-insecure-key \
+	  bash -c '$(BIN)/python manage.py migrate --noinput && \
+	           $(BIN)/python manage.py seed_demo && \
+	           $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+## test: lint, then the whole suite on PostgreSQL and Redis, then the embedded smoke test
+test: venv lint check-services migrations-check
+	$(BIN)/pytest
+	$(MAKE) --no-print-directory smoke-embedded
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-services: venv
+	@$(BIN)/python scripts/check_services.py
+
+migrations-check: venv
+	SECRET_KEY=x $(BIN)/python manage.py makemigrations --check --dry-run
+
+## smoke-embedded: migrate and seed a throwaway SQLite file, then ask for the login page
+smoke-embedded: venv
+	@bash scripts/smoke_embedded.sh $(BIN)/python
+
+## messages: refresh and compile the Indonesian catalogue after changing strings
+messages: venv
+	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --no-obsolete
+	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3
