@@ -1,0 +1,37 @@
+"""The one door to scoped data: `Model.objects.visible_to(user)`.
+
+Each scoped model's queryset subclasses `ScopedQuerySet` and says, in two small
+methods, which rows a set of BLKKs reaches and which rows a mentor reaches. Views,
+serializers, the admin, exports and reports all start from `visible_to`; nothing
+reads a scoped model through `.all()` on behalf of a user.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from blkk_portal.accounts.scope import Scope, scope_of
+
+NO_ROWS = Q(pk__in=[])
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> QuerySet:
+        scope = scope_of(user)
+        if scope.everything:
+            return self.all()
+        condition = NO_ROWS
+        if scope.blkk_ids is not None:
+            condition |= self.reached_by_blkks(scope.blkk_ids)
+        if scope.mentor_id is not None:
+            condition |= self.reached_by_mentor(scope)
+        return self.filter(condition)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        """Rows that belong to any BLKK whose id is in `blkk_ids` (a subquery)."""
+        raise NotImplementedError
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        """Rows a mentor reaches through assignments; none unless a model says so."""
+        return NO_ROWS
