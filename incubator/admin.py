@@ -1,0 +1,177 @@
+"""Admin for cohorts, ventures (with their stage history), metrics and reports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
+from blkk_portal.admin_base import ScopedInline as _ScopedInline
+
+from . import services
+from .models import (
+    Cohort,
+    Milestone,
+    ProgressReport,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+)
+
+RELATED_ONLY = admin.RelatedOnlyFieldListFilter
+
+
+@admin.register(Cohort)
+class CohortAdmin(ScopedAdmin):
+    list_display = ["name", "blkk", "year", "start_date", "end_date", "status"]
+    list_filter = [("blkk__regency__province", RELATED_ONLY), "status", "year"]
+    list_select_related = ["blkk"]
+    search_fields = ["name", "blkk__name", "blkk__code"]
+    autocomplete_fields = ["blkk"]
+    date_hierarchy = "start_date"
+
+
+class StageChangeInline(ReadOnlyInline):
+    model = StageChange
+    fields = ["changed_on", "from_stage", "to_stage", "changed_by", "note"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+class MilestoneInline(_ScopedInline):
+    model = Milestone
+    fields = ["title", "due_on", "done_on"]
+
+
+class VentureMetricInline(_ScopedInline):
+    model = VentureMetric
+    fields = ["period", "revenue", "workers", "customers"]
+    ordering = ["-period"]
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("to stage"), choices=Stage.choices)
+    changed_on = forms.DateField(
+        label=_("changed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea)
+
+
+@admin.register(Venture)
+class VentureAdmin(ScopedHistoryAdmin):
+    list_display = ["name", "cohort", "blkk", "sector", "stage", "nib", "started_on"]
+    list_filter = [
+        ("cohort__blkk__regency__province", RELATED_ONLY),
+        "stage",
+        "sector",
+    ]
+    list_select_related = ["cohort__blkk"]
+    search_fields = ["name", "nib", "cohort__name", "cohort__blkk__code"]
+    autocomplete_fields = ["cohort", "founders"]
+    date_hierarchy = "started_on"
+    inlines = [StageChangeInline, MilestoneInline, VentureMetricInline]
+
+    @admin.display(description=_("BLKK"), ordering="cohort__blkk__name")
+    def blkk(self, obj: Venture):
+        return obj.cohort.blkk
+
+    def get_readonly_fields(self, request, obj=None):
+        # The stage moves only through the stage form, which keeps the history.
+        return ("stage",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.venture_record_initial_stage(venture=obj, by=request.user)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/stage/",
+                self.admin_site.admin_view(self.change_stage_view),
+                name="incubator_venture_stage",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_stage_view(self, request, object_id):
+        venture = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, venture):
+            raise PermissionDenied
+        form = StageChangeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.venture_change_stage(
+                    venture=venture, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Stage changed."))
+                return redirect(
+                    reverse("admin:incubator_venture_change", args=[venture.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change stage of %(name)s") % {"name": venture.name},
+            "venture": venture,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/incubator/venture/stage.html", context)
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(ScopedAdmin):
+    list_display = ["venture", "from_stage", "to_stage", "changed_on", "changed_by"]
+    list_filter = ["to_stage"]
+    list_select_related = ["venture", "changed_by"]
+    search_fields = ["venture__name"]
+    date_hierarchy = "changed_on"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ScopedAdmin):
+    list_display = ["title", "venture", "due_on", "done_on"]
+    list_select_related = ["venture"]
+    search_fields = ["title", "venture__name"]
+    autocomplete_fields = ["venture"]
+    date_hierarchy = "due_on"
+
+
+@admin.register(VentureMetric)
+class VentureMetricAdmin(ScopedHistoryAdmin):
+    list_display = ["venture", "period", "revenue", "workers", "customers"]
+    list_filter = [("venture__cohort__blkk__regency__province", RELATED_ONLY)]
+    list_select_related = ["venture"]
+    search_fields = ["venture__name"]
+    autocomplete_fields = ["venture"]
+    date_hierarchy = "period"
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ScopedAdmin):
+    list_display = ["scope", "scope_code", "period", "generated_at"]
+    list_filter = ["scope", "period"]
+    search_fields = ["scope_code"]
+    date_hierarchy = "period"
+    readonly_fields = ["scope", "scope_code", "period", "kpis", "generated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

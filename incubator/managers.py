@@ -1,0 +1,60 @@
+"""Scoped querysets of the incubator app (see `blkk_portal.scoping`)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from blkk_portal.accounts.models import Role
+from blkk_portal.accounts.scope import Scope
+from blkk_portal.scoping import ScopedQuerySet
+
+
+class CohortQuerySet(ScopedQuerySet):
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        from .models import Venture
+
+        cohorts = Venture.objects.filter(pk__in=scope.mentored_venture_ids)
+        return Q(pk__in=cohorts.values("cohort_id"))
+
+
+class VentureQuerySet(ScopedQuerySet):
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(cohort__blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(pk__in=scope.mentored_venture_ids)
+
+
+class VentureRecordQuerySet(ScopedQuerySet):
+    """Stage changes, milestones and metrics: reached wherever their venture is."""
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(venture__cohort__blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(venture_id__in=scope.mentored_venture_ids)
+
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    """Everyone signed in reads the national report (it holds no personal data);
+    provincial staff read their province's report; BLKK reports follow the BLKKs a
+    user reaches. Mentors read only the national report."""
+
+    def visible_to(self, user) -> QuerySet:
+        from .models import ReportScope
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        shared = Q(scope=ReportScope.NATIONAL)
+        if user.role == Role.PROVINCE and user.province_id:
+            shared |= Q(scope=ReportScope.PROVINCE, scope_code=user.province_id)
+        return super().visible_to(user) | self.filter(shared)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        from training.models import Blkk
+
+        reached = Blkk.objects.filter(pk__in=blkk_ids)
+        return Q(scope="blkk", scope_code__in=reached.values("code"))

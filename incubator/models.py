@@ -1,0 +1,343 @@
+"""Incubation: cohorts, ventures, their stages, milestones, monthly metrics, reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from training.models import Blkk, Trainee
+from training.validators import validate_nib, validate_not_future
+
+from .managers import (
+    CohortQuerySet,
+    ProgressReportQuerySet,
+    VentureQuerySet,
+    VentureRecordQuerySet,
+)
+
+
+class Stage(models.TextChoices):
+    PRE_INCUBATION = "pre_incubation", _("Pre-incubation")
+    INCUBATION = "incubation", _("Incubation")
+    POST_INCUBATION = "post_incubation", _("Post-incubation")
+    GRADUATED = "graduated", _("Graduated")
+    DROPPED = "dropped", _("Dropped out")
+
+
+# Stages move forward in this order and may skip; any non-final stage may drop.
+STAGE_ORDER = (
+    Stage.PRE_INCUBATION,
+    Stage.INCUBATION,
+    Stage.POST_INCUBATION,
+    Stage.GRADUATED,
+)
+FINAL_STAGES = frozenset({Stage.GRADUATED, Stage.DROPPED})
+ACTIVE_STAGES = frozenset(
+    {Stage.PRE_INCUBATION, Stage.INCUBATION, Stage.POST_INCUBATION}
+)
+
+
+def stage_move_allowed(from_stage: str, to_stage: str) -> bool:
+    if from_stage in FINAL_STAGES or from_stage == to_stage:
+        return False
+    if to_stage == Stage.DROPPED:
+        return True
+    return STAGE_ORDER.index(to_stage) > STAGE_ORDER.index(from_stage)
+
+
+class CohortStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    CLOSED = "closed", _("Closed")
+
+
+class Cohort(models.Model):
+    """An incubation cohort hosted by a BLKK."""
+
+    Status = CohortStatus
+    blkk = models.ForeignKey(
+        Blkk, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("BLKK")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CohortStatus.choices,
+        default=CohortStatus.PLANNED,
+    )
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blkk", "name"],
+                name="cohort_name_unique_per_blkk",
+                violation_error_message=_(
+                    "This BLKK already has a cohort of that name."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="cohort_ends_after_start",
+                violation_error_message=_(
+                    "The end date cannot be before the start date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="cohort_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CohortStatus.values), name="cohort_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class Venture(models.Model):
+    """A business being incubated (wirausaha binaan), founded by trainees.
+
+    `stage` is changed only by `incubator.services.venture_change_stage`, which
+    records every move in `StageChange`.
+    """
+
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        related_name="ventures",
+        verbose_name=_("cohort"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=100)
+    founders = models.ManyToManyField(
+        Trainee, related_name="ventures", verbose_name=_("founders")
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PRE_INCUBATION
+    )
+    nib = models.CharField(
+        _("NIB"),
+        max_length=13,
+        blank=True,
+        validators=[validate_nib],
+        help_text=_("Business identification number from OSS (13 digits)."),
+    )
+    started_on = models.DateField(_("started on"), validators=[validate_not_future])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VentureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[founders])
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("venture")
+        verbose_name_plural = _("ventures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="venture_stage_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"),
+                name="venture_nib_13_digits",
+                violation_error_message=_("NIB must be exactly 13 digits."),
+            ),
+            models.UniqueConstraint(
+                fields=["nib"],
+                condition=~Q(nib=""),
+                name="venture_nib_unique",
+                violation_error_message=_("Another venture already has this NIB."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """One move of a venture between stages; the first has no `from_stage`."""
+
+    venture = models.ForeignKey(
+        Venture,
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+        verbose_name=_("venture"),
+    )
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=Stage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    changed_on = models.DateField(_("changed on"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = VentureRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["venture", "changed_on", "pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [models.Index(fields=["changed_on", "to_stage"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_stage__in=Stage.values), name="stage_change_to_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_stage__in=[*Stage.values, ""]),
+                name="stage_change_from_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")), name="stage_change_moves"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venture}: {self.from_stage or '-'} -> {self.to_stage}"
+
+
+class Milestone(models.Model):
+    venture = models.ForeignKey(
+        Venture,
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("venture"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(
+        _("done on"), null=True, blank=True, validators=[validate_not_future]
+    )
+
+    objects = VentureRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["venture", "due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VentureMetric(models.Model):
+    """A venture's figures for one month; `period` is the month's first day."""
+
+    venture = models.ForeignKey(
+        Venture,
+        on_delete=models.CASCADE,
+        related_name="metrics",
+        verbose_name=_("venture"),
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    revenue = models.PositiveBigIntegerField(_("revenue (IDR)"), default=0)
+    workers = models.PositiveIntegerField(_("workers"), default=0)
+    customers = models.PositiveIntegerField(_("customers"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VentureRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["venture", "-period"]
+        verbose_name = _("venture metric")
+        verbose_name_plural = _("venture metrics")
+        indexes = [models.Index(fields=["period"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venture", "period"],
+                name="metric_once_per_venture_month",
+                violation_error_message=_("This venture already reported that month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="metric_period_first_of_month",
+                violation_error_message=_("The month is stored as its first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venture} {self.period:%Y-%m}"
+
+
+def report_file_path(report: ProgressReport, filename: str) -> str:
+    code = report.scope_code or "id"
+    return f"reports/{report.period:%Y-%m}/{report.scope}-{code}/{filename}"
+
+
+class ReportScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province")
+    BLKK = "blkk", _("BLKK")
+
+
+class ProgressReport(models.Model):
+    """A scope's KPIs for one month; regenerating replaces the row, never adds one."""
+
+    Scope = ReportScope
+    scope = models.CharField(_("scope"), max_length=10, choices=ReportScope.choices)
+    scope_code = models.CharField(
+        _("scope code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty for the country, the province code, or the BLKK's code."),
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    kpis = models.JSONField(_("KPIs"), default=dict)
+    generated_at = models.DateTimeField(_("generated at"))
+    xlsx_file = models.FileField(
+        _("Excel file"), upload_to=report_file_path, blank=True
+    )
+    csv_file = models.FileField(_("CSV file"), upload_to=report_file_path, blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "scope", "scope_code"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_code", "period"],
+                name="report_once_per_scope_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=ReportScope.values), name="report_scope_known"
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope="national") & Q(scope_code=""))
+                | (~Q(scope="national") & ~Q(scope_code="")),
+                name="report_scope_code_fits_scope",
+                violation_error_message=_(
+                    "A national report has no scope code; other reports need one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="report_period_first_of_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.scope_code or _("Indonesia")
+        return f"{self.get_scope_display()} {where} {self.period:%Y-%m}"

@@ -1,0 +1,56 @@
+"""Scoped querysets of the mentoring app (see `blkk_portal.scoping`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from blkk_portal.accounts.scope import Scope
+from blkk_portal.scoping import ScopedQuerySet
+
+
+def _assignments_reaching(blkk_ids: QuerySet, prefix: str = "") -> Q:
+    """Assignments to a venture of, or to the whole of, a BLKK in `blkk_ids`."""
+    return Q(**{f"{prefix}venture__cohort__blkk_id__in": blkk_ids}) | Q(
+        **{f"{prefix}blkk_id__in": blkk_ids}
+    )
+
+
+class MentorQuerySet(ScopedQuerySet):
+    """A BLKK reaches the mentors assigned there and the mentors it is home to."""
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        from .models import MentorAssignment
+
+        assigned = MentorAssignment.objects.filter(_assignments_reaching(blkk_ids))
+        return Q(pk__in=assigned.values("mentor_id")) | Q(home_blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(pk=scope.mentor_id)
+
+
+class MentorAssignmentQuerySet(ScopedQuerySet):
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return _assignments_reaching(blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(mentor_id=scope.mentor_id)
+
+    def active_on(self, day: datetime.date) -> QuerySet:
+        """Assignments whose status is active and whose dates include `day`."""
+        from .models import MentorAssignment
+
+        return self.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            status=MentorAssignment.Status.ACTIVE,
+            start_date__lte=day,
+        )
+
+
+class MentoringSessionQuerySet(ScopedQuerySet):
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return _assignments_reaching(blkk_ids, prefix="assignment__")
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(assignment__mentor_id=scope.mentor_id)

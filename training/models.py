@@ -1,0 +1,608 @@
+"""BLKK registry, regions, trades, batches, trainees and what happens to them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .managers import (
+    BlkkQuerySet,
+    EnrollmentQuerySet,
+    TraineeQuerySet,
+    TraineeRecordQuerySet,
+    TrainingBatchQuerySet,
+)
+from .validators import (
+    NIK_PATTERN,
+    nik_agreement_errors,
+    validate_blkk_code,
+    validate_established_year,
+    validate_nik,
+    validate_not_future,
+    validate_phone,
+)
+
+CERTIFICATE_VALID_YEARS = 3
+
+
+class Province(models.Model):
+    """A Kemendagri province; its two-digit code is its identity."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Regency(models.Model):
+    """A regency or city (kabupaten/kota); codes keep their dot, as `32.73`."""
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="regencies",
+        verbose_name=_("province"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("regency")
+        verbose_name_plural = _("regencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VocationalField(models.Model):
+    """A trade taught at BLKKs (kejuruan)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vocational field")
+        verbose_name_plural = _("vocational fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstitutionType(models.TextChoices):
+    PESANTREN = "pesantren", _("Pesantren")
+    RELIGIOUS = "religious", _("Other religious institution")
+    COMMUNITY = "community", _("Community organisation")
+    UNION = "union", _("Trade union")
+    OTHER = "other", _("Other")
+
+
+class Grade(models.TextChoices):
+    TUMBUH = "tumbuh", _("Tumbuh (licensed, running training)")
+    BERKEMBANG = "berkembang", _("Berkembang (has partnerships)")
+    MANDIRI = "mandiri", _("Mandiri (produces goods or services)")
+
+
+class LspStatus(models.TextChoices):
+    NONE = "none", _("No certification body")
+    PREPARING = "preparing", _("Preparing a certification body")
+    LICENSED = "licensed", _("Licensed certification body")
+
+
+class Blkk(models.Model):
+    """A community training centre (BLK Komunitas) in the ministry's registry."""
+
+    InstitutionType = InstitutionType
+    Grade = Grade
+    LspStatus = LspStatus
+    code = models.CharField(
+        _("registration code"),
+        max_length=40,
+        unique=True,
+        validators=[validate_blkk_code],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    host_institution = models.CharField(_("host institution"), max_length=200)
+    institution_type = models.CharField(
+        _("institution type"), max_length=20, choices=InstitutionType.choices
+    )
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="blkks",
+        verbose_name=_("regency"),
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    email = models.EmailField(_("email"), blank=True)
+    established_year = models.PositiveSmallIntegerField(
+        _("year established"),
+        null=True,
+        blank=True,
+        validators=[validate_established_year],
+    )
+    vocational_fields = models.ManyToManyField(
+        VocationalField,
+        related_name="blkks",
+        blank=True,
+        verbose_name=_("vocational fields"),
+    )
+    grade = models.CharField(
+        _("grade"), max_length=20, choices=Grade.choices, default=Grade.TUMBUH
+    )
+    lsp_status = models.CharField(
+        _("certification body (LSP)"),
+        max_length=20,
+        choices=LspStatus.choices,
+        default=LspStatus.NONE,
+    )
+    is_incubator = models.BooleanField(_("is an incubator"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="managed_blkks",
+        blank=True,
+        verbose_name=_("managers"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BlkkQuerySet.as_manager()
+    # Managers are not tracked here: the reverse side (`user.managed_blkks`) has no
+    # history of its own, which django-simple-history's m2m tracking requires.
+    history = HistoricalRecords(m2m_fields=[vocational_fields])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("BLKK")
+        verbose_name_plural = _("BLKKs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(institution_type__in=InstitutionType.values),
+                name="blkk_institution_type_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=Grade.values), name="blkk_grade_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(lsp_status__in=LspStatus.values),
+                name="blkk_lsp_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(established_year__isnull=True)
+                | Q(established_year__gte=1900),
+                name="blkk_established_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class TrainingBatch(models.Model):
+    """One training run (angkatan) of a BLKK in one trade."""
+
+    blkk = models.ForeignKey(
+        Blkk, on_delete=models.PROTECT, related_name="batches", verbose_name=_("BLKK")
+    )
+    vocational_field = models.ForeignKey(
+        VocationalField,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name=_("vocational field"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=16,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TrainingBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("training batch")
+        verbose_name_plural = _("training batches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["blkk", "name"],
+                name="batch_name_unique_per_blkk",
+                violation_error_message=_(
+                    "This BLKK already has a batch of that name."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="batch_ends_after_start",
+                violation_error_message=_(
+                    "The end date cannot be before the start date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=500),
+                name="batch_capacity_range",
+                violation_error_message=_("Capacity must be between 1 and 500."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    SD = "sd", _("Primary school (SD)")
+    SMP = "smp", _("Junior secondary (SMP)")
+    SMA = "sma", _("Senior secondary (SMA)")
+    SMK = "smk", _("Vocational secondary (SMK)")
+    DIPLOMA = "diploma", _("Diploma")
+    S1 = "s1", _("Bachelor (S1)")
+    S2_PLUS = "s2_plus", _("Master or higher (S2/S3)")
+
+
+class PriorStatus(models.TextChoices):
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    LAID_OFF = "laid_off", _("Laid off")
+    WORKING = "working", _("Working")
+    STUDENT = "student", _("Student")
+    OTHER = "other", _("Other")
+
+
+class Trainee(models.Model):
+    """A person trained (peserta), with one record nationwide, identified by NIK."""
+
+    Gender = Gender
+    Education = Education
+    PriorStatus = PriorStatus
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        unique=True,
+        validators=[validate_nik],
+        help_text=_("16-digit national identity number (Nomor Induk Kependudukan)."),
+        error_messages={"unique": _("A person with this NIK is already registered.")},
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="trainees",
+        verbose_name=_("regency of residence"),
+    )
+    education = models.CharField(
+        _("education"), max_length=10, choices=Education.choices
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    prior_status = models.CharField(
+        _("status before training"), max_length=12, choices=PriorStatus.choices
+    )
+    blkk = models.ForeignKey(
+        Blkk,
+        on_delete=models.PROTECT,
+        related_name="registered_trainees",
+        verbose_name=_("registering BLKK"),
+    )
+    registered_on = models.DateField(
+        _("registered on"), default=timezone.localdate, validators=[validate_not_future]
+    )
+    consent_on = models.DateField(
+        _("consent given on"),
+        blank=True,
+        help_text=_(
+            "Date the person agreed to the processing of their data (UU 27/2022). "
+            "Defaults to the registration date."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TraineeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")
+        indexes = [models.Index(fields=["blkk", "registered_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nik__regex=NIK_PATTERN),
+                name="trainee_nik_16_digits",
+                violation_error_message=_("NIK must be exactly 16 digits."),
+            ),
+            # Women's NIKs carry the birth day plus 40; the database holds it too.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        GreaterThan(
+                            Cast(Substr("nik", 7, 2), models.IntegerField()), 40
+                        ),
+                        gender="F",
+                    )
+                    | Q(
+                        LessThanOrEqual(
+                            Cast(Substr("nik", 7, 2), models.IntegerField()), 40
+                        ),
+                        gender="M",
+                    )
+                ),
+                name="trainee_gender_agrees_with_nik",
+                violation_error_message=_("Gender does not match the NIK."),
+            ),
+            models.CheckConstraint(
+                condition=Q(education__in=Education.values),
+                name="trainee_education_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(prior_status__in=PriorStatus.values),
+                name="trainee_prior_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__lt=F("registered_on")),
+                name="trainee_born_before_registration",
+                violation_error_message=_(
+                    "The birth date must be before the registration date."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        if self.consent_on is None and self.registered_on:
+            self.consent_on = self.registered_on
+        errors = nik_agreement_errors(self.nik, self.birth_date, self.gender)
+        if errors:
+            raise ValidationError(errors)
+
+
+class EnrollmentStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACTIVE = "active", _("In training")
+    COMPLETED = "completed", _("Completed")
+    DROPPED = "dropped", _("Dropped out")
+
+
+class Enrollment(models.Model):
+    """A trainee's place in a batch."""
+
+    Status = EnrollmentStatus
+    trainee = models.ForeignKey(
+        Trainee,
+        # Erasing a person (UU 27/2022) erases their records with them.
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("trainee"),
+    )
+    batch = models.ForeignKey(
+        TrainingBatch,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("batch"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.REGISTERED,
+    )
+    completed_on = models.DateField(
+        _("completed on"),
+        null=True,
+        blank=True,
+        validators=[validate_not_future],
+        help_text=_("Set exactly when the status is completed."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        indexes = [models.Index(fields=["completed_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "batch"],
+                name="enrollment_once_per_batch",
+                violation_error_message=_(
+                    "This person is already enrolled in this batch."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EnrollmentStatus.values),
+                name="enrollment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="completed", completed_on__isnull=False)
+                    | (~Q(status="completed") & Q(completed_on__isnull=True))
+                ),
+                name="enrollment_completed_on_iff_completed",
+                violation_error_message=_(
+                    "The completion date is set exactly when the status is completed."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} - {self.batch}"
+
+    def clean(self) -> None:
+        if (
+            self.completed_on
+            and self.batch_id
+            and self.completed_on < self.batch.start_date
+        ):
+            raise ValidationError(
+                {
+                    "completed_on": _(
+                        "The completion date cannot be before the batch starts."
+                    )
+                }
+            )
+
+
+class CertificationResult(models.TextChoices):
+    COMPETENT = "competent", _("Competent")
+    NOT_YET = "not_yet", _("Not yet competent")
+
+
+class Certification(models.Model):
+    """A competency certificate issued by a licensed certification body (LSP)."""
+
+    Result = CertificationResult
+    trainee = models.ForeignKey(
+        Trainee,
+        on_delete=models.CASCADE,
+        related_name="certifications",
+        verbose_name=_("trainee"),
+    )
+    scheme = models.CharField(_("certification scheme"), max_length=200)
+    lsp_name = models.CharField(_("certification body (LSP)"), max_length=200)
+    issued_on = models.DateField(_("issued on"), validators=[validate_not_future])
+    result = models.CharField(
+        _("result"), max_length=10, choices=CertificationResult.choices
+    )
+    number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TraineeRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        indexes = [models.Index(fields=["issued_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result__in=CertificationResult.values),
+                name="certification_result_known",
+            ),
+            models.UniqueConstraint(
+                fields=["lsp_name", "number"],
+                condition=~Q(number=""),
+                name="certificate_number_unique_per_lsp",
+                violation_error_message=_(
+                    "This certification body already issued a certificate with this "
+                    "number."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} - {self.trainee}"
+
+    @property
+    def valid_until(self) -> datetime.date | None:
+        """Certificates are valid for three years (29 February rolls to 28 February)."""
+        if self.issued_on is None:
+            return None
+        try:
+            return self.issued_on.replace(
+                year=self.issued_on.year + CERTIFICATE_VALID_YEARS
+            )
+        except ValueError:
+            return self.issued_on.replace(
+                year=self.issued_on.year + CERTIFICATE_VALID_YEARS, day=28
+            )
+
+
+class OutcomeStatus(models.TextChoices):
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship (pemagangan)")
+    MIGRANT_WORKER = "migrant_worker", _("Placed abroad (PMI)")
+    STUDYING = "studying", _("Studying")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+
+
+class GraduateOutcome(models.Model):
+    """One tracer-study answer about a graduate; the latest one counts."""
+
+    Status = OutcomeStatus
+    trainee = models.ForeignKey(
+        Trainee,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("trainee"),
+    )
+    surveyed_on = models.DateField(_("surveyed on"), validators=[validate_not_future])
+    status = models.CharField(_("status"), max_length=20, choices=OutcomeStatus.choices)
+    employer_or_business = models.CharField(
+        _("employer or business"), max_length=200, blank=True
+    )
+    monthly_income = models.PositiveBigIntegerField(
+        _("monthly income (IDR)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TraineeRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-surveyed_on", "-pk"]
+        verbose_name = _("graduate outcome")
+        verbose_name_plural = _("graduate outcomes")
+        indexes = [models.Index(fields=["trainee", "-surveyed_on", "-id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OutcomeStatus.values),
+                name="outcome_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} - {self.get_status_display()} ({self.surveyed_on})"
+
+    def clean(self) -> None:
+        if not self.trainee_id or not self.surveyed_on:
+            return
+        graduated = self.trainee.enrollments.filter(
+            status=Enrollment.Status.COMPLETED, completed_on__lte=self.surveyed_on
+        ).exists()
+        if not graduated:
+            raise ValidationError(
+                {
+                    "surveyed_on": _(
+                        "An outcome is recorded for a graduate: this person has no "
+                        "training completed on or before this date."
+                    )
+                }
+            )
