@@ -1,0 +1,66 @@
+"""What each role may do, by kind of record (rows are scoped separately)."""
+
+from __future__ import annotations
+
+import pytest
+
+from blkk_portal.accounts.models import User
+from mentoring.models import Mentor
+
+
+def user(role: str, **extra) -> User:
+    return User.objects.create(username=f"u-{role}", role=role, **extra)
+
+
+@pytest.mark.django_db
+def test_ministry_may_do_everything():
+    ministry = user("ministry")
+    assert ministry.has_perm("training.delete_blkk")
+    assert ministry.has_perm("accounts.add_user")
+
+
+@pytest.mark.django_db
+def test_province_staff_only_view():
+    staff = user("province", province_id="32")
+    assert staff.has_perm("training.view_trainee")
+    assert not staff.has_perm("training.change_trainee")
+    assert not staff.has_perm("training.add_enrollment")
+    assert not staff.has_perm("accounts.view_user")
+
+
+@pytest.mark.django_db
+def test_manager_writes_training_and_incubation_but_not_the_registry():
+    manager = user("blkk_manager")
+    assert manager.has_perm("training.add_trainee")
+    assert manager.has_perm("incubator.change_venture")
+    assert manager.has_perm(
+        "training.change_blkk"
+    )  # contact details only, in the admin
+    assert not manager.has_perm("training.add_blkk")
+    assert not manager.has_perm("training.delete_blkk")
+    assert not manager.has_perm("mentoring.add_mentoringsession")
+
+
+@pytest.mark.django_db
+def test_mentor_writes_sessions_and_metrics_only():
+    mentor = user("mentor")
+    assert mentor.has_perm("mentoring.add_mentoringsession")
+    assert mentor.has_perm("incubator.add_venturemetric")
+    assert not mentor.has_perm("incubator.delete_venturemetric")
+    assert not mentor.has_perm("training.view_enrollment")
+    assert not mentor.has_perm("training.add_trainee")
+
+
+@pytest.mark.django_db
+def test_a_manager_with_a_mentor_profile_also_gets_mentor_permissions():
+    manager = user("blkk_manager")
+    assert not manager.has_perm("mentoring.add_mentoringsession")
+    Mentor.objects.create(user=manager, full_name="Alice", affiliation="blk")
+    manager = User.objects.get(pk=manager.pk)
+    assert manager.has_perm("mentoring.add_mentoringsession")
+
+
+@pytest.mark.django_db
+def test_inactive_users_have_no_permission():
+    ministry = user("ministry", is_active=False)
+    assert not ministry.has_perm("training.view_blkk")

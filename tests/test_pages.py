@@ -1,0 +1,62 @@
+"""The portal's own pages: login, the scoped home page, the health check."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.urls import reverse
+
+from .world import PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_login_page_answers_in_indonesian_by_default(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="id"' in response.content.decode()
+
+
+def test_home_requires_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_login_with_password_then_home_shows_own_scope(client, world):
+    response = client.post(
+        reverse("login"), {"username": "manager_a", "password": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    counts = dict(response.context["counts"])
+    assert all(value == 1 for value in counts.values()), counts
+
+
+def test_repeated_failed_logins_lock_the_account(client, world, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "manager_a", "password": "wrong"})
+    locked = client.post(
+        reverse("login"), {"username": "manager_a", "password": PASSWORD}
+    )
+    assert locked.status_code == 429
+
+
+def test_home_answers_in_english_when_asked(client, world):
+    client.force_login(world.users["ministry"])
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "What your account can see" in response.content.decode()
+
+
+def test_health_check_answers_without_login(client, db):
+    assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_cache_is_the_real_redis(db):
+    # The suite runs against Redis (CACHE_URL); a round trip proves it is reachable.
+    assert isinstance(caches["default"], RedisCache)
+    cache.set("blkk-portal-test", "ok", timeout=5)
+    assert cache.get("blkk-portal-test") == "ok"

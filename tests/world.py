@@ -1,0 +1,196 @@
+"""Two BLKKs in two provinces, each with one of every record, and a user per role.
+
+"Alice manages BLKK A in Jawa Barat; Bob manages BLKK B in Jawa Timur; Dewi works at
+the Jawa Barat labour office; Maya mentors a venture of A; Omar mentors one of B."
+Used by the scoping matrix and the admin tests, which check every model against
+every role.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from blkk_portal.accounts.models import User
+from blkk_portal.accounts.services import user_create
+from incubator import services as incubator_services
+from incubator.models import (
+    Cohort,
+    Milestone,
+    ProgressReport,
+    Venture,
+    VentureMetric,
+)
+from mentoring import services as mentoring_services
+from mentoring.models import MentorAssignment, MentoringSession
+from training import services as training_services
+from training.models import (
+    Blkk,
+    Certification,
+    Enrollment,
+    GraduateOutcome,
+    Province,
+    Trainee,
+    TrainingBatch,
+    VocationalField,
+)
+
+PASSWORD = "a-long-test-password-2026"
+DAY = datetime.date(2026, 3, 2)
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    # model -> {"a": object of BLKK A, "b": object of BLKK B}
+    objects: dict[type, dict[str, object]] = field(default_factory=dict)
+
+    def add(self, side: str, obj) -> None:
+        self.objects.setdefault(type(obj), {})[side] = obj
+
+
+def _nik(province: str, serial: int, birth: datetime.date, female: bool) -> str:
+    day = birth.day + (40 if female else 0)
+    return f"{province}0101{day:02d}{birth:%m%y}{serial:04d}"
+
+
+def _side(world: World, side: str, province: str, regency: str, manager: str) -> None:
+    trade = VocationalField.objects.get(code="menjahit")
+    blkk = Blkk.objects.create(
+        code=f"BLKK-{regency}-00{1 if side == 'a' else 2}",
+        name=f"BLKK {side.upper()}",
+        host_institution=f"Pondok Pesantren {side.upper()}",
+        institution_type="pesantren",
+        regency_id=regency,
+    )
+    blkk.vocational_fields.add(trade)
+    world.add(side, blkk)
+    world.users[manager] = user_create(
+        username=manager, password=PASSWORD, role="blkk_manager", blkks=[blkk]
+    )
+    batch = TrainingBatch.objects.create(
+        blkk=blkk,
+        vocational_field=trade,
+        name="Angkatan 1",
+        start_date=DAY,
+        end_date=DAY + datetime.timedelta(days=30),
+    )
+    world.add(side, batch)
+    birth = datetime.date(1995, 4, 7)
+    trainee = training_services.trainee_register(
+        trainee=Trainee(
+            nik=_nik(province, 1, birth, female=True),
+            full_name=f"Peserta {side.upper()}",
+            gender="F",
+            birth_date=birth,
+            regency_id=regency,
+            education="sma",
+            prior_status="unemployed",
+            blkk=blkk,
+            registered_on=DAY,
+        )
+    )
+    world.add(side, trainee)
+    completed = DAY + datetime.timedelta(days=30)
+    world.add(
+        side,
+        training_services.enrollment_save(
+            enrollment=Enrollment(
+                trainee=trainee, batch=batch, status="completed", completed_on=completed
+            )
+        ),
+    )
+    world.add(
+        side,
+        Certification.objects.create(
+            trainee=trainee,
+            scheme="Penjahit Pakaian",
+            lsp_name="LSP BLKK",
+            issued_on=completed,
+            result="competent",
+        ),
+    )
+    world.add(
+        side,
+        GraduateOutcome.objects.create(
+            trainee=trainee, surveyed_on=completed, status="self_employed"
+        ),
+    )
+    cohort = Cohort.objects.create(
+        blkk=blkk, name="Kohort 2026", year=2026, start_date=completed
+    )
+    world.add(side, cohort)
+    venture = incubator_services.venture_create(
+        venture=Venture(
+            cohort=cohort,
+            name=f"Konveksi {side.upper()}",
+            sector="garmen",
+            started_on=completed,
+        ),
+        founders=[trainee],
+        by=None,
+    )
+    world.add(side, venture)
+    world.add(side, venture.stage_changes.get())
+    world.add(side, Milestone.objects.create(venture=venture, title="Mengurus NIB"))
+    world.add(
+        side,
+        VentureMetric.objects.create(
+            venture=venture,
+            period=datetime.date(2026, 4, 1),
+            revenue=2_500_000,
+            workers=2,
+        ),
+    )
+    world.add(
+        side,
+        ProgressReport.objects.create(
+            scope="blkk",
+            scope_code=blkk.code,
+            period=datetime.date(2026, 4, 1),
+            generated_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+        ),
+    )
+    mentor_user = user_create(
+        username=f"mentor_{side}",
+        password=PASSWORD,
+        role="mentor",
+        full_name=f"Mentor {side.upper()}",
+    )
+    world.users[f"mentor_{side}"] = mentor_user
+    world.add(side, mentor_user.mentor_profile)
+    assignment = mentoring_services.assignment_save(
+        assignment=MentorAssignment(
+            mentor=mentor_user.mentor_profile,
+            venture=venture,
+            start_date=completed,
+            status="active",
+        )
+    )
+    world.add(side, assignment)
+    world.add(
+        side,
+        MentoringSession.objects.create(
+            assignment=assignment,
+            held_on=completed,
+            duration_minutes=90,
+            mode="in_person",
+            topics="Pembukuan sederhana",
+        ),
+    )
+
+
+def build_world() -> World:
+    world = World()
+    _side(world, "a", province="32", regency="32.73", manager="manager_a")
+    _side(world, "b", province="35", regency="35.78", manager="manager_b")
+    world.users["ministry"] = user_create(
+        username="ministry", password=PASSWORD, role="ministry"
+    )
+    world.users["province_32"] = user_create(
+        username="province_32",
+        password=PASSWORD,
+        role="province",
+        province=Province.objects.get(code="32"),
+    )
+    return world
