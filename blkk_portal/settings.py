@@ -126,6 +126,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: five failures lock the username for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 # Locking by IP address too would lock out a whole provincial office behind one NAT;
