@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from training.models import Trainee
 
-from .models import StageChange, Venture, stage_move_allowed
+from .models import Stage, StageChange, Venture, stage_move_allowed
 
 
 def venture_record_initial_stage(*, venture: Venture, by) -> StageChange:
@@ -54,12 +54,12 @@ def venture_change_stage(
     """
     venture = Venture.objects.select_for_update().get(pk=venture.pk)
     if not stage_move_allowed(venture.stage, to_stage):
+        message = _("A venture cannot move from %(from)s to %(to)s.") % {
+            "from": venture.get_stage_display(),
+            "to": dict(Stage.choices).get(to_stage, to_stage),
+        }
         raise ValidationError(
-            {
-                "to_stage": _("A venture cannot move from %(from)s to %(to)s.")
-                % {"from": venture.get_stage_display(), "to": to_stage}
-            },
-            code="stage_move_forbidden",
+            {"to_stage": ValidationError(message, code="stage_move_forbidden")}
         )
     if changed_on > timezone.localdate():
         raise ValidationError({"changed_on": _("This date cannot be in the future.")})

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import EASTERNMOST_ZONE, Mentor, MentorAssignment, MentoringSession
 
@@ -29,15 +30,12 @@ def assignment_ensure_mentor_capacity(*, assignment: MentorAssignment) -> None:
         .count()
     )
     if active >= mentor.max_active_assignments:
-        raise ValidationError(
-            {
-                "mentor": _(
-                    "This mentor already has %(n)s active assignments (maximum)."
-                )
-                % {"n": mentor.max_active_assignments}
-            },
-            code="mentor_full",
-        )
+        message = ngettext(
+            "This mentor already has %(n)s active assignment (the maximum).",
+            "This mentor already has %(n)s active assignments (the maximum).",
+            mentor.max_active_assignments,
+        ) % {"n": mentor.max_active_assignments}
+        raise ValidationError({"mentor": ValidationError(message, code="mentor_full")})
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
 
@@ -34,13 +34,12 @@ def enrollment_ensure_capacity(*, enrollment: Enrollment) -> None:
         .count()
     )
     if taken >= batch.capacity:
-        raise ValidationError(
-            {
-                "batch": _("This batch is full (%(capacity)s places).")
-                % {"capacity": batch.capacity}
-            },
-            code="batch_full",
-        )
+        message = ngettext(
+            "This batch is full (%(capacity)s place).",
+            "This batch is full (%(capacity)s places).",
+            batch.capacity,
+        ) % {"capacity": batch.capacity}
+        raise ValidationError({"batch": ValidationError(message, code="batch_full")})
 
 
 @transaction.atomic
