@@ -11,7 +11,7 @@ import sys
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from blkk_portal.accounts.models import Role, User
 from blkk_portal.accounts.services import user_create
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--full-name", default="")
         parser.add_argument("--email", default="")
 
+    # Operators' tooling speaks one language (English), like Django's own commands;
+    # without this the service's validation messages would come out in Indonesian.
+    @no_translations
     def handle(self, *args, **options) -> None:
         username = options["username"]
         if User.objects.filter(username=username).exists():
