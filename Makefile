@@ -42,8 +42,9 @@ lint: venv
 check-services: venv
 	@$(BIN)/python scripts/check_services.py
 
+## migrations-check: models and committed migrations agree (no server needed)
 migrations-check: venv
-	SECRET_KEY=x $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=x DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## smoke-embedded: migrate and seed a throwaway SQLite file, then ask for the login page
 smoke-embedded: venv
