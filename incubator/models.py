@@ -42,6 +42,8 @@ ACTIVE_STAGES = frozenset(
 
 
 def stage_move_allowed(from_stage: str, to_stage: str) -> bool:
+    if to_stage not in Stage.values or from_stage not in Stage.values:
+        return False
     if from_stage in FINAL_STAGES or from_stage == to_stage:
         return False
     if to_stage == Stage.DROPPED:

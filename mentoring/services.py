@@ -64,7 +64,7 @@ def session_ensure_writable(*, session: MentoringSession, by) -> None:
     mentor = getattr(by, "mentor_profile", None)
     if mentor is None or assignment.mentor_id != mentor.pk:
         raise PermissionDenied(_("You can record sessions only for your assignments."))
-    if not assignment.is_active_on(timezone.localdate(EASTERNMOST_ZONE)):
+    if not assignment.is_active_on(timezone.localdate(timezone=EASTERNMOST_ZONE)):
         raise ValidationError(
             {"assignment": _("Sessions are recorded only for active assignments.")}
         )
