@@ -9,8 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Cast, Substr
-from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -342,21 +340,13 @@ class Trainee(models.Model):
                 name="trainee_nik_16_digits",
                 violation_error_message=_("NIK must be exactly 16 digits."),
             ),
-            # Women's NIKs carry the birth day plus 40; the database holds it too.
+            # Women's NIKs carry the birth day plus 40 (41-71), men's the day (01-31):
+            # the day's first digit tells them apart. A pattern, not a cast, so that a
+            # malformed NIK is refused by the constraints and never breaks the insert.
             models.CheckConstraint(
                 condition=(
-                    Q(
-                        GreaterThan(
-                            Cast(Substr("nik", 7, 2), models.IntegerField()), 40
-                        ),
-                        gender="F",
-                    )
-                    | Q(
-                        LessThanOrEqual(
-                            Cast(Substr("nik", 7, 2), models.IntegerField()), 40
-                        ),
-                        gender="M",
-                    )
+                    Q(nik__regex=r"^.{6}[4-7]", gender="F")
+                    | Q(nik__regex=r"^.{6}[0-3]", gender="M")
                 ),
                 name="trainee_gender_agrees_with_nik",
                 violation_error_message=_("Gender does not match the NIK."),
@@ -381,12 +371,20 @@ class Trainee(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs) -> None:
+        self.default_consent_date()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        if self.consent_on is None and self.registered_on:
-            self.consent_on = self.registered_on
+        self.default_consent_date()
         errors = nik_agreement_errors(self.nik, self.birth_date, self.gender)
         if errors:
             raise ValidationError(errors)
+
+    def default_consent_date(self) -> None:
+        """Consent is taken at registration unless recorded otherwise."""
+        if self.consent_on is None and self.registered_on:
+            self.consent_on = self.registered_on
 
 
 class EnrollmentStatus(models.TextChoices):

@@ -2,9 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import django.db.models.functions.comparison
-import django.db.models.functions.text
-import django.db.models.lookups
 import django.utils.timezone
 import simple_history.models
 import training.validators
@@ -352,7 +349,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='trainee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(django.db.models.lookups.GreaterThan(django.db.models.functions.comparison.Cast(django.db.models.functions.text.Substr('nik', 7, 2), models.IntegerField()), 40), ('gender', 'F')), models.Q(django.db.models.lookups.LessThanOrEqual(django.db.models.functions.comparison.Cast(django.db.models.functions.text.Substr('nik', 7, 2), models.IntegerField()), 40), ('gender', 'M')), _connector='OR'), name='trainee_gender_agrees_with_nik', violation_error_message='Gender does not match the NIK.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('gender', 'F'), ('nik__regex', '^.{6}[4-7]')), models.Q(('gender', 'M'), ('nik__regex', '^.{6}[0-3]')), _connector='OR'), name='trainee_gender_agrees_with_nik', violation_error_message='Gender does not match the NIK.'),
         ),
         migrations.AddConstraint(
             model_name='trainee',
