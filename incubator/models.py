@@ -261,7 +261,8 @@ class VentureMetric(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["venture", "-period"]
+        # By venture id, not name: the unique (venture, period) index serves it.
+        ordering = ["venture_id", "-period"]
         verbose_name = _("venture metric")
         verbose_name_plural = _("venture metrics")
         indexes = [models.Index(fields=["period"])]

@@ -333,7 +333,11 @@ class Trainee(models.Model):
         ordering = ["full_name", "pk"]
         verbose_name = _("trainee")
         verbose_name_plural = _("trainees")
-        indexes = [models.Index(fields=["blkk", "registered_on"])]
+        indexes = [
+            models.Index(fields=["blkk", "registered_on"]),
+            # Serves the default ordering: lists page through it without a sort.
+            models.Index(fields=["full_name", "id"], name="trainee_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nik__regex=NIK_PATTERN),
@@ -433,7 +437,10 @@ class Enrollment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
-        indexes = [models.Index(fields=["completed_on"])]
+        indexes = [
+            models.Index(fields=["completed_on"]),
+            models.Index(fields=["-created_at", "-id"], name="enrollment_recent_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "batch"],
@@ -507,7 +514,9 @@ class Certification(models.Model):
         ordering = ["-issued_on", "-pk"]
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
-        indexes = [models.Index(fields=["issued_on"])]
+        indexes = [
+            models.Index(fields=["-issued_on", "-id"], name="certification_recent_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(result__in=CertificationResult.values),
@@ -578,7 +587,11 @@ class GraduateOutcome(models.Model):
         ordering = ["-surveyed_on", "-pk"]
         verbose_name = _("graduate outcome")
         verbose_name_plural = _("graduate outcomes")
-        indexes = [models.Index(fields=["trainee", "-surveyed_on", "-id"])]
+        indexes = [
+            # "The latest answer per person" and the default ordering.
+            models.Index(fields=["trainee", "-surveyed_on", "-id"]),
+            models.Index(fields=["-surveyed_on", "-id"], name="outcome_recent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OutcomeStatus.values),
