@@ -1,0 +1,78 @@
+"""Query budgets of the admin's lists: a changelist runs the same queries for ten
+more rows as for one, so no page does a query per row."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.incubator.factories import (
+    CohortFactory,
+    MilestoneFactory,
+    ProgressReportFactory,
+    StageChangeFactory,
+    VentureFactory,
+    VentureMetricFactory,
+)
+from tests.mentoring.factories import (
+    MentorAssignmentFactory,
+    MentorFactory,
+    MentoringSessionFactory,
+)
+from tests.training.factories import (
+    BlkkFactory,
+    CertificationFactory,
+    EnrollmentFactory,
+    GraduateOutcomeFactory,
+    TraineeFactory,
+    TrainingBatchFactory,
+)
+
+from .world import build_world
+
+FACTORIES = [
+    UserFactory,
+    BlkkFactory,
+    TrainingBatchFactory,
+    TraineeFactory,
+    EnrollmentFactory,
+    CertificationFactory,
+    GraduateOutcomeFactory,
+    CohortFactory,
+    VentureFactory,
+    StageChangeFactory,
+    MilestoneFactory,
+    VentureMetricFactory,
+    ProgressReportFactory,
+    MentorFactory,
+    MentorAssignmentFactory,
+    MentoringSessionFactory,
+]
+QUERY_BUDGET = 20
+
+
+def changelist_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f._meta.model.__name__)
+def test_changelist_queries_do_not_grow_with_rows(
+    client, factory, django_assert_max_num_queries
+):
+    world = build_world()
+    client.force_login(world.users["ministry"])
+    model = factory._meta.model
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    few = changelist_queries(client, url)
+    # Each new row brings its own related rows (BLKK, trainee, venture...), the worst
+    # case for a list that would look them up one by one.
+    factory.create_batch(10)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        many = changelist_queries(client, url)
+    assert many == few
