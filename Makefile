@@ -32,7 +32,7 @@ run: venv
 
 ## test: lint, then the whole suite on PostgreSQL and Redis, then the embedded smoke test
 test: venv lint check-services migrations-check
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 	$(MAKE) --no-print-directory smoke-embedded
 
 lint: venv
