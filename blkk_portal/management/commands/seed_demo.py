@@ -429,7 +429,7 @@ class Command(BaseCommand):
                 name=name,
                 sector="umum",
                 started_on=started_on,
-                nib=f"91{cohort.blkk.pk:05d}{number:06d}" if has_nib else "",
+                nib=f"91{cohort.blkk.pk % 100_000:05d}{number:06d}" if has_nib else "",
             ),
             founders=founders,
             by=demo.ministry,
