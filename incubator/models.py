@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from blkk_portal.constraints import choice_is_known
 from training.models import Blkk, Trainee
 from training.validators import validate_nib, validate_not_future
 
@@ -101,9 +102,7 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="cohort_year_range"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=CohortStatus.values), name="cohort_status_known"
-            ),
+            choice_is_known("status", CohortStatus, "cohort_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -149,9 +148,7 @@ class Venture(models.Model):
         verbose_name = _("venture")
         verbose_name_plural = _("ventures")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(stage__in=Stage.values), name="venture_stage_known"
-            ),
+            choice_is_known("stage", Stage, "venture_stage_known"),
             models.CheckConstraint(
                 condition=Q(nib="") | Q(nib__regex=r"^[0-9]{13}$"),
                 name="venture_nib_13_digits",
@@ -202,9 +199,7 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
         indexes = [models.Index(fields=["changed_on", "to_stage"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(to_stage__in=Stage.values), name="stage_change_to_known"
-            ),
+            choice_is_known("to_stage", Stage, "stage_change_to_known"),
             models.CheckConstraint(
                 condition=Q(from_stage__in=[*Stage.values, ""]),
                 name="stage_change_from_known",
@@ -324,9 +319,7 @@ class ProgressReport(models.Model):
                 fields=["scope", "scope_code", "period"],
                 name="report_once_per_scope_month",
             ),
-            models.CheckConstraint(
-                condition=Q(scope__in=ReportScope.values), name="report_scope_known"
-            ),
+            choice_is_known("scope", ReportScope, "report_scope_known"),
             models.CheckConstraint(
                 condition=(Q(scope="national") & Q(scope_code=""))
                 | (~Q(scope="national") & ~Q(scope_code="")),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from blkk_portal.constraints import choice_is_known
 from incubator.models import Venture
 from training.models import Blkk
 
@@ -67,10 +68,7 @@ class Mentor(models.Model):
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(affiliation__in=Affiliation.values),
-                name="mentor_affiliation_known",
-            ),
+            choice_is_known("affiliation", Affiliation, "mentor_affiliation_known"),
             models.CheckConstraint(
                 condition=Q(
                     max_active_assignments__gte=1, max_active_assignments__lte=50
@@ -152,10 +150,7 @@ class MentorAssignment(models.Model):
                     "The end date cannot be before the start date."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AssignmentStatus.values),
-                name="assignment_status_known",
-            ),
+            choice_is_known("status", AssignmentStatus, "assignment_status_known"),
         ]
 
     def __str__(self) -> str:
@@ -231,9 +226,7 @@ class MentoringSession(models.Model):
                 name="session_rating_range",
                 violation_error_message=_("The rating must be 1 to 5."),
             ),
-            models.CheckConstraint(
-                condition=Q(mode__in=SessionMode.values), name="session_mode_known"
-            ),
+            choice_is_known("mode", SessionMode, "session_mode_known"),
         ]
 
     def __str__(self) -> str:

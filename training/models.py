@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from blkk_portal.constraints import choice_is_known
+
 from .managers import (
     BlkkQuerySet,
     EnrollmentQuerySet,
@@ -174,17 +176,11 @@ class Blkk(models.Model):
         verbose_name = _("BLKK")
         verbose_name_plural = _("BLKKs")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(institution_type__in=InstitutionType.values),
-                name="blkk_institution_type_known",
+            choice_is_known(
+                "institution_type", InstitutionType, "blkk_institution_type_known"
             ),
-            models.CheckConstraint(
-                condition=Q(grade__in=Grade.values), name="blkk_grade_known"
-            ),
-            models.CheckConstraint(
-                condition=Q(lsp_status__in=LspStatus.values),
-                name="blkk_lsp_status_known",
-            ),
+            choice_is_known("grade", Grade, "blkk_grade_known"),
+            choice_is_known("lsp_status", LspStatus, "blkk_lsp_status_known"),
             models.CheckConstraint(
                 condition=Q(established_year__isnull=True)
                 | Q(established_year__gte=1900),
@@ -355,14 +351,8 @@ class Trainee(models.Model):
                 name="trainee_gender_agrees_with_nik",
                 violation_error_message=_("Gender does not match the NIK."),
             ),
-            models.CheckConstraint(
-                condition=Q(education__in=Education.values),
-                name="trainee_education_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(prior_status__in=PriorStatus.values),
-                name="trainee_prior_status_known",
-            ),
+            choice_is_known("education", Education, "trainee_education_known"),
+            choice_is_known("prior_status", PriorStatus, "trainee_prior_status_known"),
             models.CheckConstraint(
                 condition=Q(birth_date__lt=F("registered_on")),
                 name="trainee_born_before_registration",
@@ -449,10 +439,7 @@ class Enrollment(models.Model):
                     "This person is already enrolled in this batch."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=EnrollmentStatus.values),
-                name="enrollment_status_known",
-            ),
+            choice_is_known("status", EnrollmentStatus, "enrollment_status_known"),
             models.CheckConstraint(
                 condition=(
                     Q(status="completed", completed_on__isnull=False)
@@ -518,9 +505,8 @@ class Certification(models.Model):
             models.Index(fields=["-issued_on", "-id"], name="certification_recent_idx")
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(result__in=CertificationResult.values),
-                name="certification_result_known",
+            choice_is_known(
+                "result", CertificationResult, "certification_result_known"
             ),
             models.UniqueConstraint(
                 fields=["lsp_name", "number"],
@@ -593,10 +579,7 @@ class GraduateOutcome(models.Model):
             models.Index(fields=["-surveyed_on", "-id"], name="outcome_recent_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=OutcomeStatus.values),
-                name="outcome_status_known",
-            ),
+            choice_is_known("status", OutcomeStatus, "outcome_status_known"),
         ]
 
     def __str__(self) -> str:
