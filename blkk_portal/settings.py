@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
     "axes",
@@ -165,13 +168,50 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@blkk.kemnaker.go.id")
 
 REST_FRAMEWORK = {
+    # Token first, so that a call without credentials answers 401 with
+    # `WWW-Authenticate: Token`; the session serves the portal's own pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "blkk_portal.api.filters.PortalSearchFilter",
+        "blkk_portal.api.filters.PortalOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "blkk_portal.api.pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "blkk_portal.api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "blkk_portal.api.exceptions.portal_exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BLKK Incubator Portal API",
+    "DESCRIPTION": (
+        "Trainees, incubated ventures and mentoring of Indonesia's community training "
+        "centres (BLK Komunitas). Every list is scoped to the caller; objects outside "
+        "it answer 404. Messages are in Indonesian; send `Accept-Language: en` for "
+        "English."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response shapes differ (write-only `trainee_nik`, read-only
+    # `stage_history`): separate components keep both exact.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page works with no internet access: assets from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentStatusEnum": "training.models.EnrollmentStatus",
+        "OutcomeStatusEnum": "training.models.OutcomeStatus",
+        "CohortStatusEnum": "incubator.models.CohortStatus",
+        "AssignmentStatusEnum": "mentoring.models.AssignmentStatus",
+        "StageEnum": "incubator.models.Stage",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process so the portal works alone.

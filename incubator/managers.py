@@ -24,6 +24,12 @@ class VentureQuerySet(ScopedQuerySet):
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(cohort__blkk_id__in=blkk_ids)
 
+    def taking_metrics_from(self, user) -> QuerySet:
+        """Ventures whose monthly figures `user` may report."""
+        return self.filter_for_writer(
+            user, lambda scope: Q(pk__in=scope.actively_mentored_venture_ids)
+        )
+
     def reached_by_mentor(self, scope: Scope) -> Q:
         return Q(pk__in=scope.mentored_venture_ids)
 
@@ -36,6 +42,12 @@ class VentureRecordQuerySet(ScopedQuerySet):
 
     def reached_by_mentor(self, scope: Scope) -> Q:
         return Q(venture_id__in=scope.mentored_venture_ids)
+
+
+class VentureMetricQuerySet(VentureRecordQuerySet):
+    def written_by_mentor(self, scope: Scope) -> Q:
+        """A mentor reports the figures of the ventures they mentor now."""
+        return Q(venture_id__in=scope.actively_mentored_venture_ids)
 
 
 class ProgressReportQuerySet(ScopedQuerySet):

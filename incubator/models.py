@@ -16,6 +16,7 @@ from training.validators import validate_nib, validate_not_future
 from .managers import (
     CohortQuerySet,
     ProgressReportQuerySet,
+    VentureMetricQuerySet,
     VentureQuerySet,
     VentureRecordQuerySet,
 )
@@ -252,7 +253,7 @@ class VentureMetric(models.Model):
     customers = models.PositiveIntegerField(_("customers"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = VentureRecordQuerySet.as_manager()
+    objects = VentureMetricQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

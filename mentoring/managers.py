@@ -63,3 +63,8 @@ class MentoringSessionQuerySet(ScopedQuerySet):
 
     def reached_by_mentor(self, scope: Scope) -> Q:
         return Q(assignment__mentor_id=scope.mentor_id)
+
+    def written_by_mentor(self, scope: Scope) -> Q:
+        # Whether the assignment is active and the session still editable is the
+        # service's rule (`session_ensure_writable`), which says why it refuses.
+        return Q(assignment__mentor_id=scope.mentor_id)

@@ -15,6 +15,7 @@ from blkk_portal.admin_base import (
 
 from . import services
 from .models import (
+    BLKK_CONTACT_FIELDS,
     Blkk,
     Certification,
     Enrollment,
@@ -61,10 +62,6 @@ class RegencyAdmin(ReferenceDataAdmin):
 class VocationalFieldAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-
-
-# What a BLKK manager may change on their own BLKK: its contact details.
-BLKK_CONTACT_FIELDS = ("address", "phone", "email")
 
 
 @admin.register(Blkk)

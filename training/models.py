@@ -106,6 +106,10 @@ class LspStatus(models.TextChoices):
     LICENSED = "licensed", _("Licensed certification body")
 
 
+# What a BLKK manager may change on their own BLKK: its contact details.
+BLKK_CONTACT_FIELDS = ("address", "phone", "email")
+
+
 class Blkk(models.Model):
     """A community training centre (BLK Komunitas) in the ministry's registry."""
 

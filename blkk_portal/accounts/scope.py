@@ -35,6 +35,21 @@ class Scope:
         ).values("venture_id")
 
     @property
+    def actively_mentored_venture_ids(self) -> QuerySet:
+        """Ventures of the mentor's assignments that are active today."""
+        from django.utils import timezone
+
+        from mentoring.models import MentorAssignment
+
+        return (
+            MentorAssignment.objects.filter(
+                mentor_id=self.mentor_id, venture__isnull=False
+            )
+            .active_on(timezone.localdate())
+            .values("venture_id")
+        )
+
+    @property
     def mentored_blkk_ids(self) -> QuerySet:
         """BLKKs of the mentor's BLKK-wide assignments."""
         from mentoring.models import MentorAssignment

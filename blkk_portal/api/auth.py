@@ -1,0 +1,57 @@
+"""`POST /api/v1/auth/token/`: a token for a username and password.
+
+The same login throttle as the portal's sign-in page applies (django-axes, by
+username): after too many failures the account is locked and the answer is 429.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .schema import DETAIL, FIELD_ERRORS
+
+TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+
+
+class LockedOut(exceptions.Throttled):
+    default_detail = _("Too many failed sign-ins: this account is locked for now.")
+
+
+class ObtainTokenView(APIView):
+    # No session here: a token request carries its credentials, so it needs no CSRF.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenResponse,
+            400: OpenApiResponse(FIELD_ERRORS, "Wrong username or password."),
+            429: OpenApiResponse(DETAIL, "The account is locked after failures."),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(
+            data=request.data, context={"request": request}
+        )
+        try:
+            serializer.is_valid(raise_exception=True)
+        except exceptions.ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise
+        token, _created = Token.objects.get_or_create(
+            user=serializer.validated_data["user"]
+        )
+        return Response({"token": token.key})

@@ -1,0 +1,107 @@
+"""Serializer fields shared by the API's resources."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+# Free text (notes, topics, addresses) is stored in unbounded columns; the API bounds
+# it so that one request cannot store megabytes.
+MAX_TEXT_LENGTH = 5000
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id, chosen only among the rows the caller may use.
+
+    `rows_for(user)` names those rows (for instance `Blkk.objects.writable_by`), so an
+    id outside the caller's scope is refused exactly like an id that does not exist:
+    the answer reveals nothing about other BLKKs.
+    """
+
+    def __init__(self, *, rows_for: Callable, **kwargs):
+        self.rows_for = rows_for
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.rows_for(request.user)
+
+    def to_internal_value(self, data):
+        # Wrong types and ids beyond a bigint are the same 400 as an unknown id.
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.isdigit():
+            self.fail("incorrect_type", data_type="str")
+        if not 0 < int(data) < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class ScopedManyRelatedField(serializers.ListField):
+    """A list of related ids, looked up in ONE query among the caller's rows."""
+
+    default_error_messages = {
+        "does_not_exist": _('Invalid pk "{pk_value}" - object does not exist.'),
+        "duplicate": _("The same id is given twice."),
+    }
+
+    def __init__(self, *, rows_for: Callable, max_items: int = 20, **kwargs):
+        self.rows_for = rows_for
+        super().__init__(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            max_length=max_items,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        if len(set(ids)) != len(ids):
+            self.fail("duplicate")
+        rows = self.rows_for(self.context["request"].user).in_bulk(ids)
+        missing = [pk for pk in ids if pk not in rows]
+        if missing:
+            self.fail("does_not_exist", pk_value=missing[0])
+        return [rows[pk] for pk in ids]
+
+    def to_representation(self, data):
+        return [item.pk for item in data.all()]
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"}
+)
+class MonthField(serializers.Field):
+    """A month as `YYYY-MM` in the API, stored as the month's first day."""
+
+    default_error_messages = {
+        "invalid": _("Give the month as YYYY-MM, for example 2026-03."),
+    }
+
+    def to_internal_value(self, data):
+        return parse_month(data) or self.fail("invalid")
+
+    def to_representation(self, value: datetime.date) -> str:
+        return f"{value:%Y-%m}"
+
+
+def parse_month(value) -> datetime.date | None:
+    """`YYYY-MM` to the month's first day, or None when it is not a real month."""
+    match = MONTH_PATTERN.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1900 <= year <= 9999 and 1 <= month <= 12):
+        return None
+    return datetime.date(year, month, 1)
+
+
+def bounded_text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=MAX_TEXT_LENGTH, **kwargs)

@@ -1,0 +1,98 @@
+"""Filter building blocks: every query parameter is validated before it reaches SQL.
+
+An id filter takes a positive bigint, a code filter a short string, a month filter
+`YYYY-MM`; anything else is a 400 naming the parameter. Filters compare against the
+already scoped queryset, so naming an object outside the caller's scope gives an
+empty list, never its data.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter, SearchFilter
+
+from .fields import parse_month
+
+MAX_BIGINT = 2**63 - 1
+MAX_SEARCH_LENGTH = 100
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_BIGINT)
+        super().__init__(*args, **kwargs)
+
+
+class CodeFilter(filters.CharFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        super().__init__(*args, **kwargs)
+
+
+class MonthFormField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise ValidationError(_("Give the month as YYYY-MM, for example 2026-03."))
+        return month
+
+
+class MonthFilter(filters.Filter):
+    field_class = MonthFormField
+
+
+class PortalSearchFilter(SearchFilter):
+    """DRF's search, with the term bounded and NUL bytes refused (PostgreSQL cannot
+    compare them, so they would otherwise surface as a server error)."""
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if len(raw) > MAX_SEARCH_LENGTH:
+            raise exceptions.ValidationError(
+                {
+                    self.search_param: [
+                        _("Search for at most %(n)s characters.")
+                        % {"n": MAX_SEARCH_LENGTH}
+                    ]
+                }
+            )
+        try:
+            ProhibitNullCharactersValidator()(raw)
+        except ValidationError as error:
+            raise exceptions.ValidationError(
+                {self.search_param: error.messages}
+            ) from error
+        return super().get_search_terms(request)
+
+
+class PortalOrderingFilter(OrderingFilter):
+    """Ordering by the listed fields only; the pk breaks ties so pages stay stable."""
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "ordering_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
+    def get_ordering(self, request, queryset, view):
+        if not getattr(view, "ordering_fields", None):
+            return self.get_default_ordering(view)
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering = [*ordering, "pk"]
+        return ordering

@@ -1,0 +1,37 @@
+"""`/api/v1/`: one router for every resource of DESIGN.md's contract."""
+
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from incubator.api import views as incubator
+from mentoring.api import views as mentoring
+from training.api import views as training
+
+from .auth import ObtainTokenView
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("provinces", training.ProvinceViewSet)
+router.register("regencies", training.RegencyViewSet)
+router.register("vocational-fields", training.VocationalFieldViewSet)
+router.register("blkks", training.BlkkViewSet)
+router.register("training-batches", training.TrainingBatchViewSet)
+router.register("trainees", training.TraineeViewSet)
+router.register("enrollments", training.EnrollmentViewSet)
+router.register("certifications", training.CertificationViewSet)
+router.register("graduate-outcomes", training.GraduateOutcomeViewSet)
+router.register("cohorts", incubator.CohortViewSet)
+router.register("ventures", incubator.VentureViewSet)
+router.register("milestones", incubator.MilestoneViewSet)
+router.register("venture-metrics", incubator.VentureMetricViewSet)
+router.register("mentors", mentoring.MentorViewSet)
+router.register("mentor-assignments", mentoring.MentorAssignmentViewSet)
+router.register("mentoring-sessions", mentoring.MentoringSessionViewSet)
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    *router.urls,
+]

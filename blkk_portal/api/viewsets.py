@@ -1,0 +1,44 @@
+"""The base of every API viewset: reads through `visible_to`, writes by role."""
+
+from __future__ import annotations
+
+from rest_framework import viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from .pagination import PortalCursorPagination, PortalPageNumberPagination
+from .permissions import RoleWritePermission
+
+READ_ONLY_METHODS = ["get", "head", "options"]
+READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """Lists and look-ups see only `visible_to(user)`: outside it, 404.
+
+    Subclasses set `queryset` (with its joins), `serializer_class` and filters.
+    `write_action` forces the permission asked for by an extra action (the stage
+    endpoint changes a venture, whatever its HTTP method).
+    """
+
+    permission_classes = [IsAuthenticated, RoleWritePermission]
+    pagination_class = PortalPageNumberPagination
+    write_action: str | None = None
+    http_method_names = READ_WRITE_METHODS
+
+    @property
+    def write_model(self):
+        return self.queryset.model
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class GrowingListViewSet(ScopedViewSet):
+    """For tables that grow with every person trained: a cursor, no COUNT(*)."""
+
+    pagination_class = PortalCursorPagination
+    cursor_ordering: tuple[str, ...] = ("-pk",)
+
+
+class ReadOnlyScopedViewSet(ScopedViewSet):
+    http_method_names = READ_ONLY_METHODS

@@ -1,0 +1,165 @@
+"""API serializers of the incubator app (DESIGN.md, "REST API contract")."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from blkk_portal.api.fields import (
+    MonthField,
+    ScopedManyRelatedField,
+    ScopedRelatedField,
+    bounded_text,
+)
+from blkk_portal.api.serializers import PortalModelSerializer
+from incubator import services
+from incubator.models import (
+    Cohort,
+    Milestone,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+)
+from training.models import Blkk, Trainee
+
+
+class CohortSerializer(PortalModelSerializer):
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(), rows_for=Blkk.objects.writable_by
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["id", "blkk", "name", "year", "start_date", "end_date", "status"]
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    """One entry of a venture's stage history, or a move asked for by POST."""
+
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    changed_on = serializers.DateField(
+        required=False, help_text=_("Defaults to today.")
+    )
+    note = bounded_text(required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = StageChange
+        fields = [
+            "id",
+            "venture",
+            "from_stage",
+            "to_stage",
+            "changed_on",
+            "changed_by",
+            "note",
+        ]
+        read_only_fields = ["venture", "from_stage", "changed_by"]
+
+    def create(self, validated_data):
+        return services.venture_change_stage(
+            venture=self.context["venture"],
+            to_stage=validated_data["to_stage"],
+            changed_on=validated_data.get("changed_on") or timezone.localdate(),
+            note=validated_data.get("note", ""),
+            by=self.context["request"].user,
+        )
+
+
+class VentureSerializer(PortalModelSerializer):
+    cohort = ScopedRelatedField(
+        queryset=Cohort.objects.all(), rows_for=Cohort.objects.writable_by
+    )
+    founders = ScopedManyRelatedField(
+        rows_for=Trainee.objects.writable_by,
+        min_length=1,
+        help_text=_("Ids of the trainees who founded it."),
+    )
+    stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        default=Stage.PRE_INCUBATION,
+        help_text=_("Set on create only; later moves go through the stage endpoint."),
+    )
+    stage_history = StageChangeSerializer(
+        source="stage_changes", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Venture
+        fields = [
+            "id",
+            "cohort",
+            "name",
+            "sector",
+            "founders",
+            "stage",
+            "nib",
+            "started_on",
+            "stage_history",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            _refuse_changes(
+                self.instance,
+                attrs,
+                {
+                    "stage": _("Change the stage through the stage endpoint."),
+                    "started_on": _(
+                        "The start opens the stage history and cannot be changed."
+                    ),
+                },
+            )
+        return attrs
+
+    def create(self, validated_data):
+        founders = validated_data.pop("founders")
+        return services.venture_create(
+            venture=Venture(**validated_data),
+            founders=founders,
+            by=self.context["request"].user,
+        )
+
+    def update(self, instance, validated_data):
+        founders = validated_data.pop("founders", None)
+        instance = super().update(instance, validated_data)
+        if founders is not None:
+            instance.founders.set(founders)
+        return instance
+
+
+def _refuse_changes(instance, attrs: dict, messages: dict) -> None:
+    errors = {
+        name: [message]
+        for name, message in messages.items()
+        if name in attrs and attrs[name] != getattr(instance, name)
+    }
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+class MilestoneSerializer(PortalModelSerializer):
+    venture = ScopedRelatedField(
+        queryset=Venture.objects.all(), rows_for=Venture.objects.writable_by
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "venture", "title", "due_on", "done_on"]
+
+
+class VentureMetricSerializer(PortalModelSerializer):
+    venture = ScopedRelatedField(
+        queryset=Venture.objects.all(), rows_for=Venture.objects.taking_metrics_from
+    )
+    period = MonthField(help_text=_("The month, as YYYY-MM."))
+
+    class Meta:
+        model = VentureMetric
+        fields = ["id", "venture", "period", "revenue", "workers", "customers"]
+
+    def validate_period(self, value):
+        if value > timezone.localdate().replace(day=1):
+            raise serializers.ValidationError(_("This month has not begun yet."))
+        return value

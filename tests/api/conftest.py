@@ -1,0 +1,33 @@
+"""API test helpers: a client signed in with a token, and the two-BLKK world."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.world import build_world
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api():
+    """`api(user)`: a client that authenticates as `user` with a token."""
+    return client_for
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}

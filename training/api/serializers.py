@@ -1,0 +1,294 @@
+"""API serializers of the training app (DESIGN.md, "REST API contract")."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from blkk_portal.accounts.models import Role
+from blkk_portal.api.fields import ScopedRelatedField
+from blkk_portal.api.serializers import PortalModelSerializer
+from training import services
+from training.models import (
+    BLKK_CONTACT_FIELDS,
+    Blkk,
+    Certification,
+    Enrollment,
+    GraduateOutcome,
+    Province,
+    Regency,
+    Trainee,
+    TrainingBatch,
+    VocationalField,
+)
+from training.validators import mask_nik, validate_nik
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="pk", read_only=True)
+
+    class Meta:
+        model = Province
+        fields = ["id", "code", "name"]
+
+
+class RegencySerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="pk", read_only=True)
+
+    class Meta:
+        model = Regency
+        fields = ["id", "code", "name", "province"]
+
+
+class VocationalFieldSerializer(PortalModelSerializer):
+    class Meta:
+        model = VocationalField
+        fields = ["id", "code", "name"]
+
+
+class BlkkSerializer(PortalModelSerializer):
+    regency = serializers.PrimaryKeyRelatedField(
+        queryset=Regency.objects.all(), help_text=_("Regency code, as 32.73.")
+    )
+    vocational_fields = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=VocationalField.objects.all(),
+        required=False,
+        help_text=_("Codes of the trades taught."),
+    )
+
+    class Meta:
+        model = Blkk
+        fields = [
+            "id",
+            "code",
+            "name",
+            "host_institution",
+            "institution_type",
+            "regency",
+            "address",
+            "phone",
+            "email",
+            "established_year",
+            "vocational_fields",
+            "grade",
+            "lsp_status",
+            "is_incubator",
+            "is_active",
+        ]
+
+    def validate(self, attrs):
+        """Managers change their BLKK's contact details; the rest is the ministry's."""
+        user = self.context["request"].user
+        if not user.sees_everything:
+            errors = {
+                name: [_("Only ministry staff can change this field.")]
+                for name, value in attrs.items()
+                if name not in BLKK_CONTACT_FIELDS
+                and _comparable(value) != _current_value(self.instance, name)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _comparable(value):
+    return set(value) if isinstance(value, list) else value
+
+
+def _current_value(instance, name):
+    if instance is None:
+        return None
+    value = getattr(instance, name)
+    if hasattr(value, "all"):
+        return set(value.all())
+    return value
+
+
+class TrainingBatchSerializer(PortalModelSerializer):
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(), rows_for=Blkk.objects.writable_by
+    )
+    vocational_field = serializers.SlugRelatedField(
+        slug_field="code", queryset=VocationalField.objects.all()
+    )
+
+    class Meta:
+        model = TrainingBatch
+        fields = [
+            "id",
+            "blkk",
+            "vocational_field",
+            "name",
+            "start_date",
+            "end_date",
+            "capacity",
+        ]
+
+
+# Who sees what of a person (DESIGN.md, "Roles and scoping").
+MENTOR_HIDDEN_FIELDS = ("birth_date", "has_disability")
+
+
+class TraineeSerializer(PortalModelSerializer):
+    """The NIK is whole for ministry staff and the managers of the person's BLKKs,
+    masked for everyone else; mentors see neither birth date nor disability."""
+
+    regency = serializers.PrimaryKeyRelatedField(
+        queryset=Regency.objects.all(), help_text=_("Regency code, as 32.73.")
+    )
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        help_text=_("The registering BLKK."),
+    )
+
+    class Meta:
+        model = Trainee
+        fields = [
+            "id",
+            "nik",
+            "full_name",
+            "gender",
+            "birth_date",
+            "phone",
+            "regency",
+            "education",
+            "has_disability",
+            "prior_status",
+            "blkk",
+            "registered_on",
+            "consent_on",
+        ]
+        extra_kwargs = {
+            "consent_on": {"required": False},
+            "nik": {"help_text": _("Masked as 3273********0001 unless yours to see.")},
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if getattr(instance, "full_nik_visible", False):
+            return data
+        data["nik"] = mask_nik(instance.nik)
+        if self.context["request"].user.role != Role.PROVINCE:
+            for name in MENTOR_HIDDEN_FIELDS:
+                data.pop(name, None)
+        return data
+
+    def validate(self, attrs):
+        if self.instance is not None and attrs.get("nik", self.instance.nik) != (
+            self.instance.nik
+        ):
+            raise serializers.ValidationError(
+                {"nik": [_("A person's NIK cannot be changed here.")]}
+            )
+        return attrs
+
+    def store(self, instance) -> None:
+        services.trainee_register(trainee=instance)
+        # Whoever may write a person is ministry staff or a manager of one of the
+        # person's BLKKs: both see the whole NIK (see `with_full_nik_flag`).
+        instance.full_nik_visible = True
+
+
+class EnrollmentSerializer(PortalModelSerializer):
+    """`trainee` (someone you already reach) or `trainee_nik` (anyone, by their exact
+    NIK, which is how another BLKK's person is enrolled here) on create."""
+
+    trainee = ScopedRelatedField(
+        queryset=Trainee.objects.all(),
+        rows_for=Trainee.objects.visible_to,
+        required=False,
+    )
+    trainee_nik = serializers.CharField(
+        write_only=True,
+        required=False,
+        min_length=16,
+        max_length=16,
+        validators=[validate_nik],
+        help_text=_("On create: enroll the person registered with this exact NIK."),
+    )
+    batch = ScopedRelatedField(
+        queryset=TrainingBatch.objects.all(),
+        rows_for=TrainingBatch.objects.writable_by,
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "trainee", "trainee_nik", "batch", "status", "completed_on"]
+
+    def validate(self, attrs):
+        nik = attrs.pop("trainee_nik", None)
+        if self.instance is not None:
+            if nik or attrs.get("trainee", self.instance.trainee) != (
+                self.instance.trainee
+            ):
+                raise serializers.ValidationError(
+                    {"trainee": [_("The person of an enrollment cannot be changed.")]}
+                )
+            return attrs
+        if nik and "trainee" in attrs:
+            raise serializers.ValidationError(
+                {"trainee_nik": [_("Give either trainee or trainee_nik, not both.")]}
+            )
+        if nik:
+            attrs["trainee"] = _trainee_by_nik(nik)
+        if "trainee" not in attrs:
+            raise serializers.ValidationError(
+                {"trainee": [_("Give the person: trainee (id) or trainee_nik.")]}
+            )
+        return attrs
+
+    def store(self, instance) -> None:
+        services.enrollment_save(enrollment=instance)
+
+
+def _trainee_by_nik(nik: str) -> Trainee:
+    trainee = Trainee.objects.filter(nik=nik).first()
+    if trainee is None:
+        raise serializers.ValidationError(
+            {
+                "trainee_nik": [
+                    _("No person is registered with this NIK: register them first.")
+                ]
+            }
+        )
+    return trainee
+
+
+class CertificationSerializer(PortalModelSerializer):
+    trainee = ScopedRelatedField(
+        queryset=Trainee.objects.all(), rows_for=Trainee.objects.writable_by
+    )
+    valid_until = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "trainee",
+            "scheme",
+            "lsp_name",
+            "issued_on",
+            "result",
+            "number",
+            "valid_until",
+        ]
+
+
+class GraduateOutcomeSerializer(PortalModelSerializer):
+    trainee = ScopedRelatedField(
+        queryset=Trainee.objects.all(), rows_for=Trainee.objects.writable_by
+    )
+
+    class Meta:
+        model = GraduateOutcome
+        fields = [
+            "id",
+            "trainee",
+            "surveyed_on",
+            "status",
+            "employer_or_business",
+            "monthly_income",
+        ]

@@ -1,0 +1,168 @@
+"""API viewsets of the training app: `/api/v1/provinces/` to `graduate-outcomes/`."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+
+from blkk_portal.api.filters import CodeFilter, IdFilter
+from blkk_portal.api.viewsets import (
+    GrowingListViewSet,
+    ReadOnlyScopedViewSet,
+    ScopedViewSet,
+)
+from training.models import (
+    Blkk,
+    Certification,
+    Enrollment,
+    GraduateOutcome,
+    Province,
+    Regency,
+    Trainee,
+    TrainingBatch,
+    VocationalField,
+)
+
+from . import serializers
+
+
+class ProvinceViewSet(ReadOnlyScopedViewSet):
+    queryset = Province.objects.all()
+    serializer_class = serializers.ProvinceSerializer
+    lookup_value_regex = r"[0-9]{2}"
+
+    def get_queryset(self):
+        # Reference data: the same for everyone signed in.
+        return self.queryset
+
+
+class RegencyFilter(filters.FilterSet):
+    province = CodeFilter(field_name="province_id")
+
+    class Meta:
+        model = Regency
+        fields = ["province"]
+
+
+class RegencyViewSet(ProvinceViewSet):
+    queryset = Regency.objects.all()
+    serializer_class = serializers.RegencySerializer
+    filterset_class = RegencyFilter
+    lookup_value_regex = r"[0-9]{2}\.[0-9]{2}"
+
+
+class VocationalFieldViewSet(ScopedViewSet):
+    queryset = VocationalField.objects.all()
+    serializer_class = serializers.VocationalFieldSerializer
+    search_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return self.queryset
+
+
+class BlkkFilter(filters.FilterSet):
+    province = CodeFilter(field_name="regency__province_id")
+    regency = CodeFilter(field_name="regency_id")
+    vocational_field = CodeFilter(field_name="vocational_fields__code")
+    grade = filters.ChoiceFilter(choices=Blkk.Grade.choices)
+    is_incubator = filters.BooleanFilter()
+
+    class Meta:
+        model = Blkk
+        fields = ["province", "regency", "vocational_field", "grade", "is_incubator"]
+
+
+class BlkkViewSet(ScopedViewSet):
+    queryset = Blkk.objects.prefetch_related("vocational_fields")
+    serializer_class = serializers.BlkkSerializer
+    filterset_class = BlkkFilter
+    search_fields = ["name", "code", "host_institution"]
+    ordering_fields = ["code", "name", "established_year"]
+
+
+class TrainingBatchFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id")
+
+    class Meta:
+        model = TrainingBatch
+        fields = ["blkk"]
+
+
+class TrainingBatchViewSet(ScopedViewSet):
+    queryset = TrainingBatch.objects.select_related("vocational_field")
+    serializer_class = serializers.TrainingBatchSerializer
+    filterset_class = TrainingBatchFilter
+    search_fields = ["name"]
+    ordering_fields = ["start_date", "name"]
+
+
+class TraineeFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id", help_text="The registering BLKK.")
+    province = CodeFilter(
+        field_name="blkk__regency__province_id",
+        help_text="Province of the registering BLKK.",
+    )
+
+    class Meta:
+        model = Trainee
+        fields = ["blkk", "province"]
+
+
+class TraineeViewSet(GrowingListViewSet):
+    queryset = Trainee.objects.all()
+    serializer_class = serializers.TraineeSerializer
+    filterset_class = TraineeFilter
+    # `=nik`: a whole NIK finds the person; a name is matched anywhere in it.
+    search_fields = ["full_name", "=nik"]
+    # Alphabetical, as people look for someone; `trainee_name_idx` serves it.
+    cursor_ordering = ("full_name", "id")
+
+    def get_queryset(self):
+        return super().get_queryset().with_full_nik_flag(self.request.user)
+
+
+class EnrollmentFilter(filters.FilterSet):
+    batch = IdFilter(field_name="batch_id")
+    trainee = IdFilter(field_name="trainee_id")
+    status = filters.ChoiceFilter(choices=Enrollment.Status.choices)
+
+    class Meta:
+        model = Enrollment
+        fields = ["batch", "trainee", "status"]
+
+
+class EnrollmentViewSet(GrowingListViewSet):
+    queryset = Enrollment.objects.all()
+    serializer_class = serializers.EnrollmentSerializer
+    filterset_class = EnrollmentFilter
+    cursor_ordering = ("-created_at", "-id")
+
+
+class CertificationFilter(filters.FilterSet):
+    trainee = IdFilter(field_name="trainee_id")
+
+    class Meta:
+        model = Certification
+        fields = ["trainee"]
+
+
+class CertificationViewSet(ScopedViewSet):
+    queryset = Certification.objects.all()
+    serializer_class = serializers.CertificationSerializer
+    filterset_class = CertificationFilter
+    ordering_fields = ["issued_on"]
+
+
+class GraduateOutcomeFilter(filters.FilterSet):
+    trainee = IdFilter(field_name="trainee_id")
+    status = filters.ChoiceFilter(choices=GraduateOutcome.Status.choices)
+
+    class Meta:
+        model = GraduateOutcome
+        fields = ["trainee", "status"]
+
+
+class GraduateOutcomeViewSet(ScopedViewSet):
+    queryset = GraduateOutcome.objects.all()
+    serializer_class = serializers.GraduateOutcomeSerializer
+    filterset_class = GraduateOutcomeFilter
+    ordering_fields = ["surveyed_on"]
