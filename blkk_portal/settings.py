@@ -205,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "blkk_portal.api.schema.mark_role_dependent_fields",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EnrollmentStatusEnum": "training.models.EnrollmentStatus",
         "OutcomeStatusEnum": "training.models.OutcomeStatus",

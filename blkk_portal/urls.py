@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -25,7 +26,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("blkk_portal.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema reads no data: no transaction around it.
+    path(
+        "api/schema/",
+        transaction.non_atomic_requests(SpectacularAPIView.as_view()),
+        name="schema",
+    ),
     path(
         "api/docs/",
         SpectacularSwaggerView.as_view(url_name="schema"),

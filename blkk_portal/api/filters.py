@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 
@@ -22,6 +24,7 @@ MAX_BIGINT = 2**63 - 1
 MAX_SEARCH_LENGTH = 100
 
 
+@extend_schema_field(OpenApiTypes.INT64)
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -48,6 +51,7 @@ class MonthFormField(forms.CharField):
         return month
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
 class MonthFilter(filters.Filter):
     field_class = MonthFormField
 

@@ -39,3 +39,20 @@ class PortalAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def mark_role_dependent_fields(result, generator, request, public):
+    """Postprocessing hook: a mentor's view of a person leaves out the birth date and
+    disability (DESIGN.md), so those keys are not required in a Trainee response."""
+    trainee = result.get("components", {}).get("schemas", {}).get("Trainee")
+    if trainee:
+        from training.api.serializers import MENTOR_HIDDEN_FIELDS
+
+        trainee["required"] = [
+            name
+            for name in trainee.get("required", [])
+            if name not in MENTOR_HIDDEN_FIELDS
+        ]
+        for name in MENTOR_HIDDEN_FIELDS:
+            trainee["properties"][name]["description"] = "Not shown to mentors."
+    return result

@@ -38,6 +38,12 @@ class CohortSerializer(PortalModelSerializer):
 class StageChangeSerializer(serializers.ModelSerializer):
     """One entry of a venture's stage history, or a move asked for by POST."""
 
+    from_stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty for the first entry, when the venture was created."),
+    )
     to_stage = serializers.ChoiceField(choices=Stage.choices)
     changed_on = serializers.DateField(
         required=False, help_text=_("Defaults to today.")
@@ -55,7 +61,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
             "changed_by",
             "note",
         ]
-        read_only_fields = ["venture", "from_stage", "changed_by"]
+        read_only_fields = ["venture", "changed_by"]
 
     def create(self, validated_data):
         return services.venture_change_stage(
