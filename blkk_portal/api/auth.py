@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.parsers import JSONParser
@@ -21,8 +21,7 @@ from .schema import DETAIL, FIELD_ERRORS
 TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
 
 
-class LockedOut(exceptions.Throttled):
-    default_detail = _("Too many failed sign-ins: this account is locked for now.")
+LOCKED_OUT = _("Too many failed sign-ins: this account is locked for now.")
 
 
 class ObtainTokenView(APIView):
@@ -45,12 +44,14 @@ class ObtainTokenView(APIView):
         serializer = AuthTokenSerializer(
             data=request.data, context={"request": request}
         )
-        try:
-            serializer.is_valid(raise_exception=True)
-        except exceptions.ValidationError:
+        # Refusals are answered, not raised: a raised error marks any surrounding
+        # transaction for rollback, and django-axes has just recorded the failure.
+        if not serializer.is_valid():
             if getattr(request, "axes_locked_out", False):
-                raise LockedOut() from None
-            raise
+                return Response(
+                    {"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS
+                )
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(
             user=serializer.validated_data["user"]
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
@@ -32,6 +33,12 @@ router.register("mentoring-sessions", mentoring.MentoringSessionViewSet)
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    # Outside the request's transaction: a refused sign-in answers 400, which rolls
+    # the transaction back, and would take django-axes' failure record with it.
+    path(
+        "auth/token/",
+        transaction.non_atomic_requests(ObtainTokenView.as_view()),
+        name="token",
+    ),
     *router.urls,
 ]

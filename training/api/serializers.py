@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.api.fields import ScopedRelatedField
@@ -127,6 +128,12 @@ class TrainingBatchSerializer(PortalModelSerializer):
         ]
 
 
+NIK_TAKEN_MESSAGE = _(
+    "A person with this NIK is already registered. To train them here, enroll them "
+    "in a batch by their NIK (enrollments, trainee_nik) instead of registering them "
+    "again."
+)
+
 # Who sees what of a person (DESIGN.md, "Roles and scoping").
 MENTOR_HIDDEN_FIELDS = ("birth_date", "has_disability")
 
@@ -163,7 +170,17 @@ class TraineeSerializer(PortalModelSerializer):
         ]
         extra_kwargs = {
             "consent_on": {"required": False},
-            "nik": {"help_text": _("Masked as 3273********0001 unless yours to see.")},
+            "nik": {
+                "help_text": _("Masked as 3273********0001 unless yours to see."),
+                # One record per person nationwide: the answer says what to do
+                # instead, and nothing about where the person was registered.
+                "validators": [
+                    validate_nik,
+                    UniqueValidator(
+                        queryset=Trainee.objects.all(), message=NIK_TAKEN_MESSAGE
+                    ),
+                ],
+            },
         }
 
     def to_representation(self, instance):
@@ -217,6 +234,9 @@ class EnrollmentSerializer(PortalModelSerializer):
     class Meta:
         model = Enrollment
         fields = ["id", "trainee", "trainee_nik", "batch", "status", "completed_on"]
+        # DRF's unique-together check would make `trainee` required even when the
+        # person is given by `trainee_nik`; the model's own check runs in `store`.
+        validators = []
 
     def validate(self, attrs):
         nik = attrs.pop("trainee_nik", None)

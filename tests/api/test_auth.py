@@ -1,0 +1,110 @@
+"""Token and session authentication, 401 without credentials, 429 when locked out."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.world import PASSWORD
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+def test_a_token_is_issued_for_good_credentials_and_opens_the_api(world):
+    client = APIClient()
+
+    response = client.post(
+        TOKEN_URL, {"username": "manager_a", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/blkks/").json()["count"] == 1
+
+
+def test_the_same_user_gets_the_same_token(world):
+    client = APIClient()
+    credentials = {"username": "ministry", "password": PASSWORD}
+    first = client.post(TOKEN_URL, credentials, format="json").json()["token"]
+    second = client.post(TOKEN_URL, credentials, format="json").json()["token"]
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "manager_a", "password": "wrong-password"},
+        {"username": "nobody", "password": PASSWORD},
+        {"username": "manager_a"},
+        {},
+    ],
+)
+def test_bad_credentials_answer_400_field_by_field(world, body):
+    response = APIClient().post(TOKEN_URL, body, format="json")
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_a_locked_out_account_answers_429_even_with_the_right_password(world, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client = APIClient()
+    for _attempt in range(3):
+        client.post(
+            TOKEN_URL, {"username": "manager_a", "password": "nope"}, format="json"
+        )
+
+    response = client.post(
+        TOKEN_URL, {"username": "manager_a", "password": PASSWORD}, format="json"
+    )
+
+    assert response.status_code == 429
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/trainees/", "/api/v1/blkks/", "/api/v1/mentoring-sessions/"]
+)
+def test_no_credentials_answer_401_with_www_authenticate(db, path):
+    response = APIClient().get(path)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_bad_token_answers_401(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.get("/api/v1/trainees/").status_code == 401
+
+
+def test_an_inactive_users_token_stops_working(world, api):
+    user = world.users["manager_a"]
+    client = api(user)
+    user.is_active = False
+    user.save()
+    assert client.get("/api/v1/trainees/").status_code == 401
+
+
+def test_session_auth_works_and_enforces_csrf_on_writes(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.users["ministry"])
+
+    assert client.get("/api/v1/blkks/").status_code == 200
+    response = client.post(
+        "/api/v1/vocational-fields/", {"code": "baru", "name": "Baru"}, format="json"
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_schema_and_offline_docs_are_served(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/v1/trainees/" in schema.json()["paths"]
+
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    page = docs.content.decode()
+    # Swagger UI comes from the sidecar package under /static/, never from a CDN.
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn" not in page.lower()
