@@ -1,0 +1,114 @@
+"""Every list endpoint issues the same number of queries for 5 rows and for 200."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.accounts.factories import UserFactory
+from tests.incubator.factories import (
+    CohortFactory,
+    MilestoneFactory,
+    VentureFactory,
+    VentureMetricFactory,
+)
+from tests.mentoring.factories import (
+    MentorAssignmentFactory,
+    MentorFactory,
+    MentoringSessionFactory,
+)
+from tests.training.factories import (
+    BlkkFactory,
+    CertificationFactory,
+    EnrollmentFactory,
+    GraduateOutcomeFactory,
+    TraineeFactory,
+    TrainingBatchFactory,
+)
+
+from .resources import url
+
+
+def _rows_maker(resource: str):
+    """A function adding n rows of `resource`, hung off shared parents."""
+    blkk = BlkkFactory(is_incubator=True)
+    if resource == "blkks":
+        return lambda n: BlkkFactory.create_batch(n)
+    if resource == "training-batches":
+        return lambda n: TrainingBatchFactory.create_batch(n, blkk=blkk)
+    if resource == "trainees":
+        return lambda n: TraineeFactory.create_batch(n, blkk=blkk)
+    if resource == "enrollments":
+        batch = TrainingBatchFactory(blkk=blkk, capacity=500)
+        return lambda n: EnrollmentFactory.create_batch(n, batch=batch)
+    graduate = TraineeFactory(blkk=blkk, graduate=True)
+    if resource == "certifications":
+        return lambda n: CertificationFactory.create_batch(n, trainee=graduate)
+    if resource == "graduate-outcomes":
+        return lambda n: GraduateOutcomeFactory.create_batch(n, trainee=graduate)
+    if resource == "cohorts":
+        return lambda n: CohortFactory.create_batch(n, blkk=blkk)
+    cohort = CohortFactory(blkk=blkk)
+    if resource == "ventures":
+        return lambda n: VentureFactory.create_batch(
+            n, cohort=cohort, founders=[graduate]
+        )
+    venture = VentureFactory(cohort=cohort, founders=[graduate])
+    if resource == "milestones":
+        return lambda n: MilestoneFactory.create_batch(n, venture=venture)
+    if resource == "venture-metrics":
+        return lambda n: VentureMetricFactory.create_batch(n, venture=venture)
+    if resource == "mentors":
+        return lambda n: MentorFactory.create_batch(n)
+    mentor = MentorFactory(max_active_assignments=50)
+    if resource == "mentor-assignments":
+        return lambda n: MentorAssignmentFactory.create_batch(
+            n, mentor=mentor, venture=venture
+        )
+    assignment = MentorAssignmentFactory(mentor=mentor, venture=venture)
+    assert resource == "mentoring-sessions"
+    return lambda n: MentoringSessionFactory.create_batch(n, assignment=assignment)
+
+
+LIST_RESOURCES = [
+    "provinces",
+    "regencies",
+    "vocational-fields",
+    "blkks",
+    "training-batches",
+    "trainees",
+    "enrollments",
+    "certifications",
+    "graduate-outcomes",
+    "cohorts",
+    "ventures",
+    "milestones",
+    "venture-metrics",
+    "mentors",
+    "mentor-assignments",
+    "mentoring-sessions",
+]
+REFERENCE_DATA = {"provinces", "regencies", "vocational-fields"}
+
+
+@pytest.mark.parametrize("resource", LIST_RESOURCES)
+def test_list_queries_do_not_grow_with_rows(
+    db, api, resource, django_assert_max_num_queries
+):
+    client = api(UserFactory(ministry=True))
+    params = {"page_size": 200}
+    add_rows = None if resource in REFERENCE_DATA else _rows_maker(resource)
+    if add_rows:
+        add_rows(5)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url(resource), params).status_code == 200
+
+    if add_rows:
+        add_rows(195)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url(resource), params)
+
+    assert response.status_code == 200
+    if add_rows:
+        assert len(response.json()["results"]) >= 200
