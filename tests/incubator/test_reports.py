@@ -185,7 +185,8 @@ def test_the_trend_reads_at_most_the_last_12_stored_months(blkk_a):
 
     trend = reports.report_trend(report)
 
-    assert [entry["period"] for entry in trend][0] == datetime.date(2025, 5, 1)
+    assert trend[0]["period"] == datetime.date(2025, 5, 1)
+    assert trend[-1]["period"] == APRIL.first_day
     assert len(trend) == 12
 
 
