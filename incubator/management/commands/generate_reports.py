@@ -1,5 +1,5 @@
-"""Generate progress reports now, in this process:
-`generate_reports --period YYYY-MM [--scope national|province|blkk] [--scope-code CODE]`.
+"""Generate progress reports now, in this process: `generate_reports --period YYYY-MM
+[--scope national|province|blkk] [--scope-code CODE] [--mail]`.
 
 Without `--scope`, every report of the month (every BLKK, province and the country)
 from one set-based pass, as beat does on the 1st; `--mail` also mails each BLKK's
