@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from incubator import tasks
 from incubator.models import Stage
@@ -48,7 +49,8 @@ def test_managers_are_reminded_of_active_ventures_without_the_months_metrics(
         venture=venture_in(blkk_b, "Jamu Sehat"), period=APRIL.first_day
     )
 
-    sent = metric_reminders_send(month=APRIL)
+    with translation.override("en"):
+        sent = metric_reminders_send(month=APRIL)
 
     assert sent == 1
     [message] = mail.outbox

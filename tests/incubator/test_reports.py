@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from incubator import reports
@@ -157,7 +158,8 @@ def test_the_xlsx_holds_kpis_breakdown_and_a_native_trend_chart(blkk_a, blkk_b):
     for months_back, count in ((2, 1), (1, 0), (0, 3)):
         month = APRIL.shifted(-months_back)
         register_trainees(blkk_a, count, month)
-        reports.report_generate(scope="national", scope_code="", period=month)
+        with translation.override("en"):
+            reports.report_generate(scope="national", scope_code="", period=month)
     report = ProgressReport.objects.get(scope="national", period=APRIL.first_day)
 
     with report.xlsx_file.open("rb") as handle:
@@ -214,8 +216,9 @@ def test_managers_are_mailed_their_report_with_files_once(blkk_a):
     register_trainees(blkk_a, 2)
     report = reports.report_generate(scope="blkk", scope_code=blkk_a.code, period=APRIL)
 
-    sent = reports.report_mail_managers(report_id=report.pk)
-    again = reports.report_mail_managers(report_id=report.pk)
+    with translation.override("en"):
+        sent = reports.report_mail_managers(report_id=report.pk)
+        again = reports.report_mail_managers(report_id=report.pk)
 
     assert (sent, again) == (1, 0)
     [message] = mail.outbox
