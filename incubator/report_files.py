@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -87,7 +88,8 @@ def _kpi_sheet(sheet, report, name: str) -> None:
     sheet.title = _("KPIs")
     sheet.append([report_title(report, name)])
     sheet["A1"].font = BOLD
-    sheet.append([_("Generated at"), f"{report.generated_at:%Y-%m-%d %H:%M %Z}"])
+    generated_at = timezone.localtime(report.generated_at)  # WIB, the portal's clock
+    sheet.append([_("Generated at"), f"{generated_at:%Y-%m-%d %H:%M %Z}"])
     sheet.append([])
     sheet.append([_("Figure"), _("Value")])
     for _key, label, value in flat_kpis(report.kpis):

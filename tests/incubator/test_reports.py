@@ -167,6 +167,7 @@ def test_the_xlsx_holds_kpis_breakdown_and_a_native_trend_chart(blkk_a, blkk_b):
 
     kpi_sheet, breakdown_sheet, trend_sheet = workbook.worksheets
     values = {row[0]: row[1] for row in kpi_sheet.iter_rows(values_only=True)}
+    assert values["Generated at"].endswith("WIB")
     assert values["Trainees registered"] == 3
     assert values["Active BLKKs"] == 2
     assert [row[0] for row in breakdown_sheet.iter_rows(values_only=True)] == [
