@@ -290,6 +290,72 @@ class ReportScope(models.TextChoices):
     BLKK = "blkk", _("BLKK")
 
 
+class ReportRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ReportRun(models.Model):
+    """One request to generate reports in the background, and how far it got.
+
+    An empty `scope` is the monthly fan-out: every BLKK, province and the country.
+    Progress is not counted here but read from the reports themselves (those of this
+    run whose files were written since it started), so a task that runs twice after
+    a redelivery cannot count a report twice.
+    """
+
+    Status = ReportRunStatus
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    scope = models.CharField(
+        _("scope"),
+        max_length=10,
+        choices=ReportScope.choices,
+        blank=True,
+        help_text=_("Empty for every BLKK, province and the country."),
+    )
+    scope_code = models.CharField(_("scope code"), max_length=40, blank=True)
+    notify = models.BooleanField(
+        _("mail BLKK managers"),
+        default=False,
+        help_text=_("Mail each BLKK's managers their report, once per month."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    task_id = models.CharField(_("task id"), max_length=50, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportRunStatus.choices,
+        default=ReportRunStatus.QUEUED,
+    )
+    reports_total = models.PositiveIntegerField(_("reports"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            choice_is_known("status", ReportRunStatus, "report_run_status_known"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="report_run_period_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope or _('all scopes')} {self.scope_code} {self.period:%Y-%m}"
+
+
 class ProgressReport(models.Model):
     """A scope's KPIs for one month; regenerating replaces the row, never adds one."""
 
@@ -308,6 +374,21 @@ class ProgressReport(models.Model):
         _("Excel file"), upload_to=report_file_path, blank=True
     )
     csv_file = models.FileField(_("CSV file"), upload_to=report_file_path, blank=True)
+    # Per-BLKK (province report) or per-province (national report) rows, stored with
+    # the totals so the files are rendered from what the report says, not recomputed.
+    breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
+    files_generated_at = models.DateTimeField(
+        _("files generated at"), null=True, blank=True
+    )
+    mailed_at = models.DateTimeField(_("mailed to managers at"), null=True, blank=True)
+    run = models.ForeignKey(
+        ReportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("last run"),
+    )
 
     objects = ProgressReportQuerySet.as_manager()
 

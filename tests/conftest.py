@@ -22,6 +22,12 @@ def _fast_test_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Report files are written to storage; each test gets its own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 # Personas, as healthchecks does: "Alice manages BLKK A in Jawa Barat; Bob manages
 # BLKK B in Jawa Timur; Rina at the ministry sees everything; Dewi at the Jawa Barat
 # labour office sees BLKK A; Maya and Omar are mentors." The scoping and admin tests

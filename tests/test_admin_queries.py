@@ -76,3 +76,39 @@ def test_changelist_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(QUERY_BUDGET):
         many = changelist_queries(client, url)
     assert many == few
+
+
+def crontab_factory(index: int):
+    from django_celery_beat.models import CrontabSchedule
+
+    return CrontabSchedule.objects.create(minute=str(index), hour="3")
+
+
+def periodic_task_factory(index: int):
+    from django_celery_beat.models import PeriodicTask
+
+    return PeriodicTask.objects.create(
+        name=f"task {index}",
+        task="incubator.tasks.metric_reminders_send",
+        crontab=crontab_factory(index),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model_name", "create"),
+    [("crontabschedule", crontab_factory), ("periodictask", periodic_task_factory)],
+)
+def test_beat_schedule_changelists_do_not_grow_with_rows(
+    client, model_name, create, django_assert_max_num_queries
+):
+    """The schedule is edited in the admin (django-celery-beat's own pages)."""
+    world = build_world()
+    client.force_login(world.users["ministry"])
+    url = reverse(f"admin:django_celery_beat_{model_name}_changelist")
+    few = changelist_queries(client, url)
+    for index in range(10):
+        create(index)
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        many = changelist_queries(client, url)
+    assert many == few

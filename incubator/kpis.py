@@ -1,0 +1,293 @@
+"""Progress report KPIs, exactly as DESIGN.md's "Progress report KPIs" table defines
+them, computed set-based.
+
+One pass is eight queries, each grouped by BLKK, whatever the number of BLKKs: the
+BLKK list, three plain counts, the outcome query, the venture query, the metrics sums
+and the session sums. Every figure is additive over BLKKs, because each thing counted
+belongs to exactly one BLKK (a trainee, certification and outcome to the trainee's
+BLKK; an enrollment to its batch's; a venture, its metrics and its stage changes to its
+cohort's; a session to its assignment's venture's, or to the BLKK of a BLKK-wide
+assignment). So a province's and the country's figures are sums of BLKK rows, and
+`ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK only.
+
+Reads the mentoring app's sessions: DESIGN.md puts the reports in this app although
+sessions live downstream, so this module is the one place where incubator looks at
+mentoring.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from mentoring.models import MentoringSession
+from training.models import (
+    Blkk,
+    Certification,
+    Enrollment,
+    GraduateOutcome,
+    OutcomeStatus,
+    Trainee,
+)
+
+from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
+from .periods import Month
+
+# The report's keys, in DESIGN.md's order; every one is always present.
+KPI_KEYS = (
+    "blkk_count",
+    "trainees_registered",
+    "graduates",
+    "certified_competent",
+    "outcome_counts",
+    "ventures_active",
+    "ventures_graduated",
+    "jobs_created",
+    "revenue_total",
+    "mentoring_sessions",
+    "mentoring_hours",
+    "ventures_mentored",
+    "ventures_at_risk",
+    "metrics_expected",
+    "metrics_reported",
+)
+OUTCOME_STATUSES = tuple(OutcomeStatus.values)
+# A venture is at risk with no session in the 60 days ending on month end.
+AT_RISK_WINDOW_DAYS = 60
+_OUTCOME_PREFIX = "outcome:"
+_MINUTES = "mentoring_minutes"
+
+
+@dataclass
+class BlkkFigures:
+    """One BLKK's raw figures for a month. `counts` holds minutes, not hours, and one
+    `outcome:<status>` entry per status, so that rows add up without rounding."""
+
+    blkk_id: int
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    is_active: bool
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            value for key, value in self.counts.items() if key != "blkk_count"
+        )
+
+
+def kpis_from_counts(counts: Counter) -> dict:
+    """The report's KPI dict (DESIGN.md's keys, zeros included) from summed counts."""
+    kpis = {key: int(counts.get(key, 0)) for key in KPI_KEYS}
+    kpis["outcome_counts"] = {
+        status: int(counts.get(_OUTCOME_PREFIX + status, 0))
+        for status in OUTCOME_STATUSES
+    }
+    kpis["mentoring_hours"] = round(counts.get(_MINUTES, 0) / 60, 2)
+    kpis["metrics_expected"] = kpis["ventures_active"]
+    return kpis
+
+
+def counts_total(rows) -> Counter:
+    total = Counter()
+    for row in rows:
+        total.update(row.counts)
+    return total
+
+
+def figures_by_blkk(
+    month: Month, blkks: QuerySet | None = None
+) -> dict[int, BlkkFigures]:
+    """Every BLKK's figures for `month`, keyed by BLKK id, in eight queries.
+
+    `blkks` narrows the pass to a scope (a Blkk queryset); None means the country.
+    """
+    scope = None if blkks is None else blkks.order_by().values("pk")
+    rows = {
+        blkk["pk"]: BlkkFigures(
+            blkk_id=blkk["pk"],
+            code=blkk["code"],
+            name=blkk["name"],
+            province_code=blkk["regency__province_id"],
+            province_name=blkk["regency__province__name"],
+            is_active=blkk["is_active"],
+            counts=Counter(blkk_count=int(blkk["is_active"])),
+        )
+        for blkk in (blkks if blkks is not None else Blkk.objects.all())
+        .order_by("code")
+        .values(
+            "pk",
+            "code",
+            "name",
+            "is_active",
+            "regency__province_id",
+            "regency__province__name",
+        )
+    }
+    for per_blkk in (
+        _trainees_registered(month, scope),
+        _graduates(month, scope),
+        _certified_competent(month, scope),
+        _outcome_counts(month, scope),
+        _venture_figures(month, scope),
+        _metric_sums(month, scope),
+        _session_sums(month, scope),
+    ):
+        for blkk_id, counts in per_blkk.items():
+            if blkk_id in rows:
+                rows[blkk_id].counts.update(counts)
+    return rows
+
+
+def _within(field_name: str, scope: QuerySet | None) -> Q:
+    return Q() if scope is None else Q(**{f"{field_name}__in": scope})
+
+
+def _grouped(queryset: QuerySet, blkk_field: str, **aggregates) -> dict[int, dict]:
+    """{blkk id: {aggregate name: value}} from one GROUP BY query."""
+    result = {}
+    for row in queryset.order_by().values(blkk_field).annotate(**aggregates):
+        blkk_id = row.pop(blkk_field)
+        result[blkk_id] = {name: value or 0 for name, value in row.items()}
+    return result
+
+
+def _month_range(month: Month) -> tuple[datetime.date, datetime.date]:
+    return (month.first_day, month.last_day)
+
+
+def _trainees_registered(month: Month, scope) -> dict[int, dict]:
+    trainees = Trainee.objects.filter(
+        _within("blkk_id", scope), registered_on__range=_month_range(month)
+    )
+    return _grouped(trainees, "blkk_id", trainees_registered=Count("pk"))
+
+
+def _graduates(month: Month, scope) -> dict[int, dict]:
+    enrollments = Enrollment.objects.filter(
+        _within("batch__blkk_id", scope),
+        status=Enrollment.Status.COMPLETED,
+        completed_on__range=_month_range(month),
+    )
+    return _grouped(enrollments, "batch__blkk_id", graduates=Count("pk"))
+
+
+def _certified_competent(month: Month, scope) -> dict[int, dict]:
+    certifications = Certification.objects.filter(
+        _within("trainee__blkk_id", scope),
+        result=Certification.Result.COMPETENT,
+        issued_on__range=_month_range(month),
+    )
+    return _grouped(certifications, "trainee__blkk_id", certified_competent=Count("pk"))
+
+
+def _outcome_counts(month: Month, scope) -> dict[int, dict]:
+    """Graduates by the status of their latest outcome surveyed by month end."""
+    end = month.last_day
+    latest_status = (
+        GraduateOutcome.objects.filter(trainee=OuterRef("pk"), surveyed_on__lte=end)
+        .order_by("-surveyed_on", "-pk")
+        .values("status")[:1]
+    )
+    completed = Enrollment.objects.filter(
+        trainee=OuterRef("pk"),
+        status=Enrollment.Status.COMPLETED,
+        completed_on__lte=end,
+    )
+    surveyed = GraduateOutcome.objects.filter(surveyed_on__lte=end).values("trainee_id")
+    graduates = (
+        Trainee.objects.filter(_within("blkk_id", scope), pk__in=surveyed)
+        .filter(Exists(completed))
+        .annotate(latest_status=Subquery(latest_status))
+    )
+    result: dict[int, dict] = {}
+    for blkk_id, status, count in (
+        graduates.order_by()
+        .values_list("blkk_id", "latest_status")
+        .annotate(count=Count("pk"))
+    ):
+        result.setdefault(blkk_id, {})[_OUTCOME_PREFIX + status] = count
+    return result
+
+
+def ventures_with_month_end_state(month: Month) -> QuerySet:
+    """Ventures annotated with what the month's figures need about each: the stage at
+    month end (from the stage history), and whether it graduated, reported metrics,
+    had a session in the month, and had one in the 60 days ending on month end."""
+    first, end = _month_range(month)
+    stage_at_end = (
+        StageChange.objects.filter(venture=OuterRef("pk"), changed_on__lte=end)
+        .order_by("-changed_on", "-pk")
+        .values("to_stage")[:1]
+    )
+    sessions = MentoringSession.objects.filter(assignment__venture=OuterRef("pk"))
+    window_start = end - datetime.timedelta(days=AT_RISK_WINDOW_DAYS - 1)
+    return Venture.objects.annotate(
+        stage_at_end=Subquery(stage_at_end),
+        graduated_in_month=Exists(
+            StageChange.objects.filter(
+                venture=OuterRef("pk"),
+                to_stage=Stage.GRADUATED,
+                changed_on__range=(first, end),
+            )
+        ),
+        reported_metrics=Exists(
+            VentureMetric.objects.filter(venture=OuterRef("pk"), period=first)
+        ),
+        mentored_in_month=Exists(sessions.filter(held_on__range=(first, end))),
+        mentored_recently=Exists(sessions.filter(held_on__range=(window_start, end))),
+    )
+
+
+ACTIVE_AT_END = Q(stage_at_end__in=sorted(ACTIVE_STAGES))
+
+
+def _venture_figures(month: Month, scope) -> dict[int, dict]:
+    ventures = ventures_with_month_end_state(month).filter(
+        _within("cohort__blkk_id", scope)
+    )
+    return _grouped(
+        ventures,
+        "cohort__blkk_id",
+        ventures_active=Count("pk", filter=ACTIVE_AT_END),
+        ventures_graduated=Count("pk", filter=Q(graduated_in_month=True)),
+        metrics_reported=Count("pk", filter=ACTIVE_AT_END & Q(reported_metrics=True)),
+        ventures_mentored=Count("pk", filter=Q(mentored_in_month=True)),
+        ventures_at_risk=Count("pk", filter=ACTIVE_AT_END & Q(mentored_recently=False)),
+    )
+
+
+def _metric_sums(month: Month, scope) -> dict[int, dict]:
+    metrics = VentureMetric.objects.filter(
+        _within("venture__cohort__blkk_id", scope), period=month.first_day
+    )
+    return _grouped(
+        metrics,
+        "venture__cohort__blkk_id",
+        jobs_created=Sum("workers"),
+        revenue_total=Sum("revenue"),
+    )
+
+
+def _session_sums(month: Month, scope) -> dict[int, dict]:
+    sessions = (
+        MentoringSession.objects.annotate(
+            session_blkk_id=Coalesce(
+                "assignment__venture__cohort__blkk_id", "assignment__blkk_id"
+            )
+        )
+        .filter(held_on__range=_month_range(month))
+        .filter(_within("session_blkk_id", scope))
+    )
+    return _grouped(
+        sessions,
+        "session_blkk_id",
+        mentoring_sessions=Count("pk"),
+        **{_MINUTES: Sum("duration_minutes")},
+    )

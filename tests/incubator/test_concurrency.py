@@ -1,0 +1,61 @@
+"""Two workers generating the same report at once: the unique constraint and
+`INSERT ... ON CONFLICT DO UPDATE` leave one row. Transactional, like
+`tests/training/test_concurrency.py`."""
+
+from __future__ import annotations
+
+import pytest
+
+from incubator import reports
+from incubator.models import ProgressReport
+from incubator.periods import Month
+from tests.threads import pause, run_together
+from tests.training.factories import BlkkFactory
+
+# Long enough that both threads have computed their KPIs before either stores them.
+RACE_WINDOW_SECONDS = 0.3
+APRIL = Month(2026, 4)
+
+
+@pytest.fixture
+def slow_kpi_pass(monkeypatch):
+    compute = reports.figures_by_blkk
+
+    def compute_then_wait(*args, **kwargs):
+        figures = compute(*args, **kwargs)
+        pause(RACE_WINDOW_SECONDS)
+        return figures
+
+    monkeypatch.setattr(reports, "figures_by_blkk", compute_then_wait)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_generations_of_one_report_at_once_leave_one_row(slow_kpi_pass):
+    BlkkFactory()
+
+    def generate():
+        return reports.report_generate(scope="national", scope_code="", period=APRIL)
+
+    outcomes = run_together(generate, generate)
+
+    assert all(isinstance(o, ProgressReport) for o in outcomes), outcomes
+    assert outcomes[0].pk == outcomes[1].pk
+    stored = ProgressReport.objects.get(scope="national", period=APRIL.first_day)
+    assert stored.kpis["blkk_count"] == 1
+    assert stored.xlsx_file
+    assert stored.csv_file
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_monthly_passes_at_once_store_each_report_once(slow_kpi_pass):
+    BlkkFactory.create_batch(3)
+
+    def generate_month():
+        return reports.reports_generate_month(month=APRIL)
+
+    outcomes = run_together(generate_month, generate_month)
+
+    assert all(isinstance(o, list) for o in outcomes), outcomes
+    assert sorted(outcomes[0]) == sorted(outcomes[1])
+    # The country, Jawa Barat and three BLKKs.
+    assert ProgressReport.objects.count() == 5
