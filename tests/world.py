@@ -9,6 +9,7 @@ every role.
 from __future__ import annotations
 
 import datetime
+import importlib
 from dataclasses import dataclass, field
 
 from blkk_portal.accounts.models import User
@@ -180,7 +181,23 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     )
 
 
+def ensure_reference_data() -> None:
+    """Put back the rows the data migrations load (regions, trades) if a transactional
+    test's closing flush removed them before this test (xdist may schedule it so)."""
+    if Province.objects.exists() and VocationalField.objects.exists():
+        return
+    from django.apps import apps
+
+    regions = importlib.import_module("training.migrations.0002_load_regions")
+    trades = importlib.import_module("training.migrations.0003_load_vocational_fields")
+    if not Province.objects.exists():
+        regions.load_regions(apps, None)
+    if not VocationalField.objects.exists():
+        trades.load_vocational_fields(apps, None)
+
+
 def build_world() -> World:
+    ensure_reference_data()
     world = World()
     _side(world, "a", province="32", regency="32.73", manager="manager_a")
     _side(world, "b", province="35", regency="35.78", manager="manager_b")

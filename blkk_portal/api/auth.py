@@ -6,6 +6,7 @@ username): after too many failures the account is locked and the answer is 429.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -16,9 +17,25 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .exceptions import portal_exception_handler
 from .schema import DETAIL, FIELD_ERRORS
 
 TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    # Bounded before authentication: django-axes stores the attempted username in a
+    # 255-character column, and a longer one would fail that insert with a 500.
+    username = serializers.CharField(
+        label=_("Username"), max_length=150, write_only=True
+    )
+    password = serializers.CharField(
+        label=_("Password"),
+        max_length=4096,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
 
 
 LOCKED_OUT = _("Too many failed sign-ins: this account is locked for now.")
@@ -30,8 +47,18 @@ class ObtainTokenView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
 
+    def get_exception_handler(self):
+        # DRF marks the request's transaction for rollback on any error it answers
+        # (405, a malformed body). This view runs outside that transaction; a savepoint
+        # keeps the mark from reaching a transaction that encloses the request.
+        def handler(exc, context):
+            with transaction.atomic():
+                return portal_exception_handler(exc, context)
+
+        return handler
+
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={
             200: TokenResponse,
             400: OpenApiResponse(FIELD_ERRORS, "Wrong username or password."),
@@ -41,7 +68,7 @@ class ObtainTokenView(APIView):
         tags=["auth"],
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(
+        serializer = TokenRequestSerializer(
             data=request.data, context={"request": request}
         )
         # Refusals are answered, not raised: a raised error marks any surrounding

@@ -8,11 +8,10 @@ from rest_framework.permissions import IsAuthenticated
 from .pagination import PortalCursorPagination, PortalPageNumberPagination
 from .permissions import RoleWritePermission
 
-READ_ONLY_METHODS = ["get", "head", "options"]
 READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedAccess:
     """Lists and look-ups see only `visible_to(user)`: outside it, 404.
 
     Subclasses set `queryset` (with its joins), `serializer_class` and filters.
@@ -23,7 +22,6 @@ class ScopedViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated, RoleWritePermission]
     pagination_class = PortalPageNumberPagination
     write_action: str | None = None
-    http_method_names = READ_WRITE_METHODS
 
     @property
     def write_model(self):
@@ -33,6 +31,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return super().get_queryset().visible_to(self.request.user)
 
 
+class ScopedViewSet(ScopedAccess, viewsets.ModelViewSet):
+    http_method_names = READ_WRITE_METHODS
+
+
 class GrowingListViewSet(ScopedViewSet):
     """For tables that grow with every person trained: a cursor, no COUNT(*)."""
 
@@ -40,5 +42,5 @@ class GrowingListViewSet(ScopedViewSet):
     cursor_ordering: tuple[str, ...] = ("-pk",)
 
 
-class ReadOnlyScopedViewSet(ScopedViewSet):
-    http_method_names = READ_ONLY_METHODS
+class ReadOnlyScopedViewSet(ScopedAccess, viewsets.ReadOnlyModelViewSet):
+    """Reads only; extra actions may still accept POST (report generation)."""

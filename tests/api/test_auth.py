@@ -38,6 +38,8 @@ def test_the_same_user_gets_the_same_token(world):
         {"username": "nobody", "password": PASSWORD},
         {"username": "manager_a"},
         {},
+        {"username": "x" * 300, "password": "a"},
+        {"username": "nul\x00byte", "password": "a"},
     ],
 )
 def test_bad_credentials_answer_400_field_by_field(world, body):

@@ -51,6 +51,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
 
 
 @pytest.mark.fuzz
+# The marker (not only the `db` argument) lets pytest-django order these items with
+# the other database tests, before the transactional ones that flush the tables.
+@pytest.mark.django_db
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -58,7 +61,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
     suppress_health_check=list(HealthCheck),
     database=None,
 )
-def test_no_operation_errors_or_breaks_its_schema(case, fuzz_world, db):
+def test_no_operation_errors_or_breaks_its_schema(case, fuzz_world):
     case.call_and_validate(
         headers={"Authorization": f"Token {fuzz_world}"}, checks=CHECKS
     )

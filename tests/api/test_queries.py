@@ -6,12 +6,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from incubator.models import ReportRun
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     CohortFactory,
     MilestoneFactory,
+    ProgressReportFactory,
     VentureFactory,
     VentureMetricFactory,
+    month,
 )
 from tests.mentoring.factories import (
     MentorAssignmentFactory,
@@ -61,6 +64,12 @@ def _rows_maker(resource: str):
         return lambda n: VentureMetricFactory.create_batch(n, venture=venture)
     if resource == "mentors":
         return lambda n: MentorFactory.create_batch(n)
+    if resource == "reports":
+        return lambda n: ProgressReportFactory.create_batch(n)
+    if resource == "report-runs":
+        return lambda n: [
+            ReportRun.objects.create(period=month(i), task_id=f"t{i}") for i in range(n)
+        ]
     mentor = MentorFactory(max_active_assignments=50)
     if resource == "mentor-assignments":
         return lambda n: MentorAssignmentFactory.create_batch(
@@ -88,6 +97,8 @@ LIST_RESOURCES = [
     "mentors",
     "mentor-assignments",
     "mentoring-sessions",
+    "reports",
+    "report-runs",
 ]
 REFERENCE_DATA = {"provinces", "regencies", "vocational-fields"}
 
