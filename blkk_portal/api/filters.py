@@ -40,6 +40,32 @@ class CodeFilter(filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (or 1, 0); anything else is a 400, not an ignored filter."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if str(value).lower() not in self.VALUES:
+            raise ValidationError(_("Use true or false."))
+        return self.VALUES[str(value).lower()]
+
+    def validate(self, value):
+        pass
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
+
 class MonthFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)

@@ -65,6 +65,7 @@ def test_bodies_that_are_not_an_object_answer_400(ministry, body):
         ("blkks", {"page": "0"}),
         ("blkks", {"grade": "legendary"}),
         ("blkks", {"province": "3" * 100}),
+        ("blkks", {"is_incubator": "maybe"}),
         ("enrollments", {"status": "\x00"}),
         ("mentoring-sessions", {"held_after": "yesterday"}),
         ("venture-metrics", {"period": "2026-00"}),

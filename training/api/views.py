@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
-from blkk_portal.api.filters import CodeFilter, IdFilter
+from blkk_portal.api.filters import BooleanFilter, CodeFilter, IdFilter
 from blkk_portal.api.viewsets import (
     GrowingListViewSet,
     ReadOnlyScopedViewSet,
@@ -64,7 +64,7 @@ class BlkkFilter(filters.FilterSet):
     regency = CodeFilter(field_name="regency_id")
     vocational_field = CodeFilter(field_name="vocational_fields__code")
     grade = filters.ChoiceFilter(choices=Blkk.Grade.choices)
-    is_incubator = filters.BooleanFilter()
+    is_incubator = BooleanFilter()
 
     class Meta:
         model = Blkk
