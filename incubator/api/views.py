@@ -84,7 +84,7 @@ class VentureViewSet(ScopedViewSet):
         request=serializers.StageChangeSerializer,
         responses={201: serializers.StageChangeSerializer},
     )
-    @action(detail=True, methods=["post"], pagination_class=None)
+    @action(detail=True, methods=["post"])
     def stage(self, request, pk=None):
         """Move the venture to another stage under the stage rules; 400 if forbidden."""
         venture = self.get_object()
