@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from django.db import models
 from rest_framework import serializers
+from rest_framework.validators import UniqueTogetherValidator
 
 from .fields import MAX_TEXT_LENGTH
 
 
 class PortalModelSerializer(serializers.ModelSerializer):
+    def get_validators(self):
+        # Unique-together constraints are checked by the model's `full_clean()` in
+        # `store`, with the model's own message ("This venture already reported that
+        # month."); DRF's copy would also make every field of the set required.
+        return [
+            validator
+            for validator in super().get_validators()
+            if not isinstance(validator, UniqueTogetherValidator)
+        ]
+
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, models.TextField):

@@ -235,8 +235,12 @@ def test_a_second_report_for_the_same_month_is_refused(world, api):
         "/api/v1/venture-metrics/",
         {"venture": metric.venture_id, "period": f"{metric.period:%Y-%m}"},
         format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["This venture already reported that month."]
+    }
 
 
 def test_a_bad_month_filter_is_a_400(world, api):

@@ -234,9 +234,6 @@ class EnrollmentSerializer(PortalModelSerializer):
     class Meta:
         model = Enrollment
         fields = ["id", "trainee", "trainee_nik", "batch", "status", "completed_on"]
-        # DRF's unique-together check would make `trainee` required even when the
-        # person is given by `trainee_nik`; the model's own check runs in `store`.
-        validators = []
 
     def validate(self, attrs):
         nik = attrs.pop("trainee_nik", None)
