@@ -182,8 +182,33 @@ class ReportFilesSerializer(serializers.Serializer):
     csv = serializers.URLField(allow_null=True, help_text=_("CSV of the KPIs."))
 
 
+def _kpi_schema() -> dict:
+    from incubator.kpis import KPI_KEYS, OUTCOME_STATUSES
+
+    properties = {key: {"type": "integer", "minimum": 0} for key in KPI_KEYS}
+    properties["mentoring_hours"] = {"type": "number", "minimum": 0}
+    properties["outcome_counts"] = {
+        "type": "object",
+        "properties": {
+            status: {"type": "integer", "minimum": 0} for status in OUTCOME_STATUSES
+        },
+        "required": list(OUTCOME_STATUSES),
+    }
+    return {
+        "type": "object",
+        "description": "DESIGN.md's progress report KPIs; every key always present.",
+        "properties": properties,
+    }
+
+
+@extend_schema_field(_kpi_schema())
+class KpiField(serializers.JSONField):
+    """The stored KPI dict, described key by key in the schema."""
+
+
 class ProgressReportSerializer(serializers.ModelSerializer):
     period = MonthField()
+    kpis = KpiField(read_only=True)
     files = serializers.SerializerMethodField()
 
     class Meta:
