@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from .pagination import PortalCursorPagination, PortalPageNumberPagination
+from .pagination import KeysetCursorPagination, PortalPageNumberPagination
 from .permissions import RoleWritePermission
 
 READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -38,8 +38,9 @@ class ScopedViewSet(ScopedAccess, viewsets.ModelViewSet):
 class GrowingListViewSet(ScopedViewSet):
     """For tables that grow with every person trained: a cursor, no COUNT(*)."""
 
-    pagination_class = PortalCursorPagination
-    cursor_ordering: tuple[str, ...] = ("-pk",)
+    pagination_class = KeysetCursorPagination
+    # Ends with the unique id, so that a cursor names exactly one row.
+    cursor_ordering: tuple[str, ...] = ("-id",)
 
 
 class ReadOnlyScopedViewSet(ScopedAccess, viewsets.ReadOnlyModelViewSet):
