@@ -261,7 +261,11 @@ class VentureMetric(models.Model):
         ordering = ["venture_id", "-period"]
         verbose_name = _("venture metric")
         verbose_name_plural = _("venture metrics")
-        indexes = [models.Index(fields=["period"])]
+        indexes = [
+            # A month's metrics (the KPI pass) and the API's keyset cursor, newest
+            # first with the id breaking ties: one index serves both.
+            models.Index(fields=["period", "id"], name="metric_period_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["venture", "period"],

@@ -213,7 +213,11 @@ class MentoringSession(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("mentoring session")
         verbose_name_plural = _("mentoring sessions")
-        indexes = [models.Index(fields=["held_on"])]
+        indexes = [
+            # A month's sessions (the KPI pass) and the API's keyset cursor, newest
+            # first with the id breaking ties: one index serves both.
+            models.Index(fields=["held_on", "id"], name="session_held_on_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1, duration_minutes__lte=480),

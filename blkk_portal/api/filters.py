@@ -84,7 +84,21 @@ class MonthFilter(filters.Filter):
 
 class PortalSearchFilter(SearchFilter):
     """DRF's search, with the term bounded and NUL bytes refused (PostgreSQL cannot
-    compare them, so they would otherwise surface as a server error)."""
+    compare them, so they would otherwise surface as a server error).
+
+    `=field` is an exact match (DRF's is case-insensitive, which no plain index
+    serves), and a view may name `digit_search_fields` for a term made of digits
+    only: a NIK is looked up by its unique index instead of scanning every name.
+    """
+
+    lookup_prefixes = {**SearchFilter.lookup_prefixes, "=": "exact"}
+
+    def get_search_fields(self, view, request):
+        digit_fields = getattr(view, "digit_search_fields", None)
+        term = request.query_params.get(self.search_param, "").strip()
+        if digit_fields and term.isdigit():
+            return digit_fields
+        return super().get_search_fields(view, request)
 
     def get_schema_operation_parameters(self, view):
         if not getattr(view, "search_fields", None):

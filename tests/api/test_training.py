@@ -284,3 +284,11 @@ def test_blkk_filters(world, api):
     assert ids(client.get("/api/v1/blkks/", {"search": blkk_a.code})) == {blkk_a.pk}
     assert ids(client.get("/api/v1/blkks/", {"is_incubator": "true"})) == set()
     assert ids(client.get("/api/v1/blkks/", {"grade": "mandiri"})) == set()
+
+
+def test_a_search_of_digits_is_a_whole_nik(world, api):
+    trainee = world.objects[Trainee]["a"]
+    client = api(world.users["ministry"])
+    assert ids(client.get("/api/v1/trainees/", {"search": trainee.nik})) == {trainee.pk}
+    # A part of a NIK finds nobody: NIKs are looked up whole, by their index.
+    assert ids(client.get("/api/v1/trainees/", {"search": trainee.nik[:6]})) == set()
