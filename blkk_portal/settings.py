@@ -183,7 +183,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "blkk_portal.api.pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON first; form bodies too, as `curl -d` and spreadsheets' exports send them.
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "blkk_portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "blkk_portal.api.exceptions.portal_exception_handler",

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,7 +44,6 @@ class ObtainTokenView(APIView):
     # No session here: a token request carries its credentials, so it needs no CSRF.
     authentication_classes = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
 
     def get_exception_handler(self):
         # DRF marks the request's transaction for rollback on any error it answers

@@ -45,6 +45,25 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class OnlyWritableRow:
+    """A default for a related field: the one row the caller may write, if there is
+    exactly one (a manager of a single BLKK need not name it on every record)."""
+
+    requires_context = True
+
+    def __init__(self, rows_for: Callable):
+        self.rows_for = rows_for
+
+    def __call__(self, serializer_field):
+        user = serializer_field.context["request"].user
+        rows = list(self.rows_for(user)[:2])
+        if len(rows) != 1:
+            raise serializers.ValidationError(
+                serializer_field.error_messages["required"], code="required"
+            )
+        return rows[0]
+
+
 class ScopedManyRelatedField(serializers.ListField):
     """A list of related ids, looked up in ONE query among the caller's rows."""
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from blkk_portal.api.fields import (
     MonthField,
+    OnlyWritableRow,
     ScopedManyRelatedField,
     ScopedRelatedField,
     bounded_text,
@@ -33,7 +34,10 @@ from training.models import Blkk, Trainee
 
 class CohortSerializer(PortalModelSerializer):
     blkk = ScopedRelatedField(
-        queryset=Blkk.objects.all(), rows_for=Blkk.objects.writable_by
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        default=OnlyWritableRow(Blkk.objects.writable_by),
+        help_text=_("Defaults to your BLKK when you manage exactly one."),
     )
 
     class Meta:

@@ -110,3 +110,12 @@ def test_schema_and_offline_docs_are_served(client, db):
     # Swagger UI comes from the sidecar package under /static/, never from a CDN.
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+
+
+def test_a_token_can_be_asked_for_with_a_form_body_too(world):
+    """`curl -d username=... -d password=...` sends a form, not JSON."""
+    response = APIClient().post(
+        TOKEN_URL, {"username": "manager_a", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert response.json()["token"]

@@ -292,3 +292,19 @@ def test_a_search_of_digits_is_a_whole_nik(world, api):
     assert ids(client.get("/api/v1/trainees/", {"search": trainee.nik})) == {trainee.pk}
     # A part of a NIK finds nobody: NIKs are looked up whole, by their index.
     assert ids(client.get("/api/v1/trainees/", {"search": trainee.nik[:6]})) == set()
+
+
+def test_a_manager_of_one_blkk_need_not_name_it(world, api):
+    body = new_person(world)
+    del body["blkk"]
+
+    mine = api(world.users["manager_a"]).post("/api/v1/trainees/", body, format="json")
+    ministry = api(world.users["ministry"]).post(
+        "/api/v1/trainees/", {**body, "nik": "3273014708990003"}, format="json"
+    )
+
+    assert mine.status_code == 201, mine.content
+    assert mine.json()["blkk"] == world.objects[TrainingBatch]["a"].blkk_id
+    # Ministry staff write for every BLKK: they must say which.
+    assert ministry.status_code == 400
+    assert "blkk" in ministry.json()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from blkk_portal.accounts.models import Role
-from blkk_portal.api.fields import ScopedRelatedField
+from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
 from training import services
 from training.models import (
@@ -109,7 +109,10 @@ def _current_value(instance, name):
 
 class TrainingBatchSerializer(PortalModelSerializer):
     blkk = ScopedRelatedField(
-        queryset=Blkk.objects.all(), rows_for=Blkk.objects.writable_by
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        default=OnlyWritableRow(Blkk.objects.writable_by),
+        help_text=_("Defaults to your BLKK when you manage exactly one."),
     )
     vocational_field = serializers.SlugRelatedField(
         slug_field="code", queryset=VocationalField.objects.all()
@@ -148,7 +151,10 @@ class TraineeSerializer(PortalModelSerializer):
     blkk = ScopedRelatedField(
         queryset=Blkk.objects.all(),
         rows_for=Blkk.objects.writable_by,
-        help_text=_("The registering BLKK."),
+        default=OnlyWritableRow(Blkk.objects.writable_by),
+        help_text=_(
+            "The registering BLKK; defaults to yours when you manage exactly one."
+        ),
     )
 
     class Meta:
