@@ -8,6 +8,7 @@ start-up with a message that says what to set.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -172,7 +173,7 @@ REST_FRAMEWORK = {
     # Token first, so that a call without credentials answers 401 with
     # `WWW-Authenticate: Token`; the session serves the portal's own pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -192,6 +193,15 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "blkk_portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "blkk_portal.api.exceptions.portal_exception_handler",
+}
+
+# API tokens (django-rest-knox): stored only as a hash, so a copy of the database
+# opens no account; each expires after a period of disuse (the expiry slides forward
+# while an integration keeps using it) and can be revoked at /api/v1/auth/logout/.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTO_REFRESH": True,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -18,7 +18,7 @@ What it does, in order:
    adds a stage history to the ventures when `incubator_stagechange` is empty
    (bench_scoping loads none, and the KPIs read a venture's stage at month end from
    it); then ANALYZE;
-2. first pages through the real API (`rest_framework.test.APIClient` with a DRF
+2. first pages through the real API (`rest_framework.test.APIClient` with a knox
    token, so the whole middleware, authentication, scoping, serializer and JSON
    rendering stack runs), `page_size=50`, for the ministry, the Jawa Barat province
    user, a BLKK manager and the mentor: the cursor-paginated lists (trainees,
@@ -292,17 +292,17 @@ class Explains:
 
 
 class Api:
-    """One authenticated APIClient per user, through a DRF token."""
+    """One authenticated APIClient per user, through an API token."""
 
     def __init__(self, users: dict[str, object]) -> None:
-        from rest_framework.authtoken.models import Token
+        from knox.models import AuthToken
         from rest_framework.test import APIClient
 
         self.clients = {}
         for role, user in users.items():
-            token, _created = Token.objects.get_or_create(user=user)
+            _instance, token = AuthToken.objects.create(user=user)
             client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
             self.clients[role] = client
 
     def get(self, role: str, url: str):

@@ -1,16 +1,21 @@
-"""`POST /api/v1/auth/token/`: a token for a username and password.
+"""`POST /api/v1/auth/token/`: a token for a username and password;
+`POST /api/v1/auth/logout/`: revoke the token the request was made with.
 
 The same login throttle as the portal's sign-in page applies (django-axes, by
 username): after too many failures the account is locked and the answer is 429.
+Tokens are django-rest-knox's: the database keeps only their hash, and each expires
+after `API_TOKEN_TTL_DAYS` of disuse (settings `REST_KNOX`).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from knox.models import AuthToken
+from knox.views import LogoutView as KnoxLogoutView
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,7 +24,10 @@ from rest_framework.views import APIView
 from .exceptions import portal_exception_handler
 from .schema import DETAIL, FIELD_ERRORS
 
-TokenResponse = inline_serializer("TokenResponse", {"token": serializers.CharField()})
+TokenResponse = inline_serializer(
+    "TokenResponse",
+    {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+)
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -77,7 +85,17 @@ class ObtainTokenView(APIView):
                     {"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS
                 )
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token, _created = Token.objects.get_or_create(
-            user=serializer.validated_data["user"]
-        )
-        return Response({"token": token.key})
+        user = serializer.validated_data["user"]
+        # Each sign-in is a new token (one per integration or device); expired ones
+        # of the same user are cleared on the way.
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        instance, token = AuthToken.objects.create(user=user)
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class LogoutView(KnoxLogoutView):
+    """Revoke the token this request carries (204)."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)

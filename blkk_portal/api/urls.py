@@ -10,7 +10,7 @@ from incubator.api import views as incubator
 from mentoring.api import views as mentoring
 from training.api import views as training
 
-from .auth import ObtainTokenView
+from .auth import LogoutView, ObtainTokenView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -42,5 +42,6 @@ urlpatterns = [
         transaction.non_atomic_requests(ObtainTokenView.as_view()),
         name="token",
     ),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     *router.urls,
 ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.world import PASSWORD
@@ -23,12 +27,41 @@ def test_a_token_is_issued_for_good_credentials_and_opens_the_api(world):
     assert client.get("/api/v1/blkks/").json()["count"] == 1
 
 
-def test_the_same_user_gets_the_same_token(world):
+def test_each_sign_in_gets_its_own_token_stored_only_as_a_hash(world):
     client = APIClient()
     credentials = {"username": "ministry", "password": PASSWORD}
-    first = client.post(TOKEN_URL, credentials, format="json").json()["token"]
-    second = client.post(TOKEN_URL, credentials, format="json").json()["token"]
-    assert first == second
+    first = client.post(TOKEN_URL, credentials, format="json").json()
+    second = client.post(TOKEN_URL, credentials, format="json").json()
+
+    assert first["token"] != second["token"]
+    assert first["expiry"]
+    stored = AuthToken.objects.filter(user=world.users["ministry"])
+    assert stored.count() == 2
+    assert not stored.filter(digest__in=[first["token"], second["token"]]).exists()
+
+
+def test_logout_revokes_only_the_token_it_was_sent_with(world):
+    credentials = {"username": "manager_a", "password": PASSWORD}
+    tokens = [
+        APIClient().post(TOKEN_URL, credentials, format="json").json()["token"]
+        for _ in range(2)
+    ]
+    kept, revoked = APIClient(), APIClient()
+    kept.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+    revoked.credentials(HTTP_AUTHORIZATION=f"Token {tokens[1]}")
+
+    assert revoked.post("/api/v1/auth/logout/").status_code == 204
+
+    assert revoked.get("/api/v1/blkks/").status_code == 401
+    assert kept.get("/api/v1/blkks/").status_code == 200
+
+
+def test_an_expired_token_answers_401(world, api):
+    client = api(world.users["manager_a"])
+    AuthToken.objects.filter(user=world.users["manager_a"]).update(
+        expiry=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    assert client.get("/api/v1/blkks/").status_code == 401
 
 
 @pytest.mark.parametrize(

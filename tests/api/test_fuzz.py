@@ -16,7 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import (
     not_a_server_error,
     response_schema_conformance,
@@ -31,7 +31,7 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 @pytest.fixture
 def fuzz_world(world):
     """The two-BLKK world (so that small ids exist) and the ministry's token."""
-    return Token.objects.create(user=world.users["ministry"]).key
+    return AuthToken.objects.create(user=world.users["ministry"])[1]
 
 
 @pytest.fixture(autouse=True)
