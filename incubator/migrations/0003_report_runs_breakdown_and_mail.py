@@ -63,4 +63,13 @@ class Migration(migrations.Migration):
             model_name='reportrun',
             constraint=models.CheckConstraint(condition=models.Q(('period__day', 1)), name='report_run_period_first_of_month'),
         ),
+        # The month's metrics and the API's keyset cursor share one index.
+        migrations.RemoveIndex(
+            model_name='venturemetric',
+            name='incubator_v_period_8b2348_idx',
+        ),
+        migrations.AddIndex(
+            model_name='venturemetric',
+            index=models.Index(fields=['period', 'id'], name='metric_period_idx'),
+        ),
     ]
