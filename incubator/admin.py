@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -403,10 +402,7 @@ class ProgressReportAdmin(ScopedAdmin):
         )
 
     def run_view(self, request, run_id):
-        runs = ReportRun.objects.all()
-        if not request.user.sees_everything:
-            runs = runs.filter(requested_by=request.user)
-        run = get_object_or_404(runs, pk=run_id)
+        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=run_id)
         progress = reports.report_run_progress(run)
         context = {
             **self.admin_site.each_context(request),
@@ -422,11 +418,4 @@ class ProgressReportAdmin(ScopedAdmin):
 
     def download_view(self, request, report_id, kind):
         report = get_object_or_404(self.get_queryset(request), pk=report_id)
-        field = {"xlsx": report.xlsx_file, "csv": report.csv_file}.get(kind)
-        if not field:
-            raise Http404
-        return FileResponse(
-            field.open("rb"),
-            as_attachment=True,
-            filename=reports.report_file_name(report, kind),
-        )
+        return reports.report_file_response(report, kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from blkk_portal.accounts.models import Role
@@ -48,6 +49,17 @@ class VentureMetricQuerySet(VentureRecordQuerySet):
     def written_by_mentor(self, scope: Scope) -> Q:
         """A mentor reports the figures of the ventures they mentor now."""
         return Q(venture_id__in=scope.actively_mentored_venture_ids)
+
+
+class ReportRunQuerySet(models.QuerySet):
+    """Background generations: ministry staff see all; others see what they asked."""
+
+    def visible_to(self, user) -> QuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        return self.filter(requested_by_id=user.pk)
 
 
 class ProgressReportQuerySet(ScopedQuerySet):

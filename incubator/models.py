@@ -16,6 +16,7 @@ from training.validators import validate_nib, validate_not_future
 from .managers import (
     CohortQuerySet,
     ProgressReportQuerySet,
+    ReportRunQuerySet,
     VentureMetricQuerySet,
     VentureQuerySet,
     VentureRecordQuerySet,
@@ -344,6 +345,8 @@ class ReportRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

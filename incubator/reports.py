@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,6 +255,16 @@ def report_trend(report: ProgressReport) -> list[dict]:
 def report_file_name(report: ProgressReport, extension: str) -> str:
     code = report.scope_code or "id"
     return f"laporan-{report.scope}-{code}-{report.period:%Y-%m}.{extension}"
+
+
+def report_file_response(report: ProgressReport, kind: str) -> FileResponse:
+    """The report's `xlsx` or `csv` file as a download (the admin and the API)."""
+    stored = {"xlsx": report.xlsx_file, "csv": report.csv_file}.get(kind)
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=report_file_name(report, kind)
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ monthly metrics."""
 from __future__ import annotations
 
 from django.db.models import Count, F, Prefetch, Q
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -194,15 +193,7 @@ class ProgressReportViewSet(ReadOnlyScopedViewSet):
     @action(detail=True, url_path=r"files/(?P<kind>xlsx|csv)", url_name="file")
     def file(self, request, pk=None, kind=None):
         """Download the report's XLSX or CSV file."""
-        report = self.get_object()
-        stored = report.xlsx_file if kind == "xlsx" else report.csv_file
-        if not stored:
-            raise Http404
-        return FileResponse(
-            stored.open("rb"),
-            as_attachment=True,
-            filename=reports.report_file_name(report, kind),
-        )
+        return reports.report_file_response(self.get_object(), kind)
 
 
 class ReportRunViewSet(ReadOnlyScopedViewSet):
@@ -220,7 +211,4 @@ class ReportRunViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.ReportRunSerializer
 
     def get_queryset(self):
-        runs = self.queryset
-        if self.request.user.sees_everything:
-            return runs
-        return runs.filter(requested_by_id=self.request.user.pk)
+        return self.queryset.visible_to(self.request.user)
