@@ -42,17 +42,17 @@ class PortalAutoSchema(AutoSchema):
 
 
 def mark_role_dependent_fields(result, generator, request, public):
-    """Postprocessing hook: a mentor's view of a person leaves out the birth date and
-    disability (DESIGN.md), so those keys are not required in a Trainee response."""
+    """Postprocessing hook: a mentor sees only a founder's name, phone and masked NIK
+    (DESIGN.md), so only those keys are required in a Trainee response."""
     trainee = result.get("components", {}).get("schemas", {}).get("Trainee")
     if trainee:
-        from training.api.serializers import MENTOR_HIDDEN_FIELDS
+        from training.api.serializers import MENTOR_FIELDS
 
         trainee["required"] = [
-            name
-            for name in trainee.get("required", [])
-            if name not in MENTOR_HIDDEN_FIELDS
+            name for name in trainee.get("required", []) if name in MENTOR_FIELDS
         ]
-        for name in MENTOR_HIDDEN_FIELDS:
-            trainee["properties"][name]["description"] = "Not shown to mentors."
+        for name, field in trainee["properties"].items():
+            if name not in MENTOR_FIELDS:
+                note = "Not shown to mentors."
+                field["description"] = f"{field.get('description', '')} {note}".strip()
     return result

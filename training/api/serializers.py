@@ -137,13 +137,15 @@ NIK_TAKEN_MESSAGE = _(
     "again."
 )
 
-# Who sees what of a person (DESIGN.md, "Roles and scoping").
-MENTOR_HIDDEN_FIELDS = ("birth_date", "has_disability")
+# What a mentor sees of a founder (DESIGN.md, "Roles and scoping": name, phone and
+# the masked NIK). Personal data goes no further than the work needs (UU 27/2022).
+MENTOR_FIELDS = ("id", "nik", "full_name", "phone")
 
 
 class TraineeSerializer(PortalModelSerializer):
     """The NIK is whole for ministry staff and the managers of the person's BLKKs,
-    masked for everyone else; mentors see neither birth date nor disability."""
+    masked for everyone else; a mentor sees only a founder's name, phone and masked
+    NIK."""
 
     regency = serializers.PrimaryKeyRelatedField(
         queryset=Regency.objects.all(), help_text=_("Regency code, as 32.73.")
@@ -194,10 +196,9 @@ class TraineeSerializer(PortalModelSerializer):
         if getattr(instance, "full_nik_visible", False):
             return data
         data["nik"] = mask_nik(instance.nik)
-        if self.context["request"].user.role != Role.PROVINCE:
-            for name in MENTOR_HIDDEN_FIELDS:
-                data.pop(name, None)
-        return data
+        if self.context["request"].user.role == Role.PROVINCE:
+            return data
+        return {name: data[name] for name in MENTOR_FIELDS}
 
     def validate(self, attrs):
         if self.instance is not None and attrs.get("nik", self.instance.nik) != (
