@@ -47,6 +47,19 @@ class PortalModelSerializer(serializers.ModelSerializer):
         self._set_many_to_many(instance, many)
         return instance
 
+    def refuse_changes(self, attrs: dict, messages: dict) -> None:
+        """On update, a 400 for each field in `messages` whose value would change:
+        fields that are set once (a NIK, a venture's start) or changed elsewhere."""
+        if self.instance is None:
+            return
+        errors = {
+            name: [message]
+            for name, message in messages.items()
+            if name in attrs and attrs[name] != getattr(self.instance, name)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+
     def store(self, instance) -> None:
         """Validate like the admin does, then save. Override to call a service."""
         instance.full_clean()

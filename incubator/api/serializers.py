@@ -116,17 +116,15 @@ class VentureSerializer(PortalModelSerializer):
         ]
 
     def validate(self, attrs):
-        if self.instance is not None:
-            _refuse_changes(
-                self.instance,
-                attrs,
-                {
-                    "stage": _("Change the stage through the stage endpoint."),
-                    "started_on": _(
-                        "The start opens the stage history and cannot be changed."
-                    ),
-                },
-            )
+        self.refuse_changes(
+            attrs,
+            {
+                "stage": _("Change the stage through the stage endpoint."),
+                "started_on": _(
+                    "The start opens the stage history and cannot be changed."
+                ),
+            },
+        )
         return attrs
 
     def create(self, validated_data):
@@ -136,23 +134,6 @@ class VentureSerializer(PortalModelSerializer):
             founders=founders,
             by=self.context["request"].user,
         )
-
-    def update(self, instance, validated_data):
-        founders = validated_data.pop("founders", None)
-        instance = super().update(instance, validated_data)
-        if founders is not None:
-            instance.founders.set(founders)
-        return instance
-
-
-def _refuse_changes(instance, attrs: dict, messages: dict) -> None:
-    errors = {
-        name: [message]
-        for name, message in messages.items()
-        if name in attrs and attrs[name] != getattr(instance, name)
-    }
-    if errors:
-        raise serializers.ValidationError(errors)
 
 
 class MilestoneSerializer(PortalModelSerializer):

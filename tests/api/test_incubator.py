@@ -276,3 +276,29 @@ def test_a_mentor_cannot_report_for_a_venture_they_do_not_mentor(world, api):
     )
     assert response.status_code == 400
     assert "venture" in response.json()
+
+
+def test_a_manager_changes_a_ventures_founders(world, api):
+    venture = world.objects[Venture]["a"]
+    founder = world.objects[Trainee]["a"]
+    client = api(world.users["manager_a"])
+    body = {
+        "full_name": "Dewi Lestari",
+        "nik": "3273015203980004",
+        "gender": "F",
+        "birth_date": "1998-03-12",
+        "regency": "32.73",
+        "education": "sma",
+        "prior_status": "unemployed",
+    }
+    second = client.post("/api/v1/trainees/", body, format="json").json()["id"]
+
+    response = client.patch(
+        f"/api/v1/ventures/{venture.pk}/",
+        {"founders": [founder.pk, second]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert sorted(response.json()["founders"]) == sorted([founder.pk, second])
+    assert set(venture.founders.values_list("pk", flat=True)) == {founder.pk, second}

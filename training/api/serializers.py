@@ -201,12 +201,7 @@ class TraineeSerializer(PortalModelSerializer):
         return {name: data[name] for name in MENTOR_FIELDS}
 
     def validate(self, attrs):
-        if self.instance is not None and attrs.get("nik", self.instance.nik) != (
-            self.instance.nik
-        ):
-            raise serializers.ValidationError(
-                {"nik": [_("A person's NIK cannot be changed here.")]}
-            )
+        self.refuse_changes(attrs, {"nik": _("A person's NIK cannot be changed here.")})
         return attrs
 
     def store(self, instance) -> None:
