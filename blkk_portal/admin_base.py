@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from blkk_portal.access import requires_access
 from blkk_portal.scoping import ScopedQuerySet
 
 
@@ -29,7 +30,10 @@ class ScopedMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if isinstance(queryset, ScopedQuerySet):
-            queryset = queryset.visible_to(request.user)
+            return queryset.visible_to(request.user)
+        if requires_access(self.model):
+            # Refuse rather than show every BLKK's rows (check blkk_portal.E001).
+            raise ImproperlyConfigured(f"{self.model._meta.label} is not scoped.")
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

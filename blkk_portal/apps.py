@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,15 @@ class PortalConfig(AppConfig):
 
     name = "blkk_portal"
     verbose_name = _("BLKK Incubator Portal")
+
+    def ready(self) -> None:
+        # Registers the scoping checks, so that every `manage.py check` runs them.
+        from blkk_portal import checks  # noqa: F401
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the portal's site as `admin.site` (named explicitly in
+    INSTALLED_APPS, so not this module's default)."""
+
+    default = False
+    default_site = "blkk_portal.admin_site.PortalAdminSite"

@@ -1,9 +1,10 @@
 """The one door to scoped data: `Model.objects.visible_to(user)`.
 
-Each scoped model's queryset subclasses `ScopedQuerySet` and says, in two small
-methods, which rows a set of BLKKs reaches and which rows a mentor reaches. Views,
-serializers, the admin, exports and reports all start from `visible_to`; nothing
-reads a scoped model through `.all()` on behalf of a user.
+Each scoped model's queryset subclasses `ScopedQuerySet`, declares who reads and
+writes it (`access`, see `blkk_portal.access`) and says, in small methods, which rows
+a set of BLKKs reaches and which rows a mentor reaches. Views, serializers, the
+admin, exports and reports all start from `visible_to`; nothing reads a scoped model
+through `.all()` on behalf of a user.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from blkk_portal.access import Access
 from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import Scope, scope_of
 
@@ -20,6 +22,9 @@ NO_ROWS = Q(pk__in=[])
 
 
 class ScopedQuerySet(models.QuerySet):
+    # Who reads and writes the model: every subclass declares its own.
+    access: Access
+
     def visible_to(self, user) -> QuerySet:
         scope = scope_of(user)
         if scope.everything:
@@ -65,3 +70,21 @@ class ScopedQuerySet(models.QuerySet):
     def written_by_mentor(self, scope: Scope) -> Q:
         """Rows a mentor may change; none unless a model says so."""
         return NO_ROWS
+
+
+class ReferenceQuerySet(ScopedQuerySet):
+    """Shared reference data (regions, trades): every row for everyone signed in,
+    nothing for anyone else; only ministry staff write it."""
+
+    access = Access.reference_data()
+
+    def visible_to(self, user) -> QuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all()
+
+    def writable_by(self, user) -> QuerySet:
+        return self.all() if scope_of(user).everything else self.none()
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q()

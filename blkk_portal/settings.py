@@ -43,7 +43,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the portal's site, which refuses an unscoped model.
+    "blkk_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -116,6 +117,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
+# The portal's own apps, whose models declare their access (blkk_portal.access), and
+# the model whose rows everything else belongs to.
+PORTAL_APPS = ("training", "incubator", "mentoring", "reports")
+BLKK_MODEL = "training.Blkk"
 AUTHENTICATION_BACKENDS = [
     # Throttles failed logins first, then the role-based backend checks the password.
     "axes.backends.AxesStandaloneBackend",

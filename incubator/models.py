@@ -15,11 +15,12 @@ from training.validators import validate_nib, validate_not_future
 
 from .managers import (
     CohortQuerySet,
+    MilestoneQuerySet,
     ProgressReportQuerySet,
     ReportRunQuerySet,
+    StageChangeQuerySet,
     VentureMetricQuerySet,
     VentureQuerySet,
-    VentureRecordQuerySet,
 )
 
 
@@ -193,7 +194,7 @@ class StageChange(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = VentureRecordQuerySet.as_manager()
+    objects = StageChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["venture", "changed_on", "pk"]
@@ -228,7 +229,7 @@ class Milestone(models.Model):
         _("done on"), null=True, blank=True, validators=[validate_not_future]
     )
 
-    objects = VentureRecordQuerySet.as_manager()
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["venture", "due_on", "pk"]

@@ -5,9 +5,73 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from blkk_portal.accounts.scope import Scope
+from blkk_portal.access import ALL_ACTIONS, SIGNED_IN, Access
+from blkk_portal.accounts.models import Role
+from blkk_portal.accounts.scope import Reach, Scope, provides
 from blkk_portal.scoping import ScopedQuerySet
+
+# What a mentor's assignments reach, for the scopes of the apps below this one
+# (`blkk_portal.accounts.scope.Reach`): computed here, where assignments are known.
+
+
+@provides(Reach.MENTOR)
+def mentor_profile_id(scope: Scope) -> int | None:
+    from .models import Mentor
+
+    user_id = scope.user.pk
+    return Mentor.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
+
+
+def _assignments_of(scope: Scope) -> QuerySet:
+    from .models import MentorAssignment
+
+    return MentorAssignment.objects.filter(mentor_id=scope.mentor_id)
+
+
+@provides(Reach.MENTORED_VENTURES)
+def mentored_ventures(scope: Scope) -> QuerySet:
+    return _assignments_of(scope).filter(venture__isnull=False).values("venture_id")
+
+
+@provides(Reach.ACTIVELY_MENTORED_VENTURES)
+def actively_mentored_ventures(scope: Scope) -> QuerySet:
+    """Ventures of the mentor's assignments that are active today."""
+    assignments = _assignments_of(scope).filter(venture__isnull=False)
+    return assignments.active_on(timezone.localdate()).values("venture_id")
+
+
+@provides(Reach.MENTORED_BLKKS)
+def mentored_blkks(scope: Scope) -> QuerySet:
+    """BLKKs of the mentor's BLKK-wide assignments and of their ventures' cohorts."""
+    from incubator.models import Venture
+
+    whole = _assignments_of(scope).filter(blkk__isnull=False)
+    of_ventures = Venture.objects.filter(pk__in=scope.reach(Reach.MENTORED_VENTURES))
+    return (
+        whole.order_by()
+        .values("blkk_id")
+        .union(of_ventures.order_by().values("cohort__blkk_id"))
+    )
+
+
+@provides(Reach.MENTORED_COHORTS)
+def mentored_cohorts(scope: Scope) -> QuerySet:
+    from incubator.models import Venture
+
+    ventures = Venture.objects.filter(pk__in=scope.reach(Reach.MENTORED_VENTURES))
+    return ventures.values("cohort_id")
+
+
+@provides(Reach.MENTORED_TRAINEES)
+def mentored_trainees(scope: Scope) -> QuerySet:
+    """The founders of the mentor's ventures."""
+    from incubator.models import Venture
+
+    return Venture.founders.through.objects.filter(
+        venture_id__in=scope.reach(Reach.MENTORED_VENTURES)
+    ).values("trainee_id")
 
 
 def _assignments_reaching(blkk_ids: QuerySet) -> Q:
@@ -17,6 +81,8 @@ def _assignments_reaching(blkk_ids: QuerySet) -> Q:
 
 class MentorQuerySet(ScopedQuerySet):
     """A BLKK reaches the mentors assigned there and the mentors it is home to."""
+
+    access = Access(read=SIGNED_IN)
 
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         from .models import MentorAssignment
@@ -29,6 +95,8 @@ class MentorQuerySet(ScopedQuerySet):
 
 
 class MentorAssignmentQuerySet(ScopedQuerySet):
+    access = Access(read=SIGNED_IN)
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return _assignments_reaching(blkk_ids)
 
@@ -58,6 +126,8 @@ def _assignment_ids_reaching(blkk_ids: QuerySet) -> QuerySet:
 
 
 class MentoringSessionQuerySet(ScopedQuerySet):
+    access = Access(read=SIGNED_IN, write={Role.MENTOR: ALL_ACTIONS})
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(assignment_id__in=_assignment_ids_reaching(blkk_ids))
 

@@ -31,7 +31,7 @@ from .validators import mask_nik
 PROVINCE_FILTER = admin.RelatedOnlyFieldListFilter
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(ScopedAdmin):
     """Regions come from the official Kemendagri file and change only with it."""
 
     search_fields = ["code", "name"]
@@ -59,7 +59,7 @@ class RegencyAdmin(ReferenceDataAdmin):
 
 
 @admin.register(VocationalField)
-class VocationalFieldAdmin(admin.ModelAdmin):
+class VocationalFieldAdmin(ScopedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
+from blkk_portal.access import ALL_ACTIONS, CHANGE, SIGNED_IN, STAFF, Access
 from blkk_portal.accounts.models import Role
-from blkk_portal.accounts.scope import Scope, scope_of
+from blkk_portal.accounts.scope import Reach, Scope, provides, scope_of
 from blkk_portal.scoping import ScopedQuerySet
+
+MANAGER_WRITES_ALL = {Role.BLKK_MANAGER: ALL_ACTIONS}
+
+
+@provides(Reach.BLKKS)
+def blkks_reached_by_staff(scope: Scope) -> QuerySet | None:
+    """The BLKKs of a provincial user's province, or those a manager manages."""
+    from .models import Blkk
+
+    user = scope.user
+    if user.role == Role.PROVINCE and user.province_id:
+        return Blkk.objects.filter(regency__province_id=user.province_id).values("pk")
+    if user.role == Role.BLKK_MANAGER:
+        return Blkk.managers.through.objects.filter(user_id=user.pk).values("blkk_id")
+    return None
 
 
 def trainee_ids_reached_by_blkks(blkk_ids: QuerySet) -> QuerySet:
@@ -32,37 +48,35 @@ def trainees_reached_by_blkks(blkk_ids: QuerySet) -> Q:
 
 
 class BlkkQuerySet(ScopedQuerySet):
+    # Managers change their BLKK's contact details only (the service's rule).
+    access = Access(read=SIGNED_IN, write={Role.BLKK_MANAGER: frozenset({CHANGE})})
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(pk__in=blkk_ids)
 
     def reached_by_mentor(self, scope: Scope) -> Q:
-        from incubator.models import Venture
-
-        assigned_venture_blkks = Venture.objects.filter(
-            pk__in=scope.mentored_venture_ids
-        ).values("cohort__blkk_id")
-        return Q(pk__in=scope.mentored_blkk_ids) | Q(pk__in=assigned_venture_blkks)
+        return Q(pk__in=scope.reach(Reach.MENTORED_BLKKS))
 
     def active(self) -> QuerySet:
         return self.filter(is_active=True)
 
 
 class TrainingBatchQuerySet(ScopedQuerySet):
+    access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(blkk_id__in=blkk_ids)
 
 
 class TraineeQuerySet(ScopedQuerySet):
+    access = Access(read=SIGNED_IN, write=MANAGER_WRITES_ALL)
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return trainees_reached_by_blkks(blkk_ids)
 
     def reached_by_mentor(self, scope: Scope) -> Q:
-        from incubator.models import Venture
-
-        founders = Venture.founders.through.objects.filter(
-            venture_id__in=scope.mentored_venture_ids
-        ).values("trainee_id")
-        return Q(pk__in=founders)
+        # The founders of the ventures the mentor is assigned to.
+        return Q(pk__in=scope.reach(Reach.MENTORED_TRAINEES))
 
     def with_full_nik_flag(self, user) -> QuerySet:
         """Annotate `full_nik_visible`: ministry staff and the person's own BLKKs'
@@ -86,11 +100,15 @@ class TraineeRecordQuerySet(ScopedQuerySet):
     """Records about a person (certifications, graduate outcomes): reached wherever
     the person is reached by a BLKK."""
 
+    access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(trainee_id__in=trainee_ids_reached_by_blkks(blkk_ids))
 
 
 class EnrollmentQuerySet(ScopedQuerySet):
+    access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
+
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(batch__blkk_id__in=blkk_ids)
 

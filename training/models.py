@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from blkk_portal.constraints import choice_is_known
+from blkk_portal.scoping import ReferenceQuerySet
 
 from .managers import (
     BlkkQuerySet,
@@ -41,6 +42,8 @@ class Province(models.Model):
     code = models.CharField(_("code"), max_length=2, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("province")
@@ -62,6 +65,8 @@ class Regency(models.Model):
         verbose_name=_("province"),
     )
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("regency")
@@ -76,6 +81,8 @@ class VocationalField(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

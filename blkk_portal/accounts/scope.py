@@ -2,81 +2,91 @@
 
 Every `visible_to(user)` in the portal starts here: a province user and a BLKK manager
 reach a set of BLKKs; a mentor (any user with a Mentor profile) reaches what they are
-assigned. A user who is both gets the union. Nothing here runs a query except the
-one look-up of the user's Mentor profile; the sets are subqueries that the database
-folds into each scoped query.
+assigned. A user who is both gets the union.
+
+The sets are computed by the app that owns the records they are made of, and named
+here (`Reach`): `training` says which BLKKs a user reaches, `mentoring` what a mentor's
+assignments reach. A lower app asks for a set by its name (the trainees a mentor
+reaches are `scope.reach(Reach.MENTORED_TRAINEES)`) without importing the app above it
+that knows how to compute it, so dependencies keep pointing one way (DESIGN.md,
+"Architecture"). Nothing here runs a query except the one look-up of the user's Mentor
+profile; the sets are subqueries that the database folds into each scoped query.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
 
-from django.db.models import QuerySet
-
-from .models import Role, User
+from django.core.exceptions import ImproperlyConfigured
 
 _CACHE_ATTR = "_portal_scope"
 
 
-@dataclass(frozen=True)
-class Scope:
-    everything: bool = False
-    # BLKK ids reached as provincial staff or as a manager, or None.
-    blkk_ids: QuerySet | None = None
+class Reach(StrEnum):
+    """The named sets a scope is made of; each is provided by one app."""
+
+    # BLKK ids reached as provincial staff or as a manager (a subquery), or None.
+    BLKKS = "blkks"
     # The user's Mentor profile id, or None.
-    mentor_id: int | None = None
+    MENTOR = "mentor"
+    # Ids reached through the mentor's assignments (subqueries).
+    MENTORED_VENTURES = "mentored_ventures"
+    ACTIVELY_MENTORED_VENTURES = "actively_mentored_ventures"
+    MENTORED_BLKKS = "mentored_blkks"
+    MENTORED_COHORTS = "mentored_cohorts"
+    MENTORED_TRAINEES = "mentored_trainees"
 
-    @property
-    def mentored_venture_ids(self) -> QuerySet:
-        from mentoring.models import MentorAssignment
 
-        return MentorAssignment.objects.filter(
-            mentor_id=self.mentor_id, venture__isnull=False
-        ).values("venture_id")
+Provider = Callable[["Scope"], Any]
+_PROVIDERS: dict[Reach, Provider] = {}
 
-    @property
-    def actively_mentored_venture_ids(self) -> QuerySet:
-        """Ventures of the mentor's assignments that are active today."""
-        from django.utils import timezone
 
-        from mentoring.models import MentorAssignment
+def provides(reach: Reach) -> Callable[[Provider], Provider]:
+    """Register the function that computes `reach` for a scope (one per name)."""
 
-        return (
-            MentorAssignment.objects.filter(
-                mentor_id=self.mentor_id, venture__isnull=False
-            )
-            .active_on(timezone.localdate())
-            .values("venture_id")
-        )
+    def register(function: Provider) -> Provider:
+        existing = _PROVIDERS.get(reach)
+        if existing is not None and existing.__qualname__ != function.__qualname__:
+            raise ImproperlyConfigured(f"Two providers of {reach!s}.")
+        _PROVIDERS[reach] = function
+        return function
 
-    @property
-    def mentored_blkk_ids(self) -> QuerySet:
-        """BLKKs of the mentor's BLKK-wide assignments."""
-        from mentoring.models import MentorAssignment
+    return register
 
-        return MentorAssignment.objects.filter(
-            mentor_id=self.mentor_id, blkk__isnull=False
-        ).values("blkk_id")
+
+class Scope:
+    """What one user reaches. Ministry staff reach everything; an anonymous or
+    inactive user nothing; everyone else the sets their role and assignments give."""
+
+    def __init__(self, user=None, *, everything: bool = False) -> None:
+        self.user = user
+        self.everything = everything
+
+    @cached_property
+    def blkk_ids(self):
+        """Ids of the BLKKs reached as provincial staff or a manager, or None."""
+        return self.reach(Reach.BLKKS) if self.user is not None else None
+
+    @cached_property
+    def mentor_id(self) -> int | None:
+        return self.reach(Reach.MENTOR) if self.user is not None else None
+
+    def reach(self, name: Reach):
+        """The set `name` for this scope, computed once by the app that provides it."""
+        cache = self.__dict__.setdefault("_reaches", {})
+        if name not in cache:
+            provider = _PROVIDERS.get(name)
+            if provider is None:
+                raise ImproperlyConfigured(f"No app provides the reach {name!s}.")
+            cache[name] = provider(self)
+        return cache[name]
 
 
 NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
-
-
-def _reached_blkk_ids(user: User) -> QuerySet | None:
-    from training.models import Blkk
-
-    if user.role == Role.PROVINCE and user.province_id:
-        return Blkk.objects.filter(regency__province_id=user.province_id).values("pk")
-    if user.role == Role.BLKK_MANAGER:
-        return Blkk.managers.through.objects.filter(user_id=user.pk).values("blkk_id")
-    return None
-
-
-def _mentor_id(user: User) -> int | None:
-    from mentoring.models import Mentor
-
-    return Mentor.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
 
 
 def scope_of(user) -> Scope:
@@ -86,10 +96,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    if user.sees_everything:
-        scope = EVERYTHING
-    else:
-        scope = Scope(blkk_ids=_reached_blkk_ids(user), mentor_id=_mentor_id(user))
+    scope = EVERYTHING if user.sees_everything else Scope(user)
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

@@ -14,9 +14,12 @@ READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"
 class ScopedAccess:
     """Lists and look-ups see only `visible_to(user)`: outside it, 404.
 
-    Subclasses set `queryset` (with its joins), `serializer_class` and filters.
-    `write_action` forces the permission asked for by an extra action (the stage
-    endpoint changes a venture, whatever its HTTP method).
+    Subclasses set `queryset` (with its joins), `serializer_class` and filters, and
+    may annotate or narrow the scoped rows in `refine_queryset`. They do not
+    override `get_queryset`: the system check `blkk_portal.E003` refuses that. A view
+    whose rows really are not scoped says so by defining `dangerously_get_queryset`,
+    which is then used instead. `write_action` forces the permission asked for by an
+    extra action (the stage endpoint changes a venture, whatever its HTTP method).
     """
 
     permission_classes = [IsAuthenticated, RoleWritePermission]
@@ -28,7 +31,15 @@ class ScopedAccess:
         return self.queryset.model
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        hatch = getattr(self, "dangerously_get_queryset", None)
+        if hatch is not None:
+            return hatch()
+        scoped = super().get_queryset().visible_to(self.request.user)
+        return self.refine_queryset(scoped)
+
+    def refine_queryset(self, queryset):
+        """Annotate or narrow the rows `visible_to` gave; never widen them."""
+        return queryset
 
 
 class ScopedViewSet(ScopedAccess, viewsets.ModelViewSet):

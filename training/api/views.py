@@ -30,10 +30,6 @@ class ProvinceViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.ProvinceSerializer
     lookup_value_regex = r"[0-9]{2}"
 
-    def get_queryset(self):
-        # Reference data: the same for everyone signed in.
-        return self.queryset
-
 
 class RegencyFilter(filters.FilterSet):
     province = CodeFilter(field_name="province_id")
@@ -54,9 +50,6 @@ class VocationalFieldViewSet(ScopedViewSet):
     queryset = VocationalField.objects.all()
     serializer_class = serializers.VocationalFieldSerializer
     search_fields = ["code", "name"]
-
-    def get_queryset(self):
-        return self.queryset
 
 
 class BlkkFilter(filters.FilterSet):
@@ -118,8 +111,8 @@ class TraineeViewSet(GrowingListViewSet):
     # Alphabetical, as people look for someone; `trainee_name_idx` serves it.
     cursor_ordering = ("full_name", "id")
 
-    def get_queryset(self):
-        return super().get_queryset().with_full_nik_flag(self.request.user)
+    def refine_queryset(self, queryset):
+        return queryset.with_full_nik_flag(self.request.user)
 
 
 class EnrollmentFilter(filters.FilterSet):
