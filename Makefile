@@ -10,7 +10,8 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
 export CACHE_URL ?= rediscache://127.0.0.1:6379/1
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint check-services smoke-embedded migrations-check messages clean
+.PHONY: run test venv lint architecture types system-check check-services \
+	smoke-embedded migrations-check messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +31,27 @@ run: venv
 	           $(BIN)/python manage.py seed_demo && \
 	           $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
-## test: lint, then the whole suite on PostgreSQL and Redis, then the embedded smoke test
-test: venv lint check-services migrations-check
+## test: lint, the architecture, types and system checks, then the whole suite on
+## PostgreSQL and Redis, then the embedded smoke test
+test: venv lint architecture types system-check check-services migrations-check
 	$(BIN)/pytest -n auto --dist loadscope
 	$(MAKE) --no-print-directory smoke-embedded
 
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## architecture: dependencies point one way (import-linter, pyproject.toml)
+architecture: venv
+	$(BIN)/lint-imports --no-cache
+
+## types: mypy with django-stubs and djangorestframework-stubs (pyproject.toml)
+types: venv
+	SECRET_KEY=x DATABASE_URL=sqlite://:memory: $(BIN)/mypy
+
+## system-check: Django's checks and the portal's scoping checks, as in production
+system-check: venv
+	SECRET_KEY=x DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py check --fail-level WARNING
 
 check-services: venv
 	@$(BIN)/python scripts/check_services.py

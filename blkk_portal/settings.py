@@ -228,7 +228,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "blkk_portal.api.schema.mark_role_dependent_fields",
+        "training.api.schema.mark_role_dependent_fields",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EnrollmentStatusEnum": "training.models.EnrollmentStatus",

@@ -64,3 +64,60 @@ def test_a_manager_with_a_mentor_profile_also_gets_mentor_permissions():
 def test_inactive_users_have_no_permission():
     ministry = user("ministry", is_active=False)
     assert not ministry.has_perm("training.view_blkk")
+
+
+# What each role may do with each kind of record, as DESIGN.md's roles table says;
+# written by hand so that the declarations (blkk_portal.access) are checked against
+# the design, not against themselves. A model that declares its access and is
+# missing here fails `test_every_declared_model_has_expected_permissions`.
+R, W = {"view"}, {"view", "add", "change", "delete"}
+EVERYONE_READS = {"province": R, "blkk_manager": R, "mentor": R}
+MANAGER_WRITES = {"province": R, "blkk_manager": W, "mentor": set()}
+MANAGER_WRITES_MENTOR_READS = {"province": R, "blkk_manager": W, "mentor": R}
+EXPECTED_ACTIONS = {
+    "training.Province": EVERYONE_READS,
+    "training.Regency": EVERYONE_READS,
+    "training.VocationalField": EVERYONE_READS,
+    "training.Blkk": {"province": R, "blkk_manager": R | {"change"}, "mentor": R},
+    "training.TrainingBatch": MANAGER_WRITES,
+    "training.Trainee": MANAGER_WRITES_MENTOR_READS,
+    "training.Enrollment": MANAGER_WRITES,
+    "training.Certification": MANAGER_WRITES,
+    "training.GraduateOutcome": MANAGER_WRITES,
+    "incubator.Cohort": MANAGER_WRITES_MENTOR_READS,
+    "incubator.Venture": MANAGER_WRITES_MENTOR_READS,
+    "incubator.StageChange": EVERYONE_READS,
+    "incubator.Milestone": MANAGER_WRITES_MENTOR_READS,
+    "incubator.VentureMetric": {
+        "province": R,
+        "blkk_manager": W,
+        "mentor": R | {"add", "change"},
+    },
+    "incubator.ProgressReport": EVERYONE_READS,
+    "reports.ProgressReport": EVERYONE_READS,
+    "mentoring.Mentor": EVERYONE_READS,
+    "mentoring.MentorAssignment": EVERYONE_READS,
+    "mentoring.MentoringSession": {"province": R, "blkk_manager": R, "mentor": W},
+}
+
+
+def _granted_actions(role: str, model) -> set[str]:
+    from blkk_portal.access import ACTIONS, role_permissions
+
+    meta = model._meta
+    granted = role_permissions()[role]
+    return {
+        action
+        for action in ACTIONS
+        if f"{meta.app_label}.{action}_{meta.model_name}" in granted
+    }
+
+
+def test_every_declared_model_has_expected_permissions():
+    from blkk_portal.access import declared_models
+
+    for model in declared_models():
+        label = model._meta.label
+        assert label in EXPECTED_ACTIONS, f"write what each role may do with {label}"
+        for role, actions in EXPECTED_ACTIONS[label].items():
+            assert _granted_actions(role, model) == actions, (label, role)
