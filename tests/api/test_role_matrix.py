@@ -12,9 +12,30 @@ import pytest
 from tests.test_scoping import EXPECTED
 
 from .conftest import ids
-from .resources import SCOPED_RESOURCES, WRITES, url
+from .resources import MANAGER_WRITES, MENTOR_WRITES, SCOPED_RESOURCES, WRITES, url
 
 PERSONAS = ["ministry", "province_32", "manager_a", "manager_b", "mentor_a"]
+
+
+def test_every_scoped_resource_has_expected_writes():
+    """The matrix covers every routed scoped resource, and its write table names only
+    those: a new resource fails here until its expectations are written."""
+    assert set(SCOPED_RESOURCES) == {
+        "blkks",
+        "training-batches",
+        "trainees",
+        "enrollments",
+        "certifications",
+        "graduate-outcomes",
+        "cohorts",
+        "ventures",
+        "milestones",
+        "venture-metrics",
+        "mentors",
+        "mentor-assignments",
+        "mentoring-sessions",
+    }
+    assert set(SCOPED_RESOURCES) >= MANAGER_WRITES | MENTOR_WRITES
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
