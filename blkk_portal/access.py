@@ -31,9 +31,10 @@ ALL_ACTIONS = frozenset({ADD, CHANGE, DELETE})
 ACTIONS = (VIEW, ADD, CHANGE, DELETE)
 
 # Roles that read within a scope; ministry staff read everything anyway.
-STAFF = frozenset({Role.PROVINCE, Role.BLKK_MANAGER})
-SIGNED_IN = frozenset({Role.PROVINCE, Role.BLKK_MANAGER, Role.MENTOR})
-NOBODY: frozenset[str] = frozenset()
+STAFF: frozenset[Role] = frozenset({Role.PROVINCE, Role.BLKK_MANAGER})
+SIGNED_IN: frozenset[Role] = frozenset({Role.PROVINCE, Role.BLKK_MANAGER, Role.MENTOR})
+NOBODY: frozenset[Role] = frozenset()
+NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,17 @@ class Access:
     trades), the same for everyone signed in and written by ministry staff only.
     """
 
-    read: frozenset[str] = NOBODY
-    write: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    read: frozenset[Role] = NOBODY
+    write: Mapping[Role, frozenset[str]] = field(default_factory=dict)
     reference: bool = False
 
     @classmethod
     def reference_data(cls) -> Access:
         return cls(read=SIGNED_IN, reference=True)
 
-    def actions_of(self, role: str) -> frozenset[str]:
+    def actions_of(self, role: Role) -> frozenset[str]:
         """What `role` may do with this model, `view` included when it reads."""
-        actions = set(self.write.get(role, NOBODY))
+        actions = set(self.write.get(role, NOTHING))
         if role in self.read:
             actions.add(VIEW)
         return frozenset(actions)
@@ -84,7 +85,7 @@ def _related_models(model: type[models.Model]) -> Iterable[type[models.Model]]:
     for model_field in model._meta.get_fields():
         if model_field.is_relation and not model_field.auto_created:
             related = model_field.related_model
-            if related is not None and related is not model:
+            if isinstance(related, type) and related is not model:
                 yield related
 
 
@@ -127,7 +128,7 @@ def declared_models() -> list[type[models.Model]]:
 @cache
 def role_permissions() -> dict[str, frozenset[str]]:
     """Django permission names per role, as the declarations grant them."""
-    granted: dict[str, set[str]] = {role: set() for role in SIGNED_IN}
+    granted: dict[Role, set[str]] = {role: set() for role in SIGNED_IN}
     for model in declared_models():
         access = access_of(model)
         if access is None:
@@ -138,4 +139,4 @@ def role_permissions() -> dict[str, frozenset[str]]:
                 f"{meta.app_label}.{action}_{meta.model_name}"
                 for action in access.actions_of(role)
             )
-    return {role: frozenset(perms) for role, perms in granted.items()}
+    return {str(role): frozenset(perms) for role, perms in granted.items()}

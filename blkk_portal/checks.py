@@ -145,8 +145,8 @@ def view_errors(urlconf: str | None = None) -> list[checks.CheckMessage]:
     """E003 for the API views reachable from `urlconf` (the project's by default)."""
     from blkk_portal.api.viewsets import ScopedAccess
 
-    errors = []
-    seen = set()
+    errors: list[checks.CheckMessage] = []
+    seen: set[type] = set()
     for view_class in _view_classes(get_resolver(urlconf).url_patterns):
         if view_class in seen:
             continue

@@ -24,10 +24,10 @@ def mentor_profile_id(scope: Scope) -> int | None:
     return Mentor.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
-def _assignments_of(scope: Scope) -> QuerySet:
+def _assignments_of(scope: Scope) -> MentorAssignmentQuerySet:
     from .models import MentorAssignment
 
-    return MentorAssignment.objects.filter(mentor_id=scope.mentor_id)
+    return MentorAssignment.objects.filter(mentor=scope.mentor_id)
 
 
 @provides(Reach.MENTORED_VENTURES)
