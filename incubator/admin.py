@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from blkk_portal.accounts.models import Role
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
 from blkk_portal.admin_base import ScopedInline as _ScopedInline
+from blkk_portal.months import Month
 
 from . import reports, services
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     Venture,
     VentureMetric,
 )
-from .periods import Month
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from blkk_portal.months import Month
 from mentoring.models import MentoringSession
 from training.models import (
     Blkk,
@@ -35,7 +36,6 @@ from training.models import (
 )
 
 from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
-from .periods import Month
 
 # The report's keys, in DESIGN.md's order; every one is always present.
 KPI_KEYS = (

@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from blkk_portal.accounts.models import User
+from blkk_portal.months import Month
 
 from .kpis import ACTIVE_AT_END, ventures_with_month_end_state
-from .periods import Month
 
 
 def ventures_missing_metrics(month: Month) -> list[dict]:

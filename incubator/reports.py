@@ -36,11 +36,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blkk_portal.accounts.models import Role
+from blkk_portal.months import Month
 from training.models import Blkk, Province
 
 from .kpis import BlkkFigures, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportRun, ReportScope
-from .periods import Month
 from .report_files import flat_kpis, render_csv, render_xlsx, report_title
 
 # Reports rendered and mailed per task of the fan-out.
@@ -227,7 +227,7 @@ def as_month(period: datetime.date | Month | str) -> Month:
     if isinstance(period, datetime.date):
         return Month.of(period)
     try:
-        return Month.parse(period)
+        return Month.parse(period.strip() if isinstance(period, str) else period)
     except ValueError:
         raise ValidationError(
             {"period": _("Give the month as YYYY-MM, for example 2026-04.")}
@@ -239,13 +239,16 @@ def as_month(period: datetime.date | Month | str) -> Month:
 
 def report_trend(report: ProgressReport) -> list[dict]:
     """The stored reports of the same scope over the 12 months ending with this one."""
-    month = Month.of(report.period)
+    # Dates, not `Month.shifted`: a report of 1900 has a trend too, though no Month
+    # exists before 1900.
+    index = report.period.year * 12 + report.period.month - 1 - TREND_MONTHS
+    before_trend = datetime.date(index // 12, index % 12 + 1, 1)
     return list(
         ProgressReport.objects.filter(
             scope=report.scope,
             scope_code=report.scope_code,
-            period__gte=month.shifted(1 - TREND_MONTHS).first_day,
-            period__lte=month.first_day,
+            period__gt=before_trend,
+            period__lte=report.period,
         )
         .order_by("period")
         .values("period", "kpis")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
+from blkk_portal.months import Month
+
 from . import reminders, reports
-from .periods import Month
 
 RETRYING = {
     "acks_late": True,

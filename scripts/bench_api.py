@@ -633,8 +633,8 @@ def default_month():
     """The latest month in which the most ventures reported metrics."""
     from django.db.models import Count
 
+    from blkk_portal.months import Month
     from incubator.models import VentureMetric
-    from incubator.periods import Month
 
     row = (
         VentureMetric.objects.order_by()
@@ -650,9 +650,9 @@ def kpi_part(args, explains: Explains) -> str:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from blkk_portal.months import Month
     from incubator.kpis import figures_by_blkk
     from incubator.models import ProgressReport, ReportScope
-    from incubator.periods import Month
     from incubator.report_files import render_xlsx
     from incubator.reports import (
         TREND_MONTHS,

@@ -22,8 +22,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from blkk_portal.months import Month
 from incubator.models import ProgressReport, ReportRun
-from incubator.periods import Month
 from tests.accounts.factories import UserFactory
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
 

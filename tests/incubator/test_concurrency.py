@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from blkk_portal.months import Month
 from incubator import reports
 from incubator.models import ProgressReport
-from incubator.periods import Month
 from tests.threads import pause, run_together
 from tests.training.factories import BlkkFactory
 

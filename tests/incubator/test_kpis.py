@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from blkk_portal.months import Month
 from incubator.kpis import counts_total, figures_by_blkk, kpis_from_counts
 from incubator.models import Stage
-from incubator.periods import Month
 from incubator.reports import scope_blkks
 from incubator.services import venture_change_stage
 from mentoring.models import MentorAssignment

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl import load_workbook
 
+from blkk_portal.months import Month
 from incubator import reports
 from incubator.models import ProgressReport
-from incubator.periods import Month
 from tests.accounts.factories import UserFactory
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
 

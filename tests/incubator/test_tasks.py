@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.db import OperationalError
 
+from blkk_portal.months import Month
 from incubator import reports, tasks
 from incubator.models import ProgressReport, ReportRun
-from incubator.periods import Month
 from tests.accounts.factories import UserFactory
 from tests.training.factories import TraineeFactory
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from blkk_portal.months import Month
 from incubator import reports
 from incubator.models import ReportScope
-from incubator.periods import Month
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *args, **options) -> None:
         try:
-            month = Month.parse(options["period"])
+            month = Month.parse(options["period"].strip())
         except ValueError:
             raise CommandError(
                 f"--period must be a month as YYYY-MM, not {options['period']!r}."
