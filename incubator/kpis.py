@@ -35,7 +35,8 @@ from training.models import (
     Trainee,
 )
 
-from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
+from .models import VentureMetric
+from .selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 
 # The report's keys, in DESIGN.md's order; every one is always present.
 KPI_KEYS = (
@@ -217,35 +218,15 @@ def _outcome_counts(month: Month, scope) -> dict[int, dict]:
 
 
 def ventures_with_month_end_state(month: Month) -> QuerySet:
-    """Ventures annotated with what the month's figures need about each: the stage at
-    month end (from the stage history), and whether it graduated, reported metrics,
-    had a session in the month, and had one in the 60 days ending on month end."""
+    """`incubator.selectors.ventures_with_month_end_stage`, and whether each venture
+    had a session in the month and one in the 60 days ending on month end."""
     first, end = _month_range(month)
-    stage_at_end = (
-        StageChange.objects.filter(venture=OuterRef("pk"), changed_on__lte=end)
-        .order_by("-changed_on", "-pk")
-        .values("to_stage")[:1]
-    )
     sessions = MentoringSession.objects.filter(assignment__venture=OuterRef("pk"))
     window_start = end - datetime.timedelta(days=AT_RISK_WINDOW_DAYS - 1)
-    return Venture.objects.annotate(
-        stage_at_end=Subquery(stage_at_end),
-        graduated_in_month=Exists(
-            StageChange.objects.filter(
-                venture=OuterRef("pk"),
-                to_stage=Stage.GRADUATED,
-                changed_on__range=(first, end),
-            )
-        ),
-        reported_metrics=Exists(
-            VentureMetric.objects.filter(venture=OuterRef("pk"), period=first)
-        ),
+    return ventures_with_month_end_stage(month).annotate(
         mentored_in_month=Exists(sessions.filter(held_on__range=(first, end))),
         mentored_recently=Exists(sessions.filter(held_on__range=(window_start, end))),
     )
-
-
-ACTIVE_AT_END = Q(stage_at_end__in=sorted(ACTIVE_STAGES))
 
 
 def _venture_figures(month: Month, scope) -> dict[int, dict]:

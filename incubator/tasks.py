@@ -1,30 +1,19 @@
 """Celery tasks of the incubator app: thin wrappers that take ids and call a service.
 
-Every task acknowledges only after it finished (`acks_late`), is redelivered if its
-worker dies (`reject_on_worker_lost`), and retries with backoff on the database
-errors that pass (a lost connection, a deadlock, a serialization failure); an
-IntegrityError or a DataError would fail again, so they are not retried. Each is
-safe to run twice: reports are stored by ON CONFLICT, files rewritten, mail sent once.
+Every task takes `blkk_portal.celery.RETRYING` (acks late, redelivered, retried on
+passing database errors) and is safe to run twice: reports are stored by ON
+CONFLICT, files rewritten, mail sent once.
 """
 
 from __future__ import annotations
 
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 
+from blkk_portal.celery import RETRYING
 from blkk_portal.months import Month
 
 from . import reminders, reports
-
-RETRYING = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
 
 class RunTask(Task):
