@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "training",
     "incubator",
     "mentoring",
+    "reports",
 ]
 
 MIDDLEWARE = [

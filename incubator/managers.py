@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Q, QuerySet
 
-from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import Scope
 from blkk_portal.scoping import ScopedQuerySet
 
@@ -49,36 +47,3 @@ class VentureMetricQuerySet(VentureRecordQuerySet):
     def written_by_mentor(self, scope: Scope) -> Q:
         """A mentor reports the figures of the ventures they mentor now."""
         return Q(venture_id__in=scope.actively_mentored_venture_ids)
-
-
-class ReportRunQuerySet(models.QuerySet):
-    """Background generations: ministry staff see all; others see what they asked."""
-
-    def visible_to(self, user) -> QuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.sees_everything:
-            return self.all()
-        return self.filter(requested_by_id=user.pk)
-
-
-class ProgressReportQuerySet(ScopedQuerySet):
-    """Everyone signed in reads the national report (it holds no personal data);
-    provincial staff read their province's report; BLKK reports follow the BLKKs a
-    user reaches. Mentors read only the national report."""
-
-    def visible_to(self, user) -> QuerySet:
-        from .models import ReportScope
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        shared = Q(scope=ReportScope.NATIONAL)
-        if user.role == Role.PROVINCE and user.province_id:
-            shared |= Q(scope=ReportScope.PROVINCE, scope_code=user.province_id)
-        return super().visible_to(user) | self.filter(shared)
-
-    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
-        from training.models import Blkk
-
-        reached = Blkk.objects.filter(pk__in=blkk_ids)
-        return Q(scope="blkk", scope_code__in=reached.values("code"))

@@ -10,12 +10,12 @@ from django.contrib.auth.models import AnonymousUser
 from incubator.models import (
     Cohort,
     Milestone,
-    ProgressReport,
     StageChange,
     Venture,
     VentureMetric,
 )
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
+from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (
     Blkk,

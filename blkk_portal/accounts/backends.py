@@ -30,10 +30,10 @@ SCOPED_MODELS = (
     "incubator.stagechange",
     "incubator.milestone",
     "incubator.venturemetric",
-    "incubator.progressreport",
     "mentoring.mentor",
     "mentoring.mentorassignment",
     "mentoring.mentoringsession",
+    "reports.progressreport",
 )
 
 MANAGER_WRITES = (
@@ -59,10 +59,10 @@ MENTOR_READS = (
     "incubator.stagechange",
     "incubator.milestone",
     "incubator.venturemetric",
-    "incubator.progressreport",
     "mentoring.mentor",
     "mentoring.mentorassignment",
     "mentoring.mentoringsession",
+    "reports.progressreport",
 )
 
 

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from blkk_portal.months import Month
-from incubator import reports
-from incubator.models import ReportScope
+from reports import services
+from reports.models import ReportScope
 
 
 class Command(BaseCommand):
@@ -49,18 +49,20 @@ class Command(BaseCommand):
             self._generate_month(month, mail=options["mail"])
             return
         try:
-            report = reports.report_generate(scope=scope, scope_code=code, period=month)
+            report = services.report_generate(
+                scope=scope, scope_code=code, period=month
+            )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Generated {report} ({report.xlsx_file.name}).")
 
     def _generate_month(self, month: Month, *, mail: bool) -> None:
-        report_ids = reports.reports_generate_month(month=month)
+        report_ids = services.reports_generate_month(month=month)
         mailed = 0
         for report_id in report_ids:
-            reports.report_files_render(report_id=report_id)
+            services.report_files_render(report_id=report_id)
             if mail:
-                mailed += reports.report_mail_managers(report_id=report_id)
+                mailed += services.report_mail_managers(report_id=report_id)
         self.stdout.write(
             f"Generated {len(report_ids)} reports for {month}"
             + (f"; {mailed} messages sent." if mail else ".")

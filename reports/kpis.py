@@ -10,9 +10,8 @@ cohort's; a session to its assignment's venture's, or to the BLKK of a BLKK-wide
 assignment). So a province's and the country's figures are sums of BLKK rows, and
 `ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK only.
 
-Reads the mentoring app's sessions: DESIGN.md puts the reports in this app although
-sessions live downstream, so this module is the one place where incubator looks at
-mentoring.
+The reports app sits above training, incubator and mentoring, so this module reads
+all three; none of them reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +24,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from blkk_portal.months import Month
+from incubator.models import VentureMetric
+from incubator.selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 from mentoring.models import MentoringSession
 from training.models import (
     Blkk,
@@ -34,9 +35,6 @@ from training.models import (
     OutcomeStatus,
     Trainee,
 )
-
-from .models import VentureMetric
-from .selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 
 # The report's keys, in DESIGN.md's order; every one is always present.
 KPI_KEYS = (
