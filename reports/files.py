@@ -46,14 +46,18 @@ TREND_BAR_KEY = "jobs_created"
 BOLD = Font(bold=True)
 
 
-def report_file_path(report, filename: str) -> str:
-    code = report.scope_code or "id"
-    return f"reports/{report.period:%Y-%m}/{report.scope}-{code}/{filename}"
-
-
 def report_file_name(report, extension: str) -> str:
+    """The one name of a report's `xlsx` or `csv` file: what a download and a mail
+    attachment are called, and, in its month's folder, where it is stored."""
     code = report.scope_code or "id"
     return f"laporan-{report.scope}-{code}-{report.period:%Y-%m}.{extension}"
+
+
+def report_file_path(report, filename: str) -> str:
+    """`upload_to` of the report's files: `report_file_name` for the extension of
+    `filename`, in the folder of the report's month."""
+    extension = filename.rsplit(".", 1)[-1]
+    return f"reports/{report.period:%Y-%m}/{report_file_name(report, extension)}"
 
 
 def report_file_response(report, kind: str) -> FileResponse:

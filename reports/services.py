@@ -251,14 +251,14 @@ def report_summary_message(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
-    for field, content_type in (
-        (report.xlsx_file, XLSX_CONTENT_TYPE),
-        (report.csv_file, "text/csv"),
+    for kind, field, content_type in (
+        ("xlsx", report.xlsx_file, XLSX_CONTENT_TYPE),
+        ("csv", report.csv_file, "text/csv"),
     ):
         if field:
             with field.open("rb") as handle:
                 message.attach(
-                    field.name.rsplit("/", 1)[-1], handle.read(), content_type
+                    report_file_name(report, kind), handle.read(), content_type
                 )
     return message
 

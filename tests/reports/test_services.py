@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from blkk_portal.months import Month
-from reports import selectors, services
+from reports import files, selectors, services
 from reports.models import ProgressReport
 from tests.accounts.factories import UserFactory
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
@@ -305,3 +305,18 @@ class TestWhoReadsReports:
 
     def test_mentor_reads_the_national_report_only(self, mentor_a, stored):
         assert self.visible(mentor_a, stored) == {"national"}
+
+
+def test_a_file_is_stored_in_its_months_folder_by_the_name_it_is_downloaded_as(
+    blkk_a,
+):
+    report = services.report_generate(scope="national", scope_code="", period=APRIL)
+
+    for field, kind in ((report.xlsx_file, "xlsx"), (report.csv_file, "csv")):
+        name = files.report_file_name(report, kind)
+        assert name == f"laporan-national-id-2026-04.{kind}"
+        folder, stored = field.name.rsplit("/", 1)
+        assert folder == "reports/2026-04"
+        # The storage may add a suffix to keep a name unique; the download does not.
+        assert stored.startswith("laporan-national-id-2026-04")
+        assert stored.endswith(f".{kind}")
