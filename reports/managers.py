@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.scoping import ScopedQuerySet
@@ -18,6 +18,19 @@ class ReportRunQuerySet(models.QuerySet):
         if user.sees_everything:
             return self.all()
         return self.filter(requested_by_id=user.pk)
+
+    def with_progress(self) -> QuerySet:
+        """Each run with `reports_done`: how many of its reports had their files
+        written since it started. The one count of a run's progress (the API, the
+        admin's progress page, and whether the run is done all read it); it is read
+        from the reports, not counted by the tasks, so a task that runs twice after
+        a redelivery cannot count a report twice. A GROUP BY query keeps no default
+        ordering: order it where the order matters."""
+        return self.annotate(
+            reports_done=Count(
+                "reports", filter=Q(reports__files_generated_at__gte=F("created_at"))
+            )
+        )
 
 
 class ProgressReportQuerySet(ScopedQuerySet):

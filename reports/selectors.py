@@ -93,6 +93,11 @@ class RunProgress:
 
 
 def report_run_progress(run: ReportRun) -> RunProgress:
-    """How many of the run's reports have their files, out of how many."""
-    done = run.reports.filter(files_generated_at__gte=run.created_at).count()
+    """How many of the run's reports have their files (as
+    `ReportRun.objects.with_progress` counts them), out of how many."""
+    done = (
+        ReportRun.objects.with_progress()
+        .values_list("reports_done", flat=True)
+        .get(pk=run.pk)
+    )
     return RunProgress(status=run.status, done=done, total=run.reports_total)

@@ -10,7 +10,6 @@ from rest_framework import serializers
 from blkk_portal.api.fields import MonthField
 from reports.kpis import KPI_KEYS, OUTCOME_STATUSES
 from reports.models import ProgressReport, ReportRun, ReportScope
-from reports.selectors import report_run_progress
 
 
 class ReportFilesSerializer(serializers.Serializer):
@@ -86,7 +85,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
     """A background generation and how far it got."""
 
     period = MonthField()
-    done = serializers.SerializerMethodField()
+    # Annotated by `ReportRun.objects.with_progress()`, as the viewset reads runs.
+    done = serializers.IntegerField(source="reports_done", read_only=True)
     reports = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,10 +104,6 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
-
-    def get_done(self, run: ReportRun) -> int:
-        counted = getattr(run, "done_count", None)  # annotated in lists
-        return report_run_progress(run).done if counted is None else counted
 
     def get_reports(self, run: ReportRun) -> list[int]:
         return [report.pk for report in run.reports.all()]

@@ -3,7 +3,7 @@ background, and the background runs."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -95,15 +95,15 @@ class ProgressReportViewSet(ReadOnlyScopedViewSet):
 class ReportRunViewSet(ReadOnlyScopedViewSet):
     """Background generations: yours, or all of them for ministry staff."""
 
-    # Progress as `report_run_progress` counts it: reports whose files were written
-    # since the run started; annotated so a list costs the same for 5 runs or 200.
-    queryset = ReportRun.objects.annotate(
-        done_count=Count(
-            "reports", filter=Q(reports__files_generated_at__gte=F("created_at"))
+    # Annotated, so a list costs the same for 5 runs or 200; ordered explicitly, as
+    # the GROUP BY keeps no default ordering and pages need one.
+    queryset = (
+        ReportRun.objects.with_progress()
+        .prefetch_related(
+            Prefetch("reports", queryset=ProgressReport.objects.only("pk"))
         )
-    ).prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.only("pk")))
-    # A GROUP BY query keeps no default ordering: pages need an explicit one.
-    queryset = queryset.order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk")
+    )
     serializer_class = serializers.ReportRunSerializer
 
     def get_queryset(self):
