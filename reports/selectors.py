@@ -1,5 +1,5 @@
 """Reads of the reports app: who may generate what, the BLKKs and name of a scope,
-a report's trend, and how far a background run got."""
+a report's trend, how far a background run got, and the home page's counts."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from blkk_portal.accounts.models import Role
-from training.models import Blkk, Province
+from incubator.models import Venture
+from mentoring.models import MentoringSession
+from training.models import Blkk, Enrollment, Province, Trainee
 
 from .models import ProgressReport, ReportRun, ReportScope
 
@@ -101,3 +104,17 @@ def report_run_progress(run: ReportRun) -> RunProgress:
         .get(pk=run.pk)
     )
     return RunProgress(status=run.status, done=done, total=run.reports_total)
+
+
+def scope_counts(*, user) -> list[tuple[str, int]]:
+    """How many of each main record the user can see, labelled for display."""
+    return [
+        (gettext_lazy("BLKKs"), Blkk.objects.visible_to(user).count()),
+        (gettext_lazy("Trainees"), Trainee.objects.visible_to(user).count()),
+        (gettext_lazy("Enrollments"), Enrollment.objects.visible_to(user).count()),
+        (gettext_lazy("Ventures"), Venture.objects.visible_to(user).count()),
+        (
+            gettext_lazy("Mentoring sessions"),
+            MentoringSession.objects.visible_to(user).count(),
+        ),
+    ]
