@@ -20,6 +20,10 @@ BEFORE_REPORTS_APP = [("incubator", "0004_default_report_schedule"), ("reports",
 MONTHLY = "Monthly progress reports (last month, every scope)"
 UTC = datetime.UTC
 
+# Transactional, as migrations need; `serialized_rollback` puts back what the data
+# migrations stored (regions, trades, beat's entries) for the tests after this one.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 def _executor() -> MigrationExecutor:
     # A new executor each time: one that migrated keeps the old applied set.
@@ -27,7 +31,7 @@ def _executor() -> MigrationExecutor:
 
 
 @pytest.fixture
-def old_apps(transactional_db):
+def old_apps():
     """The historical models of the database migrated back to before the reports
     app; the database is migrated to the latest state again afterwards, whatever
     the test did."""
