@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "training",
     "incubator",
     "mentoring",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from reports import views as reports_views
+
 from . import views
 
 admin.site.site_header = _("BLKK Incubator Portal")
@@ -15,7 +17,7 @@ admin.site.site_title = _("BLKK Incubator Portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", reports_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path(
         "accounts/login/",

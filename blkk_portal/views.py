@@ -1,22 +1,10 @@
-"""Portal pages that belong to no single app: the landing page and a health check."""
+"""Portal pages that belong to no app: the health check."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-from . import selectors
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's scope at a glance, with links to where they work."""
-    context = {"counts": selectors.scope_counts(user=request.user)}
-    return render(request, "home.html", context)
 
 
 @require_GET

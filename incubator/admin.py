@@ -1,4 +1,4 @@
-"""Admin for cohorts, ventures (with their stage history), metrics and reports."""
+"""Admin for cohorts, ventures (with their stage history), milestones and metrics."""
 
 from __future__ import annotations
 
@@ -9,27 +9,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from blkk_portal.accounts.models import Role
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
 from blkk_portal.admin_base import ScopedInline as _ScopedInline
 
-from . import reports, services
+from . import services
 from .models import (
     Cohort,
     Milestone,
-    ProgressReport,
-    ReportRun,
-    ReportScope,
     Stage,
     StageChange,
     Venture,
     VentureMetric,
 )
-from .periods import Month
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 
@@ -169,253 +162,3 @@ class VentureMetricAdmin(ScopedHistoryAdmin):
     search_fields = ["venture__name"]
     autocomplete_fields = ["venture"]
     date_hierarchy = "period"
-
-
-class ReportMonthFilter(admin.SimpleListFilter):
-    """The months that have reports the user can read, newest first."""
-
-    title = _("month")
-    parameter_name = "month"
-
-    def lookups(self, request, model_admin):
-        months = (
-            model_admin.get_queryset(request)
-            .order_by("-period")
-            .values_list("period", flat=True)
-            .distinct()
-        )
-        return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            month = Month.parse(self.value())
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(period=month.first_day)
-
-
-ALL_SCOPES = ""
-
-
-class ReportGenerateForm(forms.Form):
-    """Which reports to generate in the background; the user's reach is checked in
-    `clean`, so a wrong role gets a form error and nothing is queued."""
-
-    period = forms.CharField(
-        label=_("month"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
-        help_text=_("As YYYY-MM, for example 2026-04."),
-    )
-    scope = forms.ChoiceField(
-        label=_("scope"),
-        choices=[
-            (ALL_SCOPES, _("Every BLKK, province and the country")),
-            *ReportScope.choices,
-        ],
-        required=False,
-    )
-    scope_code = forms.CharField(
-        label=_("scope code"),
-        required=False,
-        help_text=_("The province code or the BLKK's code; empty for the country."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_period(self) -> Month:
-        try:
-            return Month.parse(self.cleaned_data["period"])
-        except ValueError:
-            raise ValidationError(
-                _("Give the month as YYYY-MM, for example 2026-04.")
-            ) from None
-
-    def clean(self):
-        cleaned = super().clean()
-        scope = cleaned.get("scope", ALL_SCOPES)
-        code = cleaned.get("scope_code", "").strip()
-        cleaned["scope_code"] = code
-        if scope == ALL_SCOPES:
-            if not self.user.sees_everything:
-                raise ValidationError(
-                    _("Only ministry staff may generate every scope.")
-                )
-            return cleaned
-        reports.scope_blkks(scope, code)  # unknown scope or code: a field error
-        if not reports.report_generation_allowed(self.user, scope, code):
-            raise ValidationError(_("You may not generate this report."))
-        return cleaned
-
-
-@admin.register(ProgressReport)
-class ProgressReportAdmin(ScopedAdmin):
-    list_display = [
-        "scope",
-        "scope_code",
-        "month",
-        "generated_at",
-        "downloads",
-        "mailed_at",
-    ]
-    list_filter = ["scope", ReportMonthFilter]
-    search_fields = ["scope_code"]
-    date_hierarchy = "period"
-    fields = [
-        "scope",
-        "scope_code",
-        "month",
-        "kpis",
-        "generated_at",
-        "downloads",
-        "files_generated_at",
-        "mailed_at",
-    ]
-    readonly_fields = fields
-    actions = ["regenerate"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Reports are written by the generator only; the admin reads them.
-        return False
-
-    def has_generate_permission(self, request) -> bool:
-        """Ministry, provincial staff and managers may ask for (some) reports."""
-        user = request.user
-        return user.sees_everything or user.role in (Role.PROVINCE, Role.BLKK_MANAGER)
-
-    @admin.display(description=_("month"), ordering="period")
-    def month(self, report: ProgressReport) -> str:
-        return f"{report.period:%Y-%m}"
-
-    @admin.display(description=_("files"))
-    def downloads(self, report: ProgressReport) -> str:
-        links = [
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse(
-                    "admin:incubator_progressreport_download", args=[report.pk, kind]
-                ),
-                label,
-            )
-            for kind, label, field in (
-                ("xlsx", "XLSX", report.xlsx_file),
-                ("csv", "CSV", report.csv_file),
-            )
-            if field
-        ]
-        return format_html_join(" | ", "{}", ((link,) for link in links)) or "-"
-
-    @admin.action(
-        description=_("Regenerate selected reports"), permissions=["generate"]
-    )
-    def regenerate(self, request, queryset):
-        queued, refused = 0, 0
-        for report in queryset.order_by("pk"):
-            if not reports.report_generation_allowed(
-                request.user, report.scope, report.scope_code
-            ):
-                refused += 1
-                continue
-            reports.report_generate_async(
-                scope=report.scope,
-                scope_code=report.scope_code,
-                period=report.period,
-                requested_by=request.user,
-            )
-            queued += 1
-        if queued:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d report queued for regeneration.",
-                    "%(count)d reports queued for regeneration.",
-                    queued,
-                )
-                % {"count": queued},
-            )
-        if refused:
-            messages.warning(
-                request,
-                ngettext(
-                    "%(count)d report is outside what you may generate.",
-                    "%(count)d reports are outside what you may generate.",
-                    refused,
-                )
-                % {"count": refused},
-            )
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        urls = [
-            path(
-                "generate/",
-                view(self.generate_view),
-                name="incubator_progressreport_generate",
-            ),
-            path(
-                "runs/<int:run_id>/",
-                view(self.run_view),
-                name="incubator_progressreport_run",
-            ),
-            path(
-                "<int:report_id>/download/<str:kind>/",
-                view(self.download_view),
-                name="incubator_progressreport_download",
-            ),
-        ]
-        return urls + super().get_urls()
-
-    def generate_view(self, request):
-        if not self.has_generate_permission(request):
-            raise PermissionDenied
-        form = ReportGenerateForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            if data["scope"] == ALL_SCOPES:
-                run = reports.reports_generate_month_async(
-                    period=data["period"], requested_by=request.user
-                )
-            else:
-                run = reports.report_generate_async(
-                    scope=data["scope"],
-                    scope_code=data["scope_code"],
-                    period=data["period"],
-                    requested_by=request.user,
-                )
-            return redirect(
-                reverse("admin:incubator_progressreport_run", args=[run.pk])
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Generate reports"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/incubator/progressreport/generate.html", context
-        )
-
-    def run_view(self, request, run_id):
-        run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=run_id)
-        progress = reports.report_run_progress(run)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Report generation"),
-            "run": run,
-            "progress": progress,
-            "finished": run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/incubator/progressreport/run.html", context
-        )
-
-    def download_view(self, request, report_id, kind):
-        report = get_object_or_404(self.get_queryset(request), pk=report_id)
-        return reports.report_file_response(report, kind)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Q, QuerySet
 
 from blkk_portal.access import ADD, ALL_ACTIONS, CHANGE, SIGNED_IN, Access
@@ -67,38 +66,3 @@ class VentureMetricQuerySet(VentureRecordQuerySet):
     def written_by_mentor(self, scope: Scope) -> Q:
         """A mentor reports the figures of the ventures they mentor now."""
         return Q(venture_id__in=scope.reach(Reach.ACTIVELY_MENTORED_VENTURES))
-
-
-class ReportRunQuerySet(models.QuerySet):
-    """Background generations: ministry staff see all; others see what they asked."""
-
-    def visible_to(self, user) -> QuerySet:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.sees_everything:
-            return self.all()
-        return self.filter(requested_by_id=user.pk)
-
-
-class ProgressReportQuerySet(ScopedQuerySet):
-    """Everyone signed in reads the national report (it holds no personal data);
-    provincial staff read their province's report; BLKK reports follow the BLKKs a
-    user reaches. Mentors read only the national report."""
-
-    access = Access(read=SIGNED_IN)
-
-    def visible_to(self, user) -> QuerySet:
-        from .models import ReportScope
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        shared = Q(scope=ReportScope.NATIONAL)
-        if user.role == Role.PROVINCE and user.province_id:
-            shared |= Q(scope=ReportScope.PROVINCE, scope_code=user.province_id)
-        return super().visible_to(user) | self.filter(shared)
-
-    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
-        from training.models import Blkk
-
-        reached = Blkk.objects.filter(pk__in=blkk_ids)
-        return Q(scope="blkk", scope_code__in=reached.values("code"))

@@ -11,15 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from blkk_portal.accounts.models import User
+from blkk_portal.months import Month
 
-from .kpis import ACTIVE_AT_END, ventures_with_month_end_state
-from .periods import Month
+from .selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 
 
 def ventures_missing_metrics(month: Month) -> list[dict]:
     """Ventures active at the end of `month` with no metrics for it, one query."""
     return list(
-        ventures_with_month_end_state(month)
+        ventures_with_month_end_stage(month)
         .filter(ACTIVE_AT_END, reported_metrics=False)
         .order_by("cohort__blkk__name", "name")
         .values("name", "cohort__blkk_id", "cohort__blkk__name")

@@ -1,64 +1,17 @@
-"""Celery tasks of the incubator app: thin wrappers that take ids and call a service.
+"""Celery tasks of the incubator app: thin wrappers that call a service.
 
-Every task acknowledges only after it finished (`acks_late`), is redelivered if its
-worker dies (`reject_on_worker_lost`), and retries with backoff on the database
-errors that pass (a lost connection, a deadlock, a serialization failure); an
-IntegrityError or a DataError would fail again, so they are not retried. Each is
-safe to run twice: reports are stored by ON CONFLICT, files rewritten, mail sent once.
+Every task takes `blkk_portal.celery.RETRYING` (acks late, redelivered, retried on
+passing database errors).
 """
 
 from __future__ import annotations
 
-from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from celery import shared_task
 
-from . import reminders, reports
-from .periods import Month
+from blkk_portal.celery import RETRYING
+from blkk_portal.months import Month
 
-RETRYING = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
-
-
-class RunTask(Task):
-    """Marks the report run failed once the task has failed for good (after its
-    retries), so the progress page does not wait for ever."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        run_id = kwargs.get("run_id", args[0] if args else None)
-        if run_id is not None:
-            reports.report_run_fail(run_id=run_id, error=repr(exc))
-        super().on_failure(exc, task_id, args, kwargs, einfo)
-
-
-@shared_task(**RETRYING)
-def reports_generate_last_month() -> int:
-    """Beat's monthly entry: last month's reports of every scope, mailed to each
-    BLKK's managers. Returns the run's id."""
-    with transaction.atomic():
-        run = reports.reports_generate_month_async(
-            period=Month.last_completed(), notify=True
-        )
-    return run.pk
-
-
-@shared_task(base=RunTask, **RETRYING)
-def report_run_execute(run_id: int) -> None:
-    """One set-based KPI pass for the run's reports, then the fan-out in chunks."""
-    chunks = reports.report_run_start(run_id=run_id)
-    for report_ids in chunks:
-        report_run_chunk.delay(run_id, report_ids)
-
-
-@shared_task(base=RunTask, **RETRYING)
-def report_run_chunk(run_id: int, report_ids: list[int]) -> None:
-    reports.report_run_chunk(run_id=run_id, report_ids=report_ids)
+from . import reminders
 
 
 @shared_task(**RETRYING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from incubator.tasks import RETRYING
+from blkk_portal.celery import RETRYING
 
 from . import reminders
 

@@ -33,7 +33,7 @@ What it does, in order:
    word that matches nobody, a whole NIK) as ministry and as the province user;
    `--try-trgm` also times them with a pg_trgm index on the name and an index on
    `UPPER(nik)` (raw SQL, bench database only, dropped again);
-5. the report KPI pass: `incubator.kpis.figures_by_blkk(month)` over every BLKK
+5. the report KPI pass: `reports.kpis.figures_by_blkk(month)` over every BLKK
    (timed, its queries counted with `CaptureQueriesContext` and timed one by one),
    the same pass for one province and one BLKK, `month_contents`,
    `reports_generate_month` (pass plus the upsert of every report of the month,
@@ -633,8 +633,8 @@ def default_month():
     """The latest month in which the most ventures reported metrics."""
     from django.db.models import Count
 
+    from blkk_portal.months import Month
     from incubator.models import VentureMetric
-    from incubator.periods import Month
 
     row = (
         VentureMetric.objects.order_by()
@@ -650,19 +650,16 @@ def kpi_part(args, explains: Explains) -> str:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from incubator.kpis import figures_by_blkk
-    from incubator.models import ProgressReport, ReportScope
-    from incubator.periods import Month
-    from incubator.report_files import render_xlsx
-    from incubator.reports import (
-        TREND_MONTHS,
+    from blkk_portal.months import Month
+    from reports.files import render_xlsx
+    from reports.kpis import figures_by_blkk
+    from reports.models import ProgressReport, ReportScope
+    from reports.selectors import TREND_MONTHS, report_trend, scope_blkks, scope_name
+    from reports.services import (
         month_contents,
         report_compute_and_store,
         report_files_render,
-        report_trend,
         reports_generate_month,
-        scope_blkks,
-        scope_name,
     )
 
     month = Month.parse(args.month) if args.month else default_month()

@@ -15,7 +15,7 @@ from training.validators import mask_nik
 
 from .world import build_world
 
-PORTAL_APPS = {"accounts", "training", "incubator", "mentoring"}
+PORTAL_APPS = {"accounts", "training", "incubator", "mentoring", "reports"}
 PORTAL_MODELS = [m for m in admin.site._registry if m._meta.app_label in PORTAL_APPS]
 
 

@@ -12,7 +12,6 @@ from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     CohortFactory,
     MilestoneFactory,
-    ProgressReportFactory,
     StageChangeFactory,
     VentureFactory,
     VentureMetricFactory,
@@ -22,6 +21,7 @@ from tests.mentoring.factories import (
     MentorFactory,
     MentoringSessionFactory,
 )
+from tests.reports.factories import ProgressReportFactory
 from tests.training.factories import (
     BlkkFactory,
     CertificationFactory,

@@ -11,12 +11,12 @@ from blkk_portal.access import access_of, declared_models
 from incubator.models import (
     Cohort,
     Milestone,
-    ProgressReport,
     StageChange,
     Venture,
     VentureMetric,
 )
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
+from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (
     Blkk,

@@ -18,12 +18,12 @@ from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
     Milestone,
-    ProgressReport,
     Venture,
     VentureMetric,
 )
 from mentoring import services as mentoring_services
 from mentoring.models import MentorAssignment, MentoringSession
+from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (
     Blkk,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from blkk_portal.months import Month
+
 # Free text (notes, topics, addresses) is stored in unbounded columns; the API bounds
 # it so that one request cannot store megabytes.
 MAX_TEXT_LENGTH = 5000
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -112,14 +112,11 @@ class MonthField(serializers.Field):
 
 
 def parse_month(value) -> datetime.date | None:
-    """`YYYY-MM` to the month's first day, or None when it is not a real month."""
-    match = MONTH_PATTERN.match(value) if isinstance(value, str) else None
-    if not match:
+    """`YYYY-MM` to the month's first day, or None when `Month.parse` refuses it."""
+    try:
+        return Month.parse(value).first_day
+    except ValueError:
         return None
-    year, month = int(match[1]), int(match[2])
-    if not (1900 <= year <= 9999 and 1 <= month <= 12):
-        return None
-    return datetime.date(year, month, 1)
 
 
 def bounded_text(**kwargs) -> serializers.CharField:

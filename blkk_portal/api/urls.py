@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from incubator.api import views as incubator
 from mentoring.api import views as mentoring
+from reports.api import views as reports
 from training.api import views as training
 
 from .auth import LogoutView, ObtainTokenView
@@ -27,8 +28,8 @@ router.register("cohorts", incubator.CohortViewSet)
 router.register("ventures", incubator.VentureViewSet)
 router.register("milestones", incubator.MilestoneViewSet)
 router.register("venture-metrics", incubator.VentureMetricViewSet)
-router.register("reports", incubator.ProgressReportViewSet)
-router.register("report-runs", incubator.ReportRunViewSet)
+router.register("reports", reports.ProgressReportViewSet)
+router.register("report-runs", reports.ReportRunViewSet)
 router.register("mentors", mentoring.MentorViewSet)
 router.register("mentor-assignments", mentoring.MentorAssignmentViewSet)
 router.register("mentoring-sessions", mentoring.MentoringSessionViewSet)

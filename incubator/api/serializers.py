@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from blkk_portal.api.fields import (
@@ -20,15 +18,11 @@ from incubator import services
 from incubator.models import (
     Cohort,
     Milestone,
-    ProgressReport,
-    ReportRun,
-    ReportScope,
     Stage,
     StageChange,
     Venture,
     VentureMetric,
 )
-from incubator.reports import report_run_progress
 from training.models import Blkk, Trainee
 
 
@@ -160,105 +154,3 @@ class VentureMetricSerializer(PortalModelSerializer):
         if value > timezone.localdate().replace(day=1):
             raise serializers.ValidationError(_("This month has not begun yet."))
         return value
-
-
-class ReportFilesSerializer(serializers.Serializer):
-    xlsx = serializers.URLField(allow_null=True, help_text=_("Excel workbook."))
-    csv = serializers.URLField(allow_null=True, help_text=_("CSV of the KPIs."))
-
-
-def _kpi_schema() -> dict:
-    from incubator.kpis import KPI_KEYS, OUTCOME_STATUSES
-
-    properties = {key: {"type": "integer", "minimum": 0} for key in KPI_KEYS}
-    properties["mentoring_hours"] = {"type": "number", "minimum": 0}
-    properties["outcome_counts"] = {
-        "type": "object",
-        "properties": {
-            status: {"type": "integer", "minimum": 0} for status in OUTCOME_STATUSES
-        },
-        "required": list(OUTCOME_STATUSES),
-    }
-    return {
-        "type": "object",
-        "description": "DESIGN.md's progress report KPIs; every key always present.",
-        "properties": properties,
-    }
-
-
-@extend_schema_field(_kpi_schema())
-class KpiField(serializers.JSONField):
-    """The stored KPI dict, described key by key in the schema."""
-
-
-class ProgressReportSerializer(serializers.ModelSerializer):
-    period = MonthField()
-    kpis = KpiField(read_only=True)
-    files = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ProgressReport
-        fields = [
-            "id",
-            "scope",
-            "scope_code",
-            "period",
-            "kpis",
-            "generated_at",
-            "files",
-        ]
-
-    @extend_schema_field(ReportFilesSerializer)
-    def get_files(self, report: ProgressReport) -> dict:
-        request = self.context["request"]
-        return {
-            kind: request.build_absolute_uri(
-                reverse("api:progressreport-file", args=[report.pk, kind])
-            )
-            if getattr(report, f"{kind}_file")
-            else None
-            for kind in ("xlsx", "csv")
-        }
-
-
-class ReportGenerateSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=ReportScope.choices)
-    scope_code = serializers.CharField(
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text=_("Empty for the country, the province code, or the BLKK's code."),
-    )
-    period = MonthField()
-
-
-class ReportRunSerializer(serializers.ModelSerializer):
-    """A background generation and how far it got."""
-
-    period = MonthField()
-    done = serializers.SerializerMethodField()
-    reports = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ReportRun
-        fields = [
-            "id",
-            "task_id",
-            "scope",
-            "scope_code",
-            "period",
-            "status",
-            "reports_total",
-            "done",
-            "reports",
-            "created_at",
-            "finished_at",
-        ]
-
-    def get_done(self, run: ReportRun) -> int:
-        counted = getattr(run, "done_count", None)  # annotated in lists
-        return report_run_progress(run).done if counted is None else counted
-
-    def get_reports(self, run: ReportRun) -> list[int]:
-        return [report.pk for report in run.reports.all()]

@@ -2,11 +2,21 @@
 
 import django.core.validators
 import django.db.models.deletion
-import incubator.models
 import simple_history.models
 import training.validators
 from django.conf import settings
 from django.db import migrations, models
+
+
+def report_file_path(report, filename):
+    """Where the progress reports of this migration's time stored their files.
+
+    The models have moved to the reports app (`reports.files.report_file_path`);
+    historical models only need a callable here, and incubator imports nothing of
+    the app above it.
+    """
+    code = report.scope_code or "id"
+    return f"reports/{report.period:%Y-%m}/{report.scope}-{code}/{filename}"
 
 
 class Migration(migrations.Migration):
@@ -70,8 +80,8 @@ class Migration(migrations.Migration):
                 ('period', models.DateField(help_text='The first day of the month.', verbose_name='month')),
                 ('kpis', models.JSONField(default=dict, verbose_name='KPIs')),
                 ('generated_at', models.DateTimeField(verbose_name='generated at')),
-                ('xlsx_file', models.FileField(blank=True, upload_to=incubator.models.report_file_path, verbose_name='Excel file')),
-                ('csv_file', models.FileField(blank=True, upload_to=incubator.models.report_file_path, verbose_name='CSV file')),
+                ('xlsx_file', models.FileField(blank=True, upload_to=report_file_path, verbose_name='Excel file')),
+                ('csv_file', models.FileField(blank=True, upload_to=report_file_path, verbose_name='CSV file')),
             ],
             options={
                 'verbose_name': 'progress report',

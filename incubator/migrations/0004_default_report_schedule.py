@@ -1,17 +1,17 @@
-"""The default beat schedule (django-celery-beat, editable in the admin):
-last month's reports on the 1st at 02:00 Asia/Jakarta, reminders on Mondays at 07:00."""
+"""The default beat schedule (django-celery-beat, editable in the admin): reminders
+on Mondays at 07:00 Asia/Jakarta.
+
+This migration also created the monthly reports entry, with the task path
+`incubator.tasks.reports_generate_last_month`, until the reports app took the report
+tasks over: that entry is now the reports app's (its 0004 creates it on a fresh
+database; its 0003 renames the task of an existing one). Its name stays listed here
+so that rolling this migration back still removes it.
+"""
 
 from django.db import migrations
 
 JAKARTA = "Asia/Jakarta"
 SCHEDULE = [
-    {
-        "name": "Monthly progress reports (last month, every scope)",
-        "task": "incubator.tasks.reports_generate_last_month",
-        "crontab": {"minute": "0", "hour": "2", "day_of_month": "1"},
-        "description": "Generates last month's report of every BLKK, province and the "
-        "country, renders the files and mails each BLKK's managers.",
-    },
     {
         "name": "Weekly reminder: ventures without last month's metrics",
         "task": "incubator.tasks.metric_reminders_send",
@@ -52,9 +52,13 @@ def create_schedule(apps, schema_editor):
         )
 
 
+FORMER_NAMES = ["Monthly progress reports (last month, every scope)"]
+
+
 def remove_schedule(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[e["name"] for e in SCHEDULE]).delete()
+    names = [e["name"] for e in SCHEDULE] + FORMER_NAMES
+    PeriodicTask.objects.filter(name__in=names).delete()
 
 
 class Migration(migrations.Migration):

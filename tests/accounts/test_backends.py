@@ -93,7 +93,6 @@ EXPECTED_ACTIONS = {
         "blkk_manager": W,
         "mentor": R | {"add", "change"},
     },
-    "incubator.ProgressReport": EVERYONE_READS,
     "reports.ProgressReport": EVERYONE_READS,
     "mentoring.Mentor": EVERYONE_READS,
     "mentoring.MentorAssignment": EVERYONE_READS,

@@ -6,12 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incubator.models import ReportRun
+from reports.models import ReportRun
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     CohortFactory,
     MilestoneFactory,
-    ProgressReportFactory,
     VentureFactory,
     VentureMetricFactory,
     month,
@@ -21,6 +20,7 @@ from tests.mentoring.factories import (
     MentorFactory,
     MentoringSessionFactory,
 )
+from tests.reports.factories import ProgressReportFactory
 from tests.training.factories import (
     BlkkFactory,
     CertificationFactory,

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from incubator.models import ProgressReport
+from reports.models import ProgressReport
 from training.models import Blkk
 
 from .conftest import ids

@@ -22,8 +22,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from incubator.models import ProgressReport, ReportRun
-from incubator.periods import Month
+from blkk_portal.months import Month
+from reports.models import ProgressReport, ReportRun
 from tests.accounts.factories import UserFactory
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
 
@@ -146,7 +146,7 @@ def test_worker_runs_the_monthly_fan_out_stores_reports_and_mails(worker):
     manager_a = UserFactory(blkk_manager=True, managed_blkks=[blkk_a])
     manager_b = UserFactory(blkk_manager=True, managed_blkks=[blkk_b])
 
-    worker.call("incubator.tasks.reports_generate_last_month")
+    worker.call("reports.tasks.reports_generate_last_month")
 
     def finished() -> bool:
         run = ReportRun.objects.first()

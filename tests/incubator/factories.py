@@ -9,7 +9,6 @@ import factory
 from incubator.models import (
     Cohort,
     Milestone,
-    ProgressReport,
     Stage,
     StageChange,
     Venture,
@@ -94,25 +93,3 @@ class VentureMetricFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = VentureMetric
-
-
-class ProgressReportFactory(factory.django.DjangoModelFactory):
-    scope = ProgressReport.Scope.NATIONAL
-    scope_code = ""
-    period = factory.Sequence(month)
-    kpis = factory.LazyFunction(lambda: {"trainees": 0})
-    generated_at = factory.LazyAttribute(
-        lambda o: datetime.datetime(
-            o.period.year, o.period.month, 2, 3, 0, tzinfo=datetime.UTC
-        )
-    )
-
-    class Meta:
-        model = ProgressReport
-
-    class Params:
-        province = factory.Trait(scope=ProgressReport.Scope.PROVINCE, scope_code="32")
-        blkk = factory.Trait(
-            scope=ProgressReport.Scope.BLKK,
-            scope_code=factory.LazyFunction(lambda: BlkkFactory().code),
-        )

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from blkk_portal.months import Month
 from incubator import tasks
 from incubator.models import Stage
-from incubator.periods import Month
 from incubator.reminders import metric_reminders_send
 from incubator.services import venture_change_stage
 from tests.accounts.factories import UserFactory

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from incubator import reports
-from incubator.models import ReportScope
-from incubator.periods import Month
+from blkk_portal.months import Month
+from reports import services
+from reports.models import ReportScope
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *args, **options) -> None:
         try:
-            month = Month.parse(options["period"])
+            month = Month.parse(options["period"].strip())
         except ValueError:
             raise CommandError(
                 f"--period must be a month as YYYY-MM, not {options['period']!r}."
@@ -49,18 +49,20 @@ class Command(BaseCommand):
             self._generate_month(month, mail=options["mail"])
             return
         try:
-            report = reports.report_generate(scope=scope, scope_code=code, period=month)
+            report = services.report_generate(
+                scope=scope, scope_code=code, period=month
+            )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Generated {report} ({report.xlsx_file.name}).")
 
     def _generate_month(self, month: Month, *, mail: bool) -> None:
-        report_ids = reports.reports_generate_month(month=month)
+        report_ids = services.reports_generate_month(month=month)
         mailed = 0
         for report_id in report_ids:
-            reports.report_files_render(report_id=report_id)
+            services.report_files_render(report_id=report_id)
             if mail:
-                mailed += reports.report_mail_managers(report_id=report_id)
+                mailed += services.report_mail_managers(report_id=report_id)
         self.stdout.write(
             f"Generated {len(report_ids)} reports for {month}"
             + (f"; {mailed} messages sent." if mail else ".")

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from incubator.models import ProgressReport
+from reports.models import ProgressReport
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

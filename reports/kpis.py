@@ -10,9 +10,8 @@ cohort's; a session to its assignment's venture's, or to the BLKK of a BLKK-wide
 assignment). So a province's and the country's figures are sums of BLKK rows, and
 `ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK only.
 
-Reads the mentoring app's sessions: DESIGN.md puts the reports in this app although
-sessions live downstream, so this module is the one place where incubator looks at
-mentoring.
+The reports app sits above training, incubator and mentoring, so this module reads
+all three; none of them reads it.
 """
 
 from __future__ import annotations
@@ -24,6 +23,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from blkk_portal.months import Month
+from incubator.models import VentureMetric
+from incubator.selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 from mentoring.models import MentoringSession
 from training.models import (
     Blkk,
@@ -33,9 +35,6 @@ from training.models import (
     OutcomeStatus,
     Trainee,
 )
-
-from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
-from .periods import Month
 
 # The report's keys, in DESIGN.md's order; every one is always present.
 KPI_KEYS = (
@@ -217,35 +216,15 @@ def _outcome_counts(month: Month, scope) -> dict[int, dict]:
 
 
 def ventures_with_month_end_state(month: Month) -> QuerySet:
-    """Ventures annotated with what the month's figures need about each: the stage at
-    month end (from the stage history), and whether it graduated, reported metrics,
-    had a session in the month, and had one in the 60 days ending on month end."""
+    """`incubator.selectors.ventures_with_month_end_stage`, and whether each venture
+    had a session in the month and one in the 60 days ending on month end."""
     first, end = _month_range(month)
-    stage_at_end = (
-        StageChange.objects.filter(venture=OuterRef("pk"), changed_on__lte=end)
-        .order_by("-changed_on", "-pk")
-        .values("to_stage")[:1]
-    )
     sessions = MentoringSession.objects.filter(assignment__venture=OuterRef("pk"))
     window_start = end - datetime.timedelta(days=AT_RISK_WINDOW_DAYS - 1)
-    return Venture.objects.annotate(
-        stage_at_end=Subquery(stage_at_end),
-        graduated_in_month=Exists(
-            StageChange.objects.filter(
-                venture=OuterRef("pk"),
-                to_stage=Stage.GRADUATED,
-                changed_on__range=(first, end),
-            )
-        ),
-        reported_metrics=Exists(
-            VentureMetric.objects.filter(venture=OuterRef("pk"), period=first)
-        ),
+    return ventures_with_month_end_stage(month).annotate(
         mentored_in_month=Exists(sessions.filter(held_on__range=(first, end))),
         mentored_recently=Exists(sessions.filter(held_on__range=(window_start, end))),
     )
-
-
-ACTIVE_AT_END = Q(stage_at_end__in=sorted(ACTIVE_STAGES))
 
 
 def _venture_figures(month: Month, scope) -> dict[int, dict]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from incubator import reports
-from incubator.models import ProgressReport
-from incubator.periods import Month
+from blkk_portal.months import Month
+from reports import services
+from reports.models import ProgressReport
 from tests.threads import pause, run_together
 from tests.training.factories import BlkkFactory
 
@@ -19,14 +19,14 @@ APRIL = Month(2026, 4)
 
 @pytest.fixture
 def slow_kpi_pass(monkeypatch):
-    compute = reports.figures_by_blkk
+    compute = services.figures_by_blkk
 
     def compute_then_wait(*args, **kwargs):
         figures = compute(*args, **kwargs)
         pause(RACE_WINDOW_SECONDS)
         return figures
 
-    monkeypatch.setattr(reports, "figures_by_blkk", compute_then_wait)
+    monkeypatch.setattr(services, "figures_by_blkk", compute_then_wait)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,7 +34,7 @@ def test_two_generations_of_one_report_at_once_leave_one_row(slow_kpi_pass):
     BlkkFactory()
 
     def generate():
-        return reports.report_generate(scope="national", scope_code="", period=APRIL)
+        return services.report_generate(scope="national", scope_code="", period=APRIL)
 
     outcomes = run_together(generate, generate)
 
@@ -51,7 +51,7 @@ def test_two_monthly_passes_at_once_store_each_report_once(slow_kpi_pass):
     BlkkFactory.create_batch(3)
 
     def generate_month():
-        return reports.reports_generate_month(month=APRIL)
+        return services.reports_generate_month(month=APRIL)
 
     outcomes = run_together(generate_month, generate_month)
 

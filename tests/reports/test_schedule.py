@@ -23,7 +23,7 @@ def schedule_of(task_name: str) -> tuple:
 
 
 def test_monthly_reports_run_on_the_first_at_two_in_jakarta():
-    assert schedule_of("incubator.tasks.reports_generate_last_month") == (
+    assert schedule_of("reports.tasks.reports_generate_last_month") == (
         "0",
         "2",
         "1",

@@ -13,12 +13,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from incubator.kpis import counts_total, figures_by_blkk, kpis_from_counts
+from blkk_portal.months import Month
 from incubator.models import Stage
-from incubator.periods import Month
-from incubator.reports import scope_blkks
 from incubator.services import venture_change_stage
 from mentoring.models import MentorAssignment
+from reports.kpis import counts_total, figures_by_blkk, kpis_from_counts
+from reports.selectors import scope_blkks
+from tests.incubator.factories import VentureFactory, VentureMetricFactory
 from tests.mentoring.factories import MentorAssignmentFactory, MentoringSessionFactory
 from tests.training.factories import (
     BlkkFactory,
@@ -30,8 +31,6 @@ from tests.training.factories import (
     regency,
 )
 from training.models import Certification, Enrollment
-
-from .factories import VentureFactory, VentureMetricFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.db import OperationalError
 
-from incubator import reports, tasks
-from incubator.models import ProgressReport, ReportRun
-from incubator.periods import Month
+from blkk_portal.months import Month
+from incubator import tasks as incubator_tasks
+from reports import selectors, services, tasks
+from reports.models import ProgressReport, ReportRun
 from tests.accounts.factories import UserFactory
 from tests.training.factories import TraineeFactory
 
@@ -23,7 +24,7 @@ APRIL = Month(2026, 4)
         tasks.reports_generate_last_month,
         tasks.report_run_execute,
         tasks.report_run_chunk,
-        tasks.metric_reminders_send,
+        incubator_tasks.metric_reminders_send,
     ],
     ids=lambda t: t.name,
 )
@@ -46,7 +47,7 @@ def test_beat_task_generates_last_months_reports_and_mails_managers(
 
     run = ReportRun.objects.get(pk=run_id)
     assert (run.status, run.period, run.notify) == ("done", last_month.first_day, True)
-    assert reports.report_run_progress(run) == reports.RunProgress("done", 5, 5)
+    assert selectors.report_run_progress(run) == selectors.RunProgress("done", 5, 5)
     report_a = ProgressReport.objects.get(scope_code=blkk_a.code)
     assert report_a.kpis["trainees_registered"] == 1
     assert report_a.mailed_at is not None
@@ -70,7 +71,7 @@ def test_a_report_run_is_queued_only_after_commit(
     blkk_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = reports.report_generate_async(
+        run = services.report_generate_async(
             scope="blkk", scope_code=blkk_a.code, period=APRIL, requested_by=None
         )
         assert not ProgressReport.objects.exists()
@@ -87,7 +88,7 @@ def national_run() -> ReportRun:
 
 
 def test_a_chunk_retries_after_a_passing_database_error(blkk_a, monkeypatch):
-    render = reports.report_files_render
+    render = services.report_files_render
     failures = []
 
     def fail_once(*, report_id):
@@ -96,9 +97,9 @@ def test_a_chunk_retries_after_a_passing_database_error(blkk_a, monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return render(report_id=report_id)
 
-    monkeypatch.setattr(reports, "report_files_render", fail_once)
+    monkeypatch.setattr(services, "report_files_render", fail_once)
     run = national_run()
-    [chunk] = reports.report_run_start(run_id=run.pk)
+    [chunk] = services.report_run_start(run_id=run.pk)
 
     # As a worker runs it: errors become the task's state, not exceptions here.
     tasks.report_run_chunk.apply(args=(run.pk, chunk), throw=False)
@@ -113,7 +114,7 @@ def test_a_run_that_fails_for_good_is_marked_failed(blkk_a, monkeypatch):
     def broken(*, report_id):
         raise ValueError("cannot render")
 
-    monkeypatch.setattr(reports, "report_files_render", broken)
+    monkeypatch.setattr(services, "report_files_render", broken)
     run = national_run()
 
     result = tasks.report_run_execute.apply(args=(run.pk,), throw=False)

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl import load_workbook
 
-from incubator import reports
-from incubator.models import ProgressReport
-from incubator.periods import Month
+from blkk_portal.months import Month
+from reports import files, selectors, services
+from reports.models import ProgressReport
 from tests.accounts.factories import UserFactory
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
 
@@ -33,7 +33,7 @@ def register_trainees(blkk, count: int, month: Month = APRIL) -> None:
 def test_generating_a_report_stores_its_kpis_and_files(blkk_a):
     register_trainees(blkk_a, 2)
 
-    report = reports.report_generate(
+    report = services.report_generate(
         scope="blkk", scope_code=blkk_a.code, period="2026-04"
     )
 
@@ -48,13 +48,13 @@ def test_regenerating_replaces_the_report_and_its_files(
     blkk_a, django_capture_on_commit_callbacks
 ):
     register_trainees(blkk_a, 1)
-    first = reports.report_generate(scope="national", scope_code="", period=APRIL)
+    first = services.report_generate(scope="national", scope_code="", period=APRIL)
     first_files = (first.xlsx_file.name, first.csv_file.name)
     register_trainees(blkk_a, 2)
 
     # The replaced files are deleted once the new ones are committed.
     with django_capture_on_commit_callbacks(execute=True):
-        second = reports.report_generate(scope="national", scope_code="", period=APRIL)
+        second = services.report_generate(scope="national", scope_code="", period=APRIL)
 
     assert second.pk == first.pk
     assert ProgressReport.objects.filter(scope="national").count() == 1
@@ -68,8 +68,8 @@ def test_regenerating_replaces_the_report_and_its_files(
 
 def test_regenerating_with_unchanged_data_gives_the_same_figures(blkk_a, blkk_b):
     register_trainees(blkk_a, 3)
-    first = reports.report_generate(scope="province", scope_code="32", period=APRIL)
-    second = reports.report_generate(scope="province", scope_code="32", period=APRIL)
+    first = services.report_generate(scope="province", scope_code="32", period=APRIL)
+    second = services.report_generate(scope="province", scope_code="32", period=APRIL)
 
     assert (second.pk, second.kpis, second.breakdown) == (
         first.pk,
@@ -89,7 +89,7 @@ def test_regenerating_with_unchanged_data_gives_the_same_figures(blkk_a, blkk_b)
 )
 def test_unknown_scopes_are_refused_with_a_field_error(db, scope, code, field):
     with pytest.raises(ValidationError) as caught:
-        reports.report_generate(scope=scope, scope_code=code, period=APRIL)
+        services.report_generate(scope=scope, scope_code=code, period=APRIL)
     assert set(caught.value.message_dict) == {field}
     assert not ProgressReport.objects.exists()
 
@@ -97,7 +97,7 @@ def test_unknown_scopes_are_refused_with_a_field_error(db, scope, code, field):
 @pytest.mark.parametrize("period", ["2026-13", "April", "2026-4", ""])
 def test_a_bad_month_is_refused_with_a_field_error(blkk_a, period):
     with pytest.raises(ValidationError) as caught:
-        reports.report_generate(scope="national", scope_code="", period=period)
+        services.report_generate(scope="national", scope_code="", period=period)
     assert set(caught.value.message_dict) == {"period"}
 
 
@@ -107,8 +107,8 @@ def test_province_report_breaks_down_by_blkk_and_national_by_province(blkk_a, bl
     register_trainees(second_in_jabar, 1)
     register_trainees(blkk_b, 4)
 
-    province = reports.report_generate(scope="province", scope_code="32", period=APRIL)
-    national = reports.report_generate(scope="national", scope_code="", period=APRIL)
+    province = services.report_generate(scope="province", scope_code="32", period=APRIL)
+    national = services.report_generate(scope="national", scope_code="", period=APRIL)
 
     assert [
         (row["code"], row["kpis"]["trainees_registered"]) for row in province.breakdown
@@ -124,8 +124,8 @@ def test_the_monthly_pass_stores_every_scope_once(blkk_a, blkk_b):
     inactive_busy = BlkkFactory(regency=regency("32.04"), is_active=False)
     register_trainees(inactive_busy, 1)
 
-    ids = reports.reports_generate_month(month=APRIL)
-    again = reports.reports_generate_month(month=APRIL)
+    ids = services.reports_generate_month(month=APRIL)
+    again = services.reports_generate_month(month=APRIL)
 
     stored = set(ProgressReport.objects.values_list("scope", "scope_code"))
     assert stored == {
@@ -144,13 +144,13 @@ def test_the_monthly_pass_stores_every_scope_once(blkk_a, blkk_b):
 def test_the_monthly_pass_matches_reports_generated_one_by_one(blkk_a, blkk_b):
     register_trainees(blkk_a, 2)
     register_trainees(blkk_b, 5)
-    reports.reports_generate_month(month=APRIL)
+    services.reports_generate_month(month=APRIL)
     from_pass = dict(
         ProgressReport.objects.values_list("scope_code", "kpis").order_by()
     )
 
     for scope, code in (("national", ""), ("province", "35"), ("blkk", blkk_a.code)):
-        single = reports.report_generate(scope=scope, scope_code=code, period=APRIL)
+        single = services.report_generate(scope=scope, scope_code=code, period=APRIL)
         assert single.kpis == from_pass[code], (scope, code)
 
 
@@ -159,7 +159,7 @@ def test_the_xlsx_holds_kpis_breakdown_and_a_native_trend_chart(blkk_a, blkk_b):
         month = APRIL.shifted(-months_back)
         register_trainees(blkk_a, count, month)
         with translation.override("en"):
-            reports.report_generate(scope="national", scope_code="", period=month)
+            services.report_generate(scope="national", scope_code="", period=month)
     report = ProgressReport.objects.get(scope="national", period=APRIL.first_day)
 
     with report.xlsx_file.open("rb") as handle:
@@ -186,7 +186,7 @@ def test_the_trend_reads_at_most_the_last_12_stored_months(blkk_a):
         ProgressReportFactory(period=APRIL.shifted(-months_back).first_day)
     report = ProgressReport.objects.get(scope="national", period=APRIL.first_day)
 
-    trend = reports.report_trend(report)
+    trend = selectors.report_trend(report)
 
     assert trend[0]["period"] == datetime.date(2025, 5, 1)
     assert trend[-1]["period"] == APRIL.first_day
@@ -195,7 +195,7 @@ def test_the_trend_reads_at_most_the_last_12_stored_months(blkk_a):
 
 def test_the_csv_has_the_scope_row_then_the_breakdown(blkk_a, blkk_b):
     register_trainees(blkk_b, 2)
-    report = reports.report_generate(scope="national", scope_code="", period=APRIL)
+    report = services.report_generate(scope="national", scope_code="", period=APRIL)
 
     with report.csv_file.open("rb") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
@@ -215,11 +215,13 @@ def test_managers_are_mailed_their_report_with_files_once(blkk_a):
     )
     UserFactory(blkk_manager=True, managed_blkks=[blkk_a], is_active=False)
     register_trainees(blkk_a, 2)
-    report = reports.report_generate(scope="blkk", scope_code=blkk_a.code, period=APRIL)
+    report = services.report_generate(
+        scope="blkk", scope_code=blkk_a.code, period=APRIL
+    )
 
     with translation.override("en"):
-        sent = reports.report_mail_managers(report_id=report.pk)
-        again = reports.report_mail_managers(report_id=report.pk)
+        sent = services.report_mail_managers(report_id=report.pk)
+        again = services.report_mail_managers(report_id=report.pk)
 
     assert (sent, again) == (1, 0)
     [message] = mail.outbox
@@ -235,9 +237,9 @@ def test_managers_are_mailed_their_report_with_files_once(blkk_a):
 
 def test_province_and_national_reports_are_not_mailed(blkk_a):
     UserFactory(blkk_manager=True, managed_blkks=[blkk_a])
-    report = reports.report_generate(scope="province", scope_code="32", period=APRIL)
+    report = services.report_generate(scope="province", scope_code="32", period=APRIL)
 
-    assert reports.report_mail_managers(report_id=report.pk) == 0
+    assert services.report_mail_managers(report_id=report.pk) == 0
     assert mail.outbox == []
 
 
@@ -248,12 +250,12 @@ class TestWhoMayGenerate:
             ("province", "35"),
             ("blkk", blkk_b.code),
         ):
-            assert reports.report_generation_allowed(ministry_user, scope, code)
+            assert selectors.report_generation_allowed(ministry_user, scope, code)
 
     def test_province_user_may_generate_their_province_and_its_blkks(
         self, province_user, blkk_a, blkk_b
     ):
-        allowed = reports.report_generation_allowed
+        allowed = selectors.report_generation_allowed
         assert allowed(province_user, "province", "32")
         assert allowed(province_user, "blkk", blkk_a.code)
         assert not allowed(province_user, "province", "35")
@@ -261,7 +263,7 @@ class TestWhoMayGenerate:
         assert not allowed(province_user, "national", "")
 
     def test_manager_may_generate_only_their_own_blkk(self, manager_a, blkk_b):
-        allowed = reports.report_generation_allowed
+        allowed = selectors.report_generation_allowed
         assert allowed(manager_a, "blkk", manager_a.managed_blkks.get().code)
         assert not allowed(manager_a, "blkk", blkk_b.code)
         assert not allowed(manager_a, "province", "32")
@@ -271,8 +273,8 @@ class TestWhoMayGenerate:
         from django.contrib.auth.models import AnonymousUser
 
         for user in (mentor_a, AnonymousUser()):
-            assert not reports.report_generation_allowed(user, "blkk", blkk_a.code)
-            assert not reports.report_generation_allowed(user, "national", "")
+            assert not selectors.report_generation_allowed(user, "blkk", blkk_a.code)
+            assert not selectors.report_generation_allowed(user, "national", "")
 
 
 class TestWhoReadsReports:
@@ -303,3 +305,18 @@ class TestWhoReadsReports:
 
     def test_mentor_reads_the_national_report_only(self, mentor_a, stored):
         assert self.visible(mentor_a, stored) == {"national"}
+
+
+def test_a_file_is_stored_in_its_months_folder_by_the_name_it_is_downloaded_as(
+    blkk_a,
+):
+    report = services.report_generate(scope="national", scope_code="", period=APRIL)
+
+    for field, kind in ((report.xlsx_file, "xlsx"), (report.csv_file, "csv")):
+        name = files.report_file_name(report, kind)
+        assert name == f"laporan-national-id-2026-04.{kind}"
+        folder, stored = field.name.rsplit("/", 1)
+        assert folder == "reports/2026-04"
+        # The storage may add a suffix to keep a name unique; the download does not.
+        assert stored.startswith("laporan-national-id-2026-04")
+        assert stored.endswith(f".{kind}")

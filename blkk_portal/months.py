@@ -1,4 +1,8 @@
-"""Calendar months as the reports use them: `YYYY-MM`, stored as the first day."""
+"""Calendar months as the portal uses them: `YYYY-MM`, stored as the month's first day.
+
+The one month parser: the API's month fields and filters, the admin, the reports and
+the commands all read `YYYY-MM` through `Month.parse`, so they accept the same months.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-_MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only, the whole text (no trailing newline): what the API's schema says.
+_MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
+# The lowest year anything in the portal records (a BLKK's founding year too).
+MIN_YEAR = 1900
+MAX_YEAR = 9999
 
 
 @dataclass(frozen=True, order=True)
@@ -18,13 +26,14 @@ class Month:
     month: int
 
     def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
+        if not 1 <= self.month <= 12 or not MIN_YEAR <= self.year <= MAX_YEAR:
             raise ValueError(f"not a month: {self.year}-{self.month}")
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """`YYYY-MM` to a Month; ValueError for anything else."""
-        match = _MONTH_PATTERN.match(text.strip()) if text else None
+        """`YYYY-MM` to a Month; ValueError for anything else, including a year
+        before 1900 and text around the month (forms strip their input first)."""
+        match = _MONTH_PATTERN.fullmatch(text) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"not a YYYY-MM month: {text!r}")
         return cls(int(match[1]), int(match[2]))

@@ -6,20 +6,20 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from incubator.models import ProgressReport, ReportRun
-from incubator.reports import report_generate
+from reports.models import ProgressReport, ReportRun
+from reports.services import report_generate
 from tests.accounts.factories import UserFactory
 
 from .factories import ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "admin:incubator_progressreport_changelist"
-GENERATE = "admin:incubator_progressreport_generate"
+CHANGELIST = "admin:reports_progressreport_changelist"
+GENERATE = "admin:reports_progressreport_generate"
 
 
 def download_url(report, kind: str) -> str:
-    return reverse("admin:incubator_progressreport_download", args=[report.pk, kind])
+    return reverse("admin:reports_progressreport_download", args=[report.pk, kind])
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +119,7 @@ def test_generate_page_queues_a_month_and_shows_its_progress(
         )
 
     run = ReportRun.objects.get()
-    assert response.url == reverse("admin:incubator_progressreport_run", args=[run.pk])
+    assert response.url == reverse("admin:reports_progressreport_run", args=[run.pk])
     page = ministry_client.get(response.url)
     assert page.context["progress"].done == page.context["progress"].total == 5
     assert page.context["finished"]
@@ -201,5 +201,5 @@ def test_another_users_run_is_not_found(client, manager_a, blkk_a):
         requested_by=UserFactory(ministry=True),
     )  # fmt: skip
     client.force_login(manager_a)
-    url = reverse("admin:incubator_progressreport_run", args=[run.pk])
+    url = reverse("admin:reports_progressreport_run", args=[run.pk])
     assert client.get(url).status_code == 404

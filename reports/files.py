@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,30 @@ TREND_LINE_KEYS = (
 )
 TREND_BAR_KEY = "jobs_created"
 BOLD = Font(bold=True)
+
+
+def report_file_name(report, extension: str) -> str:
+    """The one name of a report's `xlsx` or `csv` file: what a download and a mail
+    attachment are called, and, in its month's folder, where it is stored."""
+    code = report.scope_code or "id"
+    return f"laporan-{report.scope}-{code}-{report.period:%Y-%m}.{extension}"
+
+
+def report_file_path(report, filename: str) -> str:
+    """`upload_to` of the report's files: `report_file_name` for the extension of
+    `filename`, in the folder of the report's month."""
+    extension = filename.rsplit(".", 1)[-1]
+    return f"reports/{report.period:%Y-%m}/{report_file_name(report, extension)}"
+
+
+def report_file_response(report, kind: str) -> FileResponse:
+    """The report's `xlsx` or `csv` file as a download (the admin and the API)."""
+    stored = {"xlsx": report.xlsx_file, "csv": report.csv_file}.get(kind)
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=report_file_name(report, kind)
+    )
 
 
 def flat_kpis(kpis: dict) -> list[tuple[str, str, object]]:

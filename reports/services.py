@@ -1,4 +1,4 @@
-"""Progress reports: generating (KPIs, files), storing, mailing, and who may ask.
+"""Every write of the reports app: generating (KPIs, files), storing, mailing, runs.
 
 The public entry points, for the admin, the management command, the Celery tasks and
 the API:
@@ -6,10 +6,11 @@ the API:
 - `report_generate(scope=, scope_code=, period=)`: one report, now, in this process.
 - `report_generate_async(scope=, scope_code=, period=, requested_by=)`: the same in
   the background; returns the `ReportRun` (its `task_id`, and its progress through
-  `report_run_progress`).
+  `selectors.report_run_progress`).
 - `reports_generate_month_async(period=, requested_by=, notify=)`: every BLKK,
   province and the country for a month, in the background (what beat runs).
-- `report_generation_allowed(user, scope, scope_code)`: may this user ask for it.
+- `selectors.report_generation_allowed(user, scope, scope_code)`: may this user ask
+  for it (checked by the caller, as the admin and the API do).
 - `ProgressReport.objects.visible_to(user)`: who reads which reports.
 
 Storing is one `INSERT ... ON CONFLICT (scope, scope_code, period) DO UPDATE` per
@@ -29,25 +30,27 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blkk_portal.accounts.models import Role
-from training.models import Blkk, Province
+from blkk_portal.months import Month
+from training.models import Blkk
 
+from .files import (
+    flat_kpis,
+    render_csv,
+    render_xlsx,
+    report_file_name,
+    report_title,
+)
 from .kpis import BlkkFigures, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportRun, ReportScope
-from .periods import Month
-from .report_files import flat_kpis, render_csv, render_xlsx, report_title
+from .selectors import report_run_progress, report_trend, scope_blkks, scope_name
 
 # Reports rendered and mailed per task of the fan-out.
 CHUNK_SIZE = 50
-TREND_MONTHS = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NATIONAL_NAME = "Indonesia"
 
 
 @dataclass(frozen=True)
@@ -60,58 +63,7 @@ class ReportContent:
     breakdown: list[dict]
 
 
-# Who may generate what ------------------------------------------------------------
-
-
-def report_generation_allowed(user, scope: str, scope_code: str) -> bool:
-    """Ministry staff: any report. Provincial staff: their province's report and its
-    BLKKs'. A BLKK manager: the reports of the BLKKs they manage. Nobody else."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.sees_everything:
-        return True
-    if scope == ReportScope.PROVINCE:
-        return user.role == Role.PROVINCE and scope_code == user.province_id
-    if scope != ReportScope.BLKK:
-        return False
-    if user.role == Role.PROVINCE and user.province_id:
-        in_province = Blkk.objects.filter(regency__province_id=user.province_id)
-        return in_province.filter(code=scope_code).exists()
-    if user.role == Role.BLKK_MANAGER:
-        return user.managed_blkks.filter(code=scope_code).exists()
-    return False
-
-
-# Scopes -----------------------------------------------------------------------------
-
-
-def scope_blkks(scope: str, scope_code: str) -> QuerySet:
-    """The BLKKs a report covers; ValidationError for a scope or code that is none."""
-    if scope == ReportScope.NATIONAL:
-        if scope_code:
-            raise ValidationError(
-                {"scope_code": _("A national report has no scope code.")}
-            )
-        return Blkk.objects.all()
-    if scope == ReportScope.PROVINCE:
-        if not Province.objects.filter(code=scope_code).exists():
-            raise ValidationError({"scope_code": _("There is no such province.")})
-        return Blkk.objects.filter(regency__province_id=scope_code)
-    if scope == ReportScope.BLKK:
-        if not Blkk.objects.filter(code=scope_code).exists():
-            raise ValidationError({"scope_code": _("There is no BLKK with this code.")})
-        return Blkk.objects.filter(code=scope_code)
-    raise ValidationError({"scope": _("Unknown scope.")})
-
-
-def scope_name(scope: str, scope_code: str) -> str:
-    if scope == ReportScope.PROVINCE:
-        name = Province.objects.filter(code=scope_code).values_list("name", flat=True)
-        return name.first() or scope_code
-    if scope == ReportScope.BLKK:
-        name = Blkk.objects.filter(code=scope_code).values_list("name", flat=True)
-        return f"{name.first() or ''} ({scope_code})"
-    return NATIONAL_NAME
+# Contents -------------------------------------------------------------------------
 
 
 def _breakdown_row(code: str, name: str, counts) -> dict:
@@ -227,7 +179,7 @@ def as_month(period: datetime.date | Month | str) -> Month:
     if isinstance(period, datetime.date):
         return Month.of(period)
     try:
-        return Month.parse(period)
+        return Month.parse(period.strip() if isinstance(period, str) else period)
     except ValueError:
         raise ValidationError(
             {"period": _("Give the month as YYYY-MM, for example 2026-04.")}
@@ -235,36 +187,6 @@ def as_month(period: datetime.date | Month | str) -> Month:
 
 
 # Files ------------------------------------------------------------------------------
-
-
-def report_trend(report: ProgressReport) -> list[dict]:
-    """The stored reports of the same scope over the 12 months ending with this one."""
-    month = Month.of(report.period)
-    return list(
-        ProgressReport.objects.filter(
-            scope=report.scope,
-            scope_code=report.scope_code,
-            period__gte=month.shifted(1 - TREND_MONTHS).first_day,
-            period__lte=month.first_day,
-        )
-        .order_by("period")
-        .values("period", "kpis")
-    )
-
-
-def report_file_name(report: ProgressReport, extension: str) -> str:
-    code = report.scope_code or "id"
-    return f"laporan-{report.scope}-{code}-{report.period:%Y-%m}.{extension}"
-
-
-def report_file_response(report: ProgressReport, kind: str) -> FileResponse:
-    """The report's `xlsx` or `csv` file as a download (the admin and the API)."""
-    stored = {"xlsx": report.xlsx_file, "csv": report.csv_file}.get(kind)
-    if not stored:
-        raise Http404
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=report_file_name(report, kind)
-    )
 
 
 @transaction.atomic
@@ -317,7 +239,7 @@ def report_summary_message(
 ) -> EmailMessage:
     name = f"{blkk_name} ({report.scope_code})"
     body = render_to_string(
-        "incubator/email/report_summary.txt",
+        "reports/email/report_summary.txt",
         {
             "title": report_title(report, name),
             "figures": [(label, value) for _k, label, value in flat_kpis(report.kpis)],
@@ -329,14 +251,14 @@ def report_summary_message(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
     )
-    for field, content_type in (
-        (report.xlsx_file, XLSX_CONTENT_TYPE),
-        (report.csv_file, "text/csv"),
+    for kind, field, content_type in (
+        ("xlsx", report.xlsx_file, XLSX_CONTENT_TYPE),
+        ("csv", report.csv_file, "text/csv"),
     ):
         if field:
             with field.open("rb") as handle:
                 message.attach(
-                    field.name.rsplit("/", 1)[-1], handle.read(), content_type
+                    report_file_name(report, kind), handle.read(), content_type
                 )
     return message
 
@@ -428,19 +350,6 @@ def report_run_chunk(*, run_id: int, report_ids: list[int]) -> None:
         if run.notify:
             report_mail_managers(report_id=report_id)
     report_run_finish_if_complete(run=run)
-
-
-@dataclass(frozen=True)
-class RunProgress:
-    status: str
-    done: int
-    total: int
-
-
-def report_run_progress(run: ReportRun) -> RunProgress:
-    """How many of the run's reports have their files, out of how many."""
-    done = run.reports.filter(files_generated_at__gte=run.created_at).count()
-    return RunProgress(status=run.status, done=done, total=run.reports_total)
 
 
 def report_run_finish_if_complete(*, run: ReportRun) -> None:

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from incubator.periods import Month
+from blkk_portal.months import Month
 
 UTC = datetime.UTC
 
@@ -48,3 +48,16 @@ def test_only_yyyy_mm_parses(text):
 
 def test_a_month_reads_and_prints_as_yyyy_mm():
     assert str(Month.parse("2026-04")) == "2026-04"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1899-12", "0001-01", " 2026-04", "2026-04\n", "\uff12\uff10\uff12\uff16-04"],
+)
+def test_months_before_1900_or_with_anything_around_them_do_not_parse(text):
+    with pytest.raises(ValueError, match="month"):
+        Month.parse(text)
+
+
+def test_1900_is_the_first_month_there_is():
+    assert Month.parse("1900-01").first_day == datetime.date(1900, 1, 1)

@@ -1,0 +1,58 @@
+"""Querysets of the reports app (see `blkk_portal.scoping`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, F, Q, QuerySet
+
+from blkk_portal.access import SIGNED_IN, Access
+from blkk_portal.accounts.models import Role
+from blkk_portal.scoping import ScopedQuerySet
+
+
+class ReportRunQuerySet(models.QuerySet):
+    """Background generations: ministry staff see all; others see what they asked."""
+
+    def visible_to(self, user) -> QuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        return self.filter(requested_by_id=user.pk)
+
+    def with_progress(self) -> QuerySet:
+        """Each run with `reports_done`: how many of its reports had their files
+        written since it started. The one count of a run's progress (the API, the
+        admin's progress page, and whether the run is done all read it); it is read
+        from the reports, not counted by the tasks, so a task that runs twice after
+        a redelivery cannot count a report twice. A GROUP BY query keeps no default
+        ordering: order it where the order matters."""
+        return self.annotate(
+            reports_done=Count(
+                "reports", filter=Q(reports__files_generated_at__gte=F("created_at"))
+            )
+        )
+
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    """Everyone signed in reads the national report (it holds no personal data);
+    provincial staff read their province's report; BLKK reports follow the BLKKs a
+    user reaches. Mentors read only the national report."""
+
+    access = Access(read=SIGNED_IN)
+
+    def visible_to(self, user) -> QuerySet:
+        from .models import ReportScope
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        shared = Q(scope=ReportScope.NATIONAL)
+        if user.role == Role.PROVINCE and user.province_id:
+            shared |= Q(scope=ReportScope.PROVINCE, scope_code=user.province_id)
+        return super().visible_to(user) | self.filter(shared)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        from training.models import Blkk
+
+        reached = Blkk.objects.filter(pk__in=blkk_ids)
+        return Q(scope="blkk", scope_code__in=reached.values("code"))

@@ -1,0 +1,155 @@
+"""Progress reports: a scope's KPIs for a month, and the runs that generate them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.constraints import choice_is_known
+
+from .files import report_file_path
+from .managers import ProgressReportQuerySet, ReportRunQuerySet
+
+
+class ReportScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province")
+    BLKK = "blkk", _("BLKK")
+
+
+class ReportRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ReportRun(models.Model):
+    """One request to generate reports in the background, and how far it got.
+
+    An empty `scope` is the monthly fan-out: every BLKK, province and the country.
+    Progress is not counted here but read from the reports themselves (those of this
+    run whose files were written since it started), so a task that runs twice after
+    a redelivery cannot count a report twice.
+    """
+
+    Status = ReportRunStatus
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    scope = models.CharField(
+        _("scope"),
+        max_length=10,
+        choices=ReportScope.choices,
+        blank=True,
+        help_text=_("Empty for every BLKK, province and the country."),
+    )
+    scope_code = models.CharField(_("scope code"), max_length=40, blank=True)
+    notify = models.BooleanField(
+        _("mail BLKK managers"),
+        default=False,
+        help_text=_("Mail each BLKK's managers their report, once per month."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    task_id = models.CharField(_("task id"), max_length=50, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportRunStatus.choices,
+        default=ReportRunStatus.QUEUED,
+    )
+    reports_total = models.PositiveIntegerField(_("reports"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        # Made in the incubator app, which held the reports until the reports app.
+        db_table = "incubator_reportrun"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            choice_is_known("status", ReportRunStatus, "report_run_status_known"),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="report_run_period_first_of_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope or _('all scopes')} {self.scope_code} {self.period:%Y-%m}"
+
+
+class ProgressReport(models.Model):
+    """A scope's KPIs for one month; regenerating replaces the row, never adds one."""
+
+    Scope = ReportScope
+    scope = models.CharField(_("scope"), max_length=10, choices=ReportScope.choices)
+    scope_code = models.CharField(
+        _("scope code"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty for the country, the province code, or the BLKK's code."),
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    kpis = models.JSONField(_("KPIs"), default=dict)
+    generated_at = models.DateTimeField(_("generated at"))
+    xlsx_file = models.FileField(
+        _("Excel file"), upload_to=report_file_path, blank=True
+    )
+    csv_file = models.FileField(_("CSV file"), upload_to=report_file_path, blank=True)
+    # Per-BLKK (province report) or per-province (national report) rows, stored with
+    # the totals so the files are rendered from what the report says, not recomputed.
+    breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
+    files_generated_at = models.DateTimeField(
+        _("files generated at"), null=True, blank=True
+    )
+    mailed_at = models.DateTimeField(_("mailed to managers at"), null=True, blank=True)
+    run = models.ForeignKey(
+        ReportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("last run"),
+    )
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        db_table = "incubator_progressreport"
+        ordering = ["-period", "scope", "scope_code"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_code", "period"],
+                name="report_once_per_scope_month",
+            ),
+            choice_is_known("scope", ReportScope, "report_scope_known"),
+            models.CheckConstraint(
+                condition=(Q(scope="national") & Q(scope_code=""))
+                | (~Q(scope="national") & ~Q(scope_code="")),
+                name="report_scope_code_fits_scope",
+                violation_error_message=_(
+                    "A national report has no scope code; other reports need one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="report_period_first_of_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.scope_code or _("Indonesia")
+        return f"{self.get_scope_display()} {where} {self.period:%Y-%m}"
