@@ -139,14 +139,10 @@ class StageChangeAdmin(ScopedAdmin):
     search_fields = ["venture__name"]
     date_hierarchy = "changed_on"
 
-    # Written only by `venture_change_stage` (the venture's stage form).
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
