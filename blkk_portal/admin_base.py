@@ -3,18 +3,32 @@
 `ScopedAdmin` reads through `visible_to(request.user)` and offers, in every foreign
 key and many-to-many widget, only the objects the user may see, so a BLKK manager
 in the admin neither sees nor can pick another BLKK's records.
+
+It also writes through the model's services (`services = ModelServices(...)` on the
+admin class), like the API: the form's validation runs the service in a savepoint
+that is rolled back, so whatever the service refuses shows on the form; saving then
+calls it for real, and deleting (one row or a selection) calls the delete service.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    ValidationError,
+)
+from django.db import models, transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from blkk_portal.access import requires_access
 from blkk_portal.scoping import ScopedQuerySet
+from blkk_portal.services import ModelServices
 
 
 def _scoped_choices(model, request):
@@ -49,7 +63,152 @@ class ScopedMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(ScopedMixin, admin.ModelAdmin):
+class _DryRun(Exception):
+    """Rolls back a service call made only to validate a form."""
+
+
+class ServiceForm:
+    """Mixin for admin model forms whose writes go through a model's services.
+
+    After the form's own validation, the service is called inside a savepoint that
+    is always rolled back: its ValidationError shows on the form (on the field it
+    names, or at the top for a field the form does not show), never as a 500. The
+    call is kept in `service_call` for `save_model` to make for real. A value posted
+    for a fixed or guarded field that the form shows read-only goes to the service
+    too, which refuses it with its own message.
+    """
+
+    services: ModelServices
+    acting_user = None
+    stored_rows: models.QuerySet
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the database holds now (the instance itself is changed by the form's
+        # validation, and the history view hands in an old version).
+        self.stored = (
+            self.stored_rows.get(pk=self.instance.pk)
+            if self.instance.pk is not None and not self.instance._state.adding
+            else None
+        )
+        self.service_call: Callable[[], models.Model] | None = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        call = self._build_service_call()
+        try:
+            with transaction.atomic():
+                call()
+                raise _DryRun
+        except _DryRun:
+            self.service_call = call
+        except ValidationError as error:
+            self._update_errors(self._onto_form(error))
+
+    def _build_service_call(self) -> Callable[[], models.Model]:
+        opts = self._meta.model._meta
+        names = {f.name for f in [*opts.concrete_fields, *opts.many_to_many]}
+        values = {
+            name: value for name, value in self.cleaned_data.items() if name in names
+        }
+        if self.stored is None:
+            return lambda: self.services.call_create(fields=values, by=self.acting_user)
+        values.update(self._posted_guarded_values())
+        return lambda: self.services.call_update(
+            copy.copy(self.stored), changes=values, by=self.acting_user
+        )
+
+    def _posted_guarded_values(self) -> dict:
+        """Values posted for guarded fields the form does not offer (read-only)."""
+        opts = self._meta.model._meta
+        posted = {}
+        for name in (*self.services.fixed, *self.services.guarded):
+            if name in self.fields or name not in self.data:
+                continue
+            field = opts.get_field(name)
+            raw = self.data.getlist(name) if field.many_to_many else self.data[name]
+            try:
+                posted[name] = field.formfield().clean(raw)
+            except ValidationError:
+                # Not even a valid value: still a change, which the service refuses.
+                posted[name] = raw
+        return posted
+
+    def _onto_form(self, error: ValidationError) -> ValidationError:
+        if not hasattr(error, "error_dict"):
+            return error
+        placed: dict[str, list] = {}
+        for name, errors in error.error_dict.items():
+            key = name if name in self.fields else NON_FIELD_ERRORS
+            placed.setdefault(key, []).extend(errors)
+        return ValidationError(placed)
+
+
+def _adopt(obj: models.Model, saved: models.Model) -> None:
+    """Give the admin's `obj` the state of the row the service stored."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+class ServiceAdminMixin:
+    """Saves and deletes through `services`; leave it None for read-only models."""
+
+    services: ModelServices | None = None
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.services is not None and obj is not None:
+            # Fixed once created: shown, not offered (the service refuses them too).
+            fixed = self.services.fixed
+            readonly += [name for name in fixed if name not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if self.services is None:
+            return form
+        attrs = {
+            "services": self.services,
+            "acting_user": request.user,
+            "stored_rows": self.get_queryset(request),
+            "__module__": form.__module__,
+        }
+        return type(form.__name__, (ServiceForm, form), attrs)
+
+    def save_model(self, request, obj, form, change):
+        if self.services is None:
+            return super().save_model(request, obj, form, change)
+        _adopt(obj, form.service_call())
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        if self.services is None:
+            return super().save_related(request, form, formsets, change)
+        # The service set the many-to-many fields; inlines are saved as usual.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+        return None
+
+    def delete_model(self, request, obj):
+        if self.services is None:
+            return super().delete_model(request, obj)
+        self.services.call_delete(obj, by=request.user)
+        return None
+
+    def delete_queryset(self, request, queryset):
+        if self.services is None:
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for obj in queryset:
+                self.services.call_delete(obj, by=request.user)
+        return None
+
+
+class ScopedAdmin(ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
     # Large tables: skip the unfiltered COUNT(*) the changelist would run each time.
     show_full_result_count = False
     list_per_page = 50
@@ -94,24 +253,3 @@ class ReadOnlyInline(ScopedInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-class ServiceCheckedForm:
-    """Mixin for admin forms whose model has a rule that needs a locked read.
-
-    After the model's own validation, `service_check(instance)` runs (for example
-    the capacity check, which locks the batch until the admin's transaction ends)
-    and its ValidationError is shown on the form like any other.
-    """
-
-    def service_check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        if self.errors:
-            return
-        try:
-            self.service_check(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)

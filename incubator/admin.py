@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
-from blkk_portal.admin_base import ScopedInline as _ScopedInline
 
 from . import services
 from .models import (
@@ -29,6 +28,7 @@ RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 
 @admin.register(Cohort)
 class CohortAdmin(ScopedAdmin):
+    services = services.COHORTS
     list_display = ["name", "blkk", "year", "start_date", "end_date", "status"]
     list_filter = [("blkk__regency__province", RELATED_ONLY), "status", "year"]
     list_select_related = ["blkk"]
@@ -44,14 +44,16 @@ class StageChangeInline(ReadOnlyInline):
     show_change_link = False
 
 
-class MilestoneInline(_ScopedInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
     fields = ["title", "due_on", "done_on"]
+    readonly_fields = fields
 
 
-class VentureMetricInline(_ScopedInline):
+class VentureMetricInline(ReadOnlyInline):
     model = VentureMetric
     fields = ["period", "revenue", "workers", "customers"]
+    readonly_fields = fields
     ordering = ["-period"]
 
 
@@ -67,6 +69,7 @@ class StageChangeForm(forms.Form):
 
 @admin.register(Venture)
 class VentureAdmin(ScopedHistoryAdmin):
+    services = services.VENTURES
     list_display = ["name", "cohort", "blkk", "sector", "stage", "nib", "started_on"]
     list_filter = [
         ("cohort__blkk__regency__province", RELATED_ONLY),
@@ -82,15 +85,6 @@ class VentureAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("BLKK"), ordering="cohort__blkk__name")
     def blkk(self, obj: Venture):
         return obj.cohort.blkk
-
-    def get_readonly_fields(self, request, obj=None):
-        # The stage moves only through the stage form, which keeps the history.
-        return ("stage",) if obj is not None else ()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.venture_record_initial_stage(venture=obj, by=request.user)
 
     def get_urls(self):
         urls = [
@@ -147,6 +141,7 @@ class StageChangeAdmin(ScopedAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ScopedAdmin):
+    services = services.MILESTONES
     list_display = ["title", "venture", "due_on", "done_on"]
     list_select_related = ["venture"]
     search_fields = ["title", "venture__name"]
@@ -156,6 +151,7 @@ class MilestoneAdmin(ScopedAdmin):
 
 @admin.register(VentureMetric)
 class VentureMetricAdmin(ScopedHistoryAdmin):
+    services = services.METRICS
     list_display = ["venture", "period", "revenue", "workers", "customers"]
     list_filter = [("venture__cohort__blkk__regency__province", RELATED_ONLY)]
     list_select_related = ["venture"]

@@ -1,20 +1,109 @@
-"""Every write of the incubator app: ventures and their stage history."""
+"""Every write of the incubator app: cohorts, ventures and their stage history,
+milestones and monthly metrics. The admin, the API and commands call these.
+
+Creates take the model's fields as keywords; updates take the row and the fields to
+change; each takes `by`, the acting user (None for commands and seed data). A
+venture's stage changes only through `venture_change_stage`.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from training.models import Trainee
+from blkk_portal.services import (
+    ModelServices,
+    changed_fields,
+    model_create,
+    model_delete,
+    model_update,
+)
+from training.models import Blkk, Trainee
 
-from .models import Stage, StageChange, Venture, stage_move_allowed
+from .models import (
+    Cohort,
+    CohortStatus,
+    Milestone,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+    stage_move_allowed,
+)
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from blkk_portal.accounts.models import User
+
+# Fields set once, at creation, with the message that refuses a later change.
+VENTURE_FIXED = {
+    "stage": gettext_lazy("Change the stage through the stage endpoint."),
+    "started_on": gettext_lazy(
+        "The start opens the stage history and cannot be changed."
+    ),
+}
 
 
-def venture_record_initial_stage(*, venture: Venture, by) -> StageChange:
+# --- cohorts --------------------------------------------------------------------------
+
+
+class CohortChanges(TypedDict, total=False):
+    blkk: Blkk
+    name: str
+    year: int
+    start_date: datetime.date
+    end_date: datetime.date | None
+    status: str
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    blkk: Blkk,
+    name: str,
+    year: int,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    status: str = CohortStatus.PLANNED,
+    by: User | None,
+) -> Cohort:
+    return model_create(
+        Cohort,
+        fields={
+            "blkk": blkk,
+            "name": name,
+            "year": year,
+            "start_date": start_date,
+            "end_date": end_date,
+            "status": status,
+        },
+    )
+
+
+@transaction.atomic
+def cohort_update(
+    *, cohort: Cohort, by: User | None, **changes: Unpack[CohortChanges]
+) -> Cohort:
+    return model_update(cohort, changes=changes)
+
+
+@transaction.atomic
+def cohort_delete(*, cohort: Cohort, by: User | None) -> None:
+    model_delete(cohort)
+
+
+# --- ventures -------------------------------------------------------------------------
+
+
+def venture_record_initial_stage(*, venture: Venture, by: User | None) -> StageChange:
     """The first history entry: from nothing to the venture's stage, on `started_on`."""
     return StageChange.objects.create(
         venture=venture,
@@ -25,16 +114,68 @@ def venture_record_initial_stage(*, venture: Venture, by) -> StageChange:
     )
 
 
-@transaction.atomic
-def venture_create(*, venture: Venture, founders: list[Trainee], by) -> Venture:
-    """Store a venture with its founders and its first stage change, all or nothing."""
-    if not founders:
+def _ensure_founders(founders: Iterable[Trainee]) -> None:
+    if not list(founders):
         raise ValidationError({"founders": _("A venture needs at least one founder.")})
-    venture.full_clean(exclude=["founders"])
-    venture.save()
-    venture.founders.set(founders)
+
+
+class VentureChanges(TypedDict, total=False):
+    cohort: Cohort
+    name: str
+    sector: str
+    founders: Iterable[Trainee]
+    stage: str
+    nib: str
+    started_on: datetime.date
+
+
+@transaction.atomic
+def venture_create(
+    *,
+    cohort: Cohort,
+    name: str,
+    sector: str,
+    founders: Iterable[Trainee],
+    stage: str = Stage.PRE_INCUBATION,
+    nib: str = "",
+    started_on: datetime.date,
+    by: User | None,
+) -> Venture:
+    """Store a venture with its founders and its first stage change, all or nothing."""
+    founders = list(founders)
+    _ensure_founders(founders)
+    venture = model_create(
+        Venture,
+        fields={
+            "cohort": cohort,
+            "name": name,
+            "sector": sector,
+            "founders": founders,
+            "stage": stage,
+            "nib": nib,
+            "started_on": started_on,
+        },
+    )
     venture_record_initial_stage(venture=venture, by=by)
     return venture
+
+
+@transaction.atomic
+def venture_update(
+    *, venture: Venture, by: User | None, **changes: Unpack[VentureChanges]
+) -> Venture:
+    """Change a venture; its stage moves only through `venture_change_stage`, and its
+    start, which opens the stage history, stays."""
+    if "founders" in changes:
+        changes["founders"] = list(changes["founders"])
+        _ensure_founders(changes["founders"])
+    return model_update(venture, changes=changes, fixed=VENTURE_FIXED)
+
+
+@transaction.atomic
+def venture_delete(*, venture: Venture, by: User | None) -> None:
+    """Delete a venture with its stage history, milestones and metrics."""
+    model_delete(venture)
 
 
 @transaction.atomic
@@ -44,7 +185,7 @@ def venture_change_stage(
     to_stage: str,
     changed_on: datetime.date,
     note: str = "",
-    by,
+    by: User | None,
 ) -> StageChange:
     """Move a venture to `to_stage` if the stage rules allow it, and record the move.
 
@@ -84,3 +225,126 @@ def venture_change_stage(
     venture.stage = to_stage
     venture.save(update_fields=["stage"])
     return change
+
+
+# --- milestones -----------------------------------------------------------------------
+
+
+class MilestoneChanges(TypedDict, total=False):
+    venture: Venture
+    title: str
+    due_on: datetime.date | None
+    done_on: datetime.date | None
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    venture: Venture,
+    title: str,
+    due_on: datetime.date | None = None,
+    done_on: datetime.date | None = None,
+    by: User | None,
+) -> Milestone:
+    return model_create(
+        Milestone,
+        fields={
+            "venture": venture,
+            "title": title,
+            "due_on": due_on,
+            "done_on": done_on,
+        },
+    )
+
+
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, by: User | None, **changes: Unpack[MilestoneChanges]
+) -> Milestone:
+    return model_update(milestone, changes=changes)
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, by: User | None) -> None:
+    model_delete(milestone)
+
+
+# --- monthly metrics ------------------------------------------------------------------
+
+
+def metric_ensure_month_begun(metric: VentureMetric) -> None:
+    """A month's figures are reported once the month has begun, not before."""
+    if metric.period and metric.period > timezone.localdate().replace(day=1):
+        raise ValidationError(
+            {
+                "period": ValidationError(
+                    _("This month has not begun yet."), code="future_month"
+                )
+            }
+        )
+
+
+class VentureMetricChanges(TypedDict, total=False):
+    venture: Venture
+    period: datetime.date
+    revenue: int
+    workers: int
+    customers: int
+
+
+@transaction.atomic
+def metric_create(
+    *,
+    venture: Venture,
+    period: datetime.date,
+    revenue: int = 0,
+    workers: int = 0,
+    customers: int = 0,
+    by: User | None,
+) -> VentureMetric:
+    """Record a venture's figures for a month that has begun (`period`: its first
+    day); one per venture and month."""
+    return model_create(
+        VentureMetric,
+        fields={
+            "venture": venture,
+            "period": period,
+            "revenue": revenue,
+            "workers": workers,
+            "customers": customers,
+        },
+        check=metric_ensure_month_begun,
+    )
+
+
+@transaction.atomic
+def metric_update(
+    *, metric: VentureMetric, by: User | None, **changes: Unpack[VentureMetricChanges]
+) -> VentureMetric:
+    if "period" in changed_fields(metric, changes):
+        metric_ensure_month_begun(VentureMetric(period=changes["period"]))
+    return model_update(metric, changes=changes)
+
+
+@transaction.atomic
+def metric_delete(*, metric: VentureMetric, by: User | None) -> None:
+    model_delete(metric)
+
+
+# --- for the admin and the API --------------------------------------------------------
+
+COHORTS = ModelServices(
+    create=cohort_create, update=cohort_update, delete=cohort_delete
+)
+VENTURES = ModelServices(
+    create=venture_create,
+    update=venture_update,
+    delete=venture_delete,
+    fixed=tuple(VENTURE_FIXED),
+)
+MILESTONES = ModelServices(
+    create=milestone_create, update=milestone_update, delete=milestone_delete
+)
+METRICS = ModelServices(
+    create=metric_create, update=metric_update, delete=metric_delete
+)

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from blkk_portal.admin_base import (
-    ReadOnlyInline,
-    ScopedAdmin,
-    ScopedHistoryAdmin,
-    ServiceCheckedForm,
-)
+from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
 
 from . import services
 from .models import Mentor, MentorAssignment, MentoringSession
@@ -27,6 +21,7 @@ class AssignmentInline(ReadOnlyInline):
 
 @admin.register(Mentor)
 class MentorAdmin(ScopedAdmin):
+    services = services.MENTORS
     list_display = [
         "full_name",
         "affiliation",
@@ -47,18 +42,10 @@ class SessionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class MentorAssignmentAdminForm(ServiceCheckedForm, forms.ModelForm):
-    class Meta:
-        model = MentorAssignment
-        fields = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
-
-    def service_check(self, instance: MentorAssignment) -> None:
-        services.assignment_ensure_mentor_capacity(assignment=instance)
-
-
 @admin.register(MentorAssignment)
 class MentorAssignmentAdmin(ScopedHistoryAdmin):
-    form = MentorAssignmentAdminForm
+    services = services.ASSIGNMENTS
+    fields = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
     list_display = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
     list_filter = [
         "status",
@@ -73,6 +60,7 @@ class MentorAssignmentAdmin(ScopedHistoryAdmin):
 
 @admin.register(MentoringSession)
 class MentoringSessionAdmin(ScopedHistoryAdmin):
+    services = services.SESSIONS
     list_display = [
         "held_on",
         "mentor",
@@ -99,9 +87,3 @@ class MentoringSessionAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("venture or BLKK"))
     def mentee(self, obj: MentoringSession):
         return obj.assignment.venture or obj.assignment.blkk
-
-    def save_model(self, request, obj, form, change):
-        services.session_save(session=obj, by=request.user)
-
-    def delete_model(self, request, obj):
-        services.session_delete(session=obj, by=request.user)

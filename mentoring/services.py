@@ -1,8 +1,14 @@
-"""Every write of the mentoring app: assignments and sessions."""
+"""Every write of the mentoring app: mentors, assignments and sessions. The admin,
+the API and commands call these.
+
+Creates take the model's fields as keywords; updates take the row and the fields to
+change; each takes `by`, the acting user (None for commands and seed data).
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +16,78 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import EASTERNMOST_ZONE, Mentor, MentorAssignment, MentoringSession
+from blkk_portal.services import (
+    ModelServices,
+    model_create,
+    model_delete,
+    model_update,
+)
+from incubator.models import Venture
+from training.models import Blkk
+
+from .models import (
+    EASTERNMOST_ZONE,
+    AssignmentStatus,
+    Mentor,
+    MentorAssignment,
+    MentoringSession,
+)
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from blkk_portal.accounts.models import User
+
+
+# --- mentors --------------------------------------------------------------------------
+
+
+class MentorChanges(TypedDict, total=False):
+    user: User | None
+    full_name: str
+    expertise: str
+    affiliation: str
+    home_blkk: Blkk | None
+    max_active_assignments: int
+
+
+@transaction.atomic
+def mentor_create(
+    *,
+    user: User | None = None,
+    full_name: str,
+    expertise: str = "",
+    affiliation: str,
+    home_blkk: Blkk | None = None,
+    max_active_assignments: int = 5,
+    by: User | None,
+) -> Mentor:
+    return model_create(
+        Mentor,
+        fields={
+            "user": user,
+            "full_name": full_name,
+            "expertise": expertise,
+            "affiliation": affiliation,
+            "home_blkk": home_blkk,
+            "max_active_assignments": max_active_assignments,
+        },
+    )
+
+
+@transaction.atomic
+def mentor_update(
+    *, mentor: Mentor, by: User | None, **changes: Unpack[MentorChanges]
+) -> Mentor:
+    return model_update(mentor, changes=changes)
+
+
+@transaction.atomic
+def mentor_delete(*, mentor: Mentor, by: User | None) -> None:
+    model_delete(mentor)
+
+
+# --- assignments ----------------------------------------------------------------------
 
 
 def assignment_ensure_mentor_capacity(*, assignment: MentorAssignment) -> None:
@@ -38,12 +115,63 @@ def assignment_ensure_mentor_capacity(*, assignment: MentorAssignment) -> None:
         raise ValidationError({"mentor": ValidationError(message, code="mentor_full")})
 
 
-@transaction.atomic
-def assignment_save(*, assignment: MentorAssignment) -> MentorAssignment:
-    assignment.full_clean()
+def _check_mentor_capacity(assignment: MentorAssignment) -> None:
+    # Looked up when called, so a test can slow the check down (test_concurrency).
     assignment_ensure_mentor_capacity(assignment=assignment)
-    assignment.save()
-    return assignment
+
+
+class MentorAssignmentChanges(TypedDict, total=False):
+    mentor: Mentor
+    venture: Venture | None
+    blkk: Blkk | None
+    start_date: datetime.date
+    end_date: datetime.date | None
+    status: str
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    mentor: Mentor,
+    venture: Venture | None = None,
+    blkk: Blkk | None = None,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    status: str = AssignmentStatus.PLANNED,
+    by: User | None,
+) -> MentorAssignment:
+    """Assign a mentor to a venture or a whole BLKK, within the mentor's maximum of
+    active assignments."""
+    return model_create(
+        MentorAssignment,
+        fields={
+            "mentor": mentor,
+            "venture": venture,
+            "blkk": blkk,
+            "start_date": start_date,
+            "end_date": end_date,
+            "status": status,
+        },
+        check=_check_mentor_capacity,
+    )
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    assignment: MentorAssignment,
+    by: User | None,
+    **changes: Unpack[MentorAssignmentChanges],
+) -> MentorAssignment:
+    return model_update(assignment, changes=changes, check=_check_mentor_capacity)
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: MentorAssignment, by: User | None) -> None:
+    model_delete(assignment)
+
+
+# --- sessions -------------------------------------------------------------------------
 
 
 def session_edit_deadline(session: MentoringSession) -> datetime.datetime:
@@ -55,10 +183,11 @@ def session_edit_deadline(session: MentoringSession) -> datetime.datetime:
     return next_day_end
 
 
-def session_ensure_writable(*, session: MentoringSession, by) -> None:
-    """Ministry staff write any session; a mentor writes sessions of their own active
-    assignments, and changes one only until the end of the day after recording it."""
-    if by.sees_everything:
+def session_ensure_writable(*, session: MentoringSession, by: User | None) -> None:
+    """Ministry staff (and commands, `by` None) write any session; a mentor writes
+    sessions of their own active assignments, and changes one only until the end of
+    the day after recording it."""
+    if by is None or by.sees_everything:
         return
     assignment = session.assignment
     mentor = getattr(by, "mentor_profile", None)
@@ -77,17 +206,76 @@ def session_ensure_writable(*, session: MentoringSession, by) -> None:
         )
 
 
-@transaction.atomic
-def session_save(*, session: MentoringSession, by) -> MentoringSession:
-    session.full_clean()
-    session_ensure_writable(session=session, by=by)
-    if session.pk is None:
-        session.recorded_by = by
-    session.save()
-    return session
+class MentoringSessionChanges(TypedDict, total=False):
+    assignment: MentorAssignment
+    held_on: datetime.date
+    duration_minutes: int
+    mode: str
+    topics: str
+    notes: str
+    action_items: str
+    mentee_rating: int | None
 
 
 @transaction.atomic
-def session_delete(*, session: MentoringSession, by) -> None:
+def session_create(
+    *,
+    assignment: MentorAssignment,
+    held_on: datetime.date,
+    duration_minutes: int,
+    mode: str,
+    topics: str,
+    notes: str = "",
+    action_items: str = "",
+    mentee_rating: int | None = None,
+    by: User | None,
+) -> MentoringSession:
+    """Record a session held under an assignment, as `by` (who is kept)."""
+    return model_create(
+        MentoringSession,
+        fields={
+            "assignment": assignment,
+            "held_on": held_on,
+            "duration_minutes": duration_minutes,
+            "mode": mode,
+            "topics": topics,
+            "notes": notes,
+            "action_items": action_items,
+            "mentee_rating": mentee_rating,
+            "recorded_by": by,
+        },
+        check=lambda session: session_ensure_writable(session=session, by=by),
+    )
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: MentoringSession,
+    by: User | None,
+    **changes: Unpack[MentoringSessionChanges],
+) -> MentoringSession:
+    return model_update(
+        session,
+        changes=changes,
+        check=lambda session: session_ensure_writable(session=session, by=by),
+    )
+
+
+@transaction.atomic
+def session_delete(*, session: MentoringSession, by: User | None) -> None:
     session_ensure_writable(session=session, by=by)
-    session.delete()
+    model_delete(session)
+
+
+# --- for the admin and the API --------------------------------------------------------
+
+MENTORS = ModelServices(
+    create=mentor_create, update=mentor_update, delete=mentor_delete
+)
+ASSIGNMENTS = ModelServices(
+    create=assignment_create, update=assignment_update, delete=assignment_delete
+)
+SESSIONS = ModelServices(
+    create=session_create, update=session_update, delete=session_delete
+)

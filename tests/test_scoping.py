@@ -114,9 +114,7 @@ def test_a_person_enrolled_at_another_blkk_becomes_visible_there(world):
     manager_a = world.users["manager_a"]
     assert not Trainee.objects.visible_to(manager_a).filter(pk=trainee_b.pk).exists()
 
-    training_services.enrollment_save(
-        enrollment=Enrollment(trainee=trainee_b, batch=batch_a)
-    )
+    training_services.enrollment_create(trainee=trainee_b, batch=batch_a, by=None)
 
     assert Trainee.objects.visible_to(manager_a).filter(pk=trainee_b.pk).exists()
     # The person's records follow them; the other BLKK's batches do not.

@@ -18,20 +18,18 @@ from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
     Milestone,
-    Venture,
     VentureMetric,
 )
 from mentoring import services as mentoring_services
-from mentoring.models import MentorAssignment, MentoringSession
+from mentoring.models import MentoringSession
 from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (
     Blkk,
     Certification,
-    Enrollment,
     GraduateOutcome,
     Province,
-    Trainee,
+    Regency,
     TrainingBatch,
     VocationalField,
 )
@@ -79,26 +77,27 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     world.add(side, batch)
     birth = datetime.date(1995, 4, 7)
     trainee = training_services.trainee_register(
-        trainee=Trainee(
-            nik=_nik(province, 1, birth, female=True),
-            full_name=f"Peserta {side.upper()}",
-            gender="F",
-            birth_date=birth,
-            regency_id=regency,
-            education="sma",
-            prior_status="unemployed",
-            blkk=blkk,
-            registered_on=DAY,
-        )
+        nik=_nik(province, 1, birth, female=True),
+        full_name=f"Peserta {side.upper()}",
+        gender="F",
+        birth_date=birth,
+        regency=Regency.objects.get(pk=regency),
+        education="sma",
+        prior_status="unemployed",
+        blkk=blkk,
+        registered_on=DAY,
+        by=None,
     )
     world.add(side, trainee)
     completed = DAY + datetime.timedelta(days=30)
     world.add(
         side,
-        training_services.enrollment_save(
-            enrollment=Enrollment(
-                trainee=trainee, batch=batch, status="completed", completed_on=completed
-            )
+        training_services.enrollment_create(
+            trainee=trainee,
+            batch=batch,
+            status="completed",
+            completed_on=completed,
+            by=None,
         ),
     )
     world.add(
@@ -122,13 +121,11 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     )
     world.add(side, cohort)
     venture = incubator_services.venture_create(
-        venture=Venture(
-            cohort=cohort,
-            name=f"Konveksi {side.upper()}",
-            sector="garmen",
-            started_on=completed,
-        ),
+        cohort=cohort,
+        name=f"Konveksi {side.upper()}",
+        sector="garmen",
         founders=[trainee],
+        started_on=completed,
         by=None,
     )
     world.add(side, venture)
@@ -160,13 +157,12 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     )
     world.users[f"mentor_{side}"] = mentor_user
     world.add(side, mentor_user.mentor_profile)
-    assignment = mentoring_services.assignment_save(
-        assignment=MentorAssignment(
-            mentor=mentor_user.mentor_profile,
-            venture=venture,
-            start_date=completed,
-            status="active",
-        )
+    assignment = mentoring_services.assignment_create(
+        mentor=mentor_user.mentor_profile,
+        venture=venture,
+        start_date=completed,
+        status="active",
+        by=None,
     )
     world.add(side, assignment)
     world.add(

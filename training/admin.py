@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from blkk_portal.admin_base import (
-    ReadOnlyInline,
-    ScopedAdmin,
-    ScopedHistoryAdmin,
-    ServiceCheckedForm,
-)
+from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
 
 from . import services
 from .models import (
@@ -60,12 +54,14 @@ class RegencyAdmin(ReferenceDataAdmin):
 
 @admin.register(VocationalField)
 class VocationalFieldAdmin(ScopedAdmin):
+    services = services.VOCATIONAL_FIELDS
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Blkk)
 class BlkkAdmin(ScopedHistoryAdmin):
+    services = services.BLKKS
     list_display = [
         "code",
         "name",
@@ -136,6 +132,7 @@ class EnrollmentInline(ReadOnlyInline):
 
 @admin.register(TrainingBatch)
 class TrainingBatchAdmin(ScopedAdmin):
+    services = services.BATCHES
     list_display = [
         "name",
         "blkk",
@@ -157,6 +154,7 @@ class TrainingBatchAdmin(ScopedAdmin):
 
 @admin.register(Trainee)
 class TraineeAdmin(ScopedHistoryAdmin):
+    services = services.TRAINEES
     list_display = [
         "shown_nik",
         "full_name",
@@ -199,25 +197,11 @@ class TraineeAdmin(ScopedHistoryAdmin):
             readonly.append("shown_nik")
         return readonly
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            services.trainee_register(trainee=obj)
-
-
-class EnrollmentAdminForm(ServiceCheckedForm, forms.ModelForm):
-    class Meta:
-        model = Enrollment
-        fields = ["trainee", "batch", "status", "completed_on"]
-
-    def service_check(self, instance: Enrollment) -> None:
-        services.enrollment_ensure_capacity(enrollment=instance)
-
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(ScopedHistoryAdmin):
-    form = EnrollmentAdminForm
+    services = services.ENROLLMENTS
+    fields = ["trainee", "batch", "status", "completed_on"]
     list_display = ["trainee", "batch", "blkk", "status", "completed_on"]
     list_filter = [
         ("batch__blkk__regency__province", PROVINCE_FILTER),
@@ -236,6 +220,7 @@ class EnrollmentAdmin(ScopedHistoryAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ScopedHistoryAdmin):
+    services = services.CERTIFICATIONS
     list_display = ["trainee", "scheme", "lsp_name", "issued_on", "result", "number"]
     list_filter = [("trainee__blkk__regency__province", PROVINCE_FILTER), "result"]
     list_select_related = ["trainee"]
@@ -247,6 +232,7 @@ class CertificationAdmin(ScopedHistoryAdmin):
 
 @admin.register(GraduateOutcome)
 class GraduateOutcomeAdmin(ScopedHistoryAdmin):
+    services = services.OUTCOMES
     list_display = [
         "trainee",
         "surveyed_on",

@@ -1,20 +1,301 @@
-"""Every write of the training app. Views, the admin and the API call these."""
+"""Every write of the training app. The admin, the API, imports and commands call these.
+
+Creates take the model's fields as keywords; updates take the row and the fields to
+change (only those that differ are saved); each takes `by`, the acting user (None for
+commands and seed data).
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
+from blkk_portal.services import (
+    ModelServices,
+    changed_fields,
+    model_create,
+    model_delete,
+    model_update,
+    refuse_changes,
+)
+
+from .models import (
+    BLKK_CONTACT_FIELDS,
+    Blkk,
+    Certification,
+    Enrollment,
+    EnrollmentStatus,
+    Grade,
+    GraduateOutcome,
+    LspStatus,
+    Regency,
+    Trainee,
+    TrainingBatch,
+    VocationalField,
+)
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from blkk_portal.accounts.models import User
+
+# Fields set once, at creation, with the message that refuses a later change.
+TRAINEE_FIXED = {"nik": _("A person's NIK cannot be changed here.")}
+ENROLLMENT_FIXED = {"trainee": _("The person of an enrollment cannot be changed.")}
+MINISTRY_ONLY_FIELD = _("Only ministry staff can change this field.")
+MINISTRY_ONLY_BLKK = _("Only ministry staff can register or remove a BLKK.")
+
+
+# --- vocational fields (trades) -------------------------------------------------------
+
+
+class VocationalFieldChanges(TypedDict, total=False):
+    code: str
+    name: str
 
 
 @transaction.atomic
-def trainee_register(*, trainee: Trainee) -> Trainee:
-    """Validate and store a new person; their NIK must be new nationwide."""
-    trainee.full_clean()
-    trainee.save()
-    return trainee
+def vocational_field_create(
+    *, code: str, name: str, by: User | None
+) -> VocationalField:
+    return model_create(VocationalField, fields={"code": code, "name": name})
+
+
+@transaction.atomic
+def vocational_field_update(
+    *,
+    vocational_field: VocationalField,
+    by: User | None,
+    **changes: Unpack[VocationalFieldChanges],
+) -> VocationalField:
+    return model_update(vocational_field, changes=changes)
+
+
+@transaction.atomic
+def vocational_field_delete(
+    *, vocational_field: VocationalField, by: User | None
+) -> None:
+    model_delete(vocational_field)
+
+
+# --- BLKKs ----------------------------------------------------------------------------
+
+
+class BlkkChanges(TypedDict, total=False):
+    code: str
+    name: str
+    host_institution: str
+    institution_type: str
+    regency: Regency
+    address: str
+    phone: str
+    email: str
+    established_year: int | None
+    vocational_fields: Iterable[VocationalField]
+    grade: str
+    lsp_status: str
+    is_incubator: bool
+    is_active: bool
+    managers: Iterable[User]
+
+
+def _ensure_ministry(by: User | None) -> None:
+    if by is not None and not by.sees_everything:
+        raise PermissionDenied(MINISTRY_ONLY_BLKK)
+
+
+@transaction.atomic
+def blkk_create(
+    *,
+    code: str,
+    name: str,
+    host_institution: str,
+    institution_type: str,
+    regency: Regency,
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    established_year: int | None = None,
+    vocational_fields: Iterable[VocationalField] = (),
+    grade: str = Grade.TUMBUH,
+    lsp_status: str = LspStatus.NONE,
+    is_incubator: bool = False,
+    is_active: bool = True,
+    managers: Iterable[User] = (),
+    by: User | None,
+) -> Blkk:
+    """Register a BLKK in the ministry's registry (ministry staff only)."""
+    _ensure_ministry(by)
+    return model_create(
+        Blkk,
+        fields={
+            "code": code,
+            "name": name,
+            "host_institution": host_institution,
+            "institution_type": institution_type,
+            "regency": regency,
+            "address": address,
+            "phone": phone,
+            "email": email,
+            "established_year": established_year,
+            "vocational_fields": vocational_fields,
+            "grade": grade,
+            "lsp_status": lsp_status,
+            "is_incubator": is_incubator,
+            "is_active": is_active,
+            "managers": managers,
+        },
+    )
+
+
+@transaction.atomic
+def blkk_update(*, blkk: Blkk, by: User | None, **changes: Unpack[BlkkChanges]) -> Blkk:
+    """Change a BLKK; its managers change only its contact details (address, phone,
+    email), the rest is the ministry's."""
+    if by is not None and not by.sees_everything:
+        refuse_changes(
+            changed_fields(blkk, changes),
+            {
+                name: MINISTRY_ONLY_FIELD
+                for name in changes
+                if name not in BLKK_CONTACT_FIELDS
+            },
+        )
+    return model_update(blkk, changes=changes)
+
+
+@transaction.atomic
+def blkk_delete(*, blkk: Blkk, by: User | None) -> None:
+    _ensure_ministry(by)
+    model_delete(blkk)
+
+
+# --- training batches -----------------------------------------------------------------
+
+
+class TrainingBatchChanges(TypedDict, total=False):
+    blkk: Blkk
+    vocational_field: VocationalField
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    capacity: int
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    blkk: Blkk,
+    vocational_field: VocationalField,
+    name: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    capacity: int = 16,
+    by: User | None,
+) -> TrainingBatch:
+    return model_create(
+        TrainingBatch,
+        fields={
+            "blkk": blkk,
+            "vocational_field": vocational_field,
+            "name": name,
+            "start_date": start_date,
+            "end_date": end_date,
+            "capacity": capacity,
+        },
+    )
+
+
+@transaction.atomic
+def batch_update(
+    *, batch: TrainingBatch, by: User | None, **changes: Unpack[TrainingBatchChanges]
+) -> TrainingBatch:
+    return model_update(batch, changes=changes)
+
+
+@transaction.atomic
+def batch_delete(*, batch: TrainingBatch, by: User | None) -> None:
+    model_delete(batch)
+
+
+# --- trainees -------------------------------------------------------------------------
+
+
+class TraineeChanges(TypedDict, total=False):
+    nik: str
+    full_name: str
+    gender: str
+    birth_date: datetime.date
+    phone: str
+    regency: Regency
+    education: str
+    has_disability: bool
+    prior_status: str
+    blkk: Blkk
+    registered_on: datetime.date
+    consent_on: datetime.date | None
+
+
+@transaction.atomic
+def trainee_register(
+    *,
+    nik: str,
+    full_name: str,
+    gender: str,
+    birth_date: datetime.date,
+    phone: str = "",
+    regency: Regency,
+    education: str,
+    has_disability: bool = False,
+    prior_status: str,
+    blkk: Blkk,
+    registered_on: datetime.date | None = None,
+    consent_on: datetime.date | None = None,
+    by: User | None,
+) -> Trainee:
+    """Validate and store a new person; their NIK must be new nationwide. Consent is
+    taken on the registration date (today unless given) unless recorded otherwise."""
+    return model_create(
+        Trainee,
+        fields={
+            "nik": nik,
+            "full_name": full_name,
+            "gender": gender,
+            "birth_date": birth_date,
+            "phone": phone,
+            "regency": regency,
+            "education": education,
+            "has_disability": has_disability,
+            "prior_status": prior_status,
+            "blkk": blkk,
+            "registered_on": registered_on or timezone.localdate(),
+            "consent_on": consent_on,
+        },
+    )
+
+
+@transaction.atomic
+def trainee_update(
+    *, trainee: Trainee, by: User | None, **changes: Unpack[TraineeChanges]
+) -> Trainee:
+    """Change a person's record; the NIK, which identifies them, stays."""
+    return model_update(trainee, changes=changes, fixed=TRAINEE_FIXED)
+
+
+@transaction.atomic
+def trainee_erase(*, trainee: Trainee, by: User | None) -> None:
+    """Erase a person and their records with them (UU 27/2022)."""
+    model_delete(trainee)
+
+
+# --- enrollments ----------------------------------------------------------------------
 
 
 def enrollment_ensure_capacity(*, enrollment: Enrollment) -> None:
@@ -42,10 +323,190 @@ def enrollment_ensure_capacity(*, enrollment: Enrollment) -> None:
         raise ValidationError({"batch": ValidationError(message, code="batch_full")})
 
 
-@transaction.atomic
-def enrollment_save(*, enrollment: Enrollment) -> Enrollment:
-    """Create or update an enrollment within the batch's capacity."""
-    enrollment.full_clean()
+def _check_capacity(enrollment: Enrollment) -> None:
+    # Looked up when called, so a test can slow the check down (test_concurrency).
     enrollment_ensure_capacity(enrollment=enrollment)
-    enrollment.save()
-    return enrollment
+
+
+class EnrollmentChanges(TypedDict, total=False):
+    trainee: Trainee
+    batch: TrainingBatch
+    status: str
+    completed_on: datetime.date | None
+
+
+@transaction.atomic
+def enrollment_create(
+    *,
+    trainee: Trainee,
+    batch: TrainingBatch,
+    status: str = EnrollmentStatus.REGISTERED,
+    completed_on: datetime.date | None = None,
+    by: User | None,
+) -> Enrollment:
+    """Enroll a person in a batch within the batch's capacity."""
+    return model_create(
+        Enrollment,
+        fields={
+            "trainee": trainee,
+            "batch": batch,
+            "status": status,
+            "completed_on": completed_on,
+        },
+        check=_check_capacity,
+    )
+
+
+@transaction.atomic
+def enrollment_update(
+    *, enrollment: Enrollment, by: User | None, **changes: Unpack[EnrollmentChanges]
+) -> Enrollment:
+    """Change an enrollment within the batch's capacity; its person stays."""
+    return model_update(
+        enrollment, changes=changes, fixed=ENROLLMENT_FIXED, check=_check_capacity
+    )
+
+
+@transaction.atomic
+def enrollment_delete(*, enrollment: Enrollment, by: User | None) -> None:
+    model_delete(enrollment)
+
+
+# --- certifications and graduate outcomes ---------------------------------------------
+
+
+class CertificationChanges(TypedDict, total=False):
+    trainee: Trainee
+    scheme: str
+    lsp_name: str
+    issued_on: datetime.date
+    result: str
+    number: str
+
+
+@transaction.atomic
+def certification_create(
+    *,
+    trainee: Trainee,
+    scheme: str,
+    lsp_name: str,
+    issued_on: datetime.date,
+    result: str,
+    number: str = "",
+    by: User | None,
+) -> Certification:
+    return model_create(
+        Certification,
+        fields={
+            "trainee": trainee,
+            "scheme": scheme,
+            "lsp_name": lsp_name,
+            "issued_on": issued_on,
+            "result": result,
+            "number": number,
+        },
+    )
+
+
+@transaction.atomic
+def certification_update(
+    *,
+    certification: Certification,
+    by: User | None,
+    **changes: Unpack[CertificationChanges],
+) -> Certification:
+    return model_update(certification, changes=changes)
+
+
+@transaction.atomic
+def certification_delete(*, certification: Certification, by: User | None) -> None:
+    model_delete(certification)
+
+
+class GraduateOutcomeChanges(TypedDict, total=False):
+    trainee: Trainee
+    surveyed_on: datetime.date
+    status: str
+    employer_or_business: str
+    monthly_income: int | None
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    trainee: Trainee,
+    surveyed_on: datetime.date,
+    status: str,
+    employer_or_business: str = "",
+    monthly_income: int | None = None,
+    by: User | None,
+) -> GraduateOutcome:
+    """Record a tracer-study answer about a graduate."""
+    return model_create(
+        GraduateOutcome,
+        fields={
+            "trainee": trainee,
+            "surveyed_on": surveyed_on,
+            "status": status,
+            "employer_or_business": employer_or_business,
+            "monthly_income": monthly_income,
+        },
+    )
+
+
+@transaction.atomic
+def outcome_update(
+    *,
+    outcome: GraduateOutcome,
+    by: User | None,
+    **changes: Unpack[GraduateOutcomeChanges],
+) -> GraduateOutcome:
+    return model_update(outcome, changes=changes)
+
+
+@transaction.atomic
+def outcome_delete(*, outcome: GraduateOutcome, by: User | None) -> None:
+    model_delete(outcome)
+
+
+# --- for the admin and the API --------------------------------------------------------
+
+VOCATIONAL_FIELDS = ModelServices(
+    create=vocational_field_create,
+    update=vocational_field_update,
+    delete=vocational_field_delete,
+)
+BLKKS = ModelServices(
+    create=blkk_create,
+    update=blkk_update,
+    delete=blkk_delete,
+    # Managers may post only the contact fields; the service refuses the rest.
+    guarded=tuple(
+        field.name
+        for field in [*Blkk._meta.concrete_fields, *Blkk._meta.many_to_many]
+        if field.editable
+        and not field.primary_key
+        and field.name not in BLKK_CONTACT_FIELDS
+    ),
+)
+BATCHES = ModelServices(create=batch_create, update=batch_update, delete=batch_delete)
+TRAINEES = ModelServices(
+    create=trainee_register,
+    update=trainee_update,
+    delete=trainee_erase,
+    fixed=tuple(TRAINEE_FIXED),
+)
+ENROLLMENTS = ModelServices(
+    create=enrollment_create,
+    update=enrollment_update,
+    delete=enrollment_delete,
+    fixed=tuple(ENROLLMENT_FIXED),
+)
+CERTIFICATIONS = ModelServices(
+    create=certification_create,
+    update=certification_update,
+    delete=certification_delete,
+)
+OUTCOMES = ModelServices(
+    create=outcome_create, update=outcome_update, delete=outcome_delete
+)

@@ -1,16 +1,20 @@
-"""The base of every API serializer: the model's own validation, then the save.
+"""The base of every API serializer: shape here, rules in the services.
 
-DRF validates types and lengths; the model's `full_clean()` then applies the same
-validators, `clean()` rules and constraints as the admin, so the API cannot store
-what the admin would refuse. Models with a service (trainees, enrollments, ventures,
-assignments, sessions) are saved through it instead: see each serializer's `store`.
+DRF validates types, lengths and scoped ids; `create` and `update` then hand the
+validated fields, as keywords, to the model's services (`services` on the
+serializer, a `blkk_portal.services.ModelServices`), which apply the model's
+`full_clean()` and every rule of the model, as they do for the admin. A service's
+`ValidationError` answers 400 (`blkk_portal.api.exceptions`).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
+
+from blkk_portal.services import ModelServices
 
 from .fields import MAX_TEXT_LENGTH
 
@@ -18,7 +22,7 @@ from .fields import MAX_TEXT_LENGTH
 class PortalModelSerializer(serializers.ModelSerializer):
     def get_validators(self):
         # Unique-together constraints are checked by the model's `full_clean()` in
-        # `store`, with the model's own message ("This venture already reported that
+        # the service, with the model's own message ("This venture already reported that
         # month."); DRF's copy would also make every field of the set required.
         return [
             validator
@@ -33,47 +37,27 @@ class PortalModelSerializer(serializers.ModelSerializer):
         return field_class, kwargs
 
     def create(self, validated_data):
-        many = self._pop_many_to_many(validated_data)
-        instance = self.Meta.model(**validated_data)
-        self.store(instance)
-        self._set_many_to_many(instance, many)
-        return instance
+        return self.services.call_create(fields=validated_data, by=self._acting_user)
 
     def update(self, instance, validated_data):
-        many = self._pop_many_to_many(validated_data)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        self.store(instance)
-        self._set_many_to_many(instance, many)
-        return instance
+        return self.services.call_update(
+            instance, changes=validated_data, by=self._acting_user
+        )
 
-    def refuse_changes(self, attrs: dict, messages: dict) -> None:
-        """On update, a 400 for each field in `messages` whose value would change:
-        fields that are set once (a NIK, a venture's start) or changed elsewhere."""
-        if self.instance is None:
-            return
-        errors = {
-            name: [message]
-            for name, message in messages.items()
-            if name in attrs and attrs[name] != getattr(self.instance, name)
-        }
-        if errors:
-            raise serializers.ValidationError(errors)
+    @property
+    def services(self) -> ModelServices:
+        return services_of(type(self))
 
-    def store(self, instance) -> None:
-        """Validate like the admin does, then save. Override to call a service."""
-        instance.full_clean()
-        instance.save()
+    @property
+    def _acting_user(self):
+        return self.context["request"].user
 
-    def _pop_many_to_many(self, validated_data: dict) -> dict:
-        names = {field.name for field in self.Meta.model._meta.many_to_many}
-        return {
-            name: validated_data.pop(name)
-            for name in list(validated_data)
-            if name in names
-        }
 
-    @staticmethod
-    def _set_many_to_many(instance, many: dict) -> None:
-        for name, values in many.items():
-            getattr(instance, name).set(values)
+def services_of(serializer_class: type[serializers.ModelSerializer]) -> ModelServices:
+    """The model's services, as the serializer's `Meta.services` names them."""
+    services = getattr(serializer_class.Meta, "services", None)
+    if services is None:
+        raise ImproperlyConfigured(
+            f"{serializer_class.__name__}.Meta needs `services` (a ModelServices)."
+        )
+    return services

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from .pagination import KeysetCursorPagination, PortalPageNumberPagination
 from .permissions import RoleWritePermission
+from .serializers import services_of
 
 READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
@@ -43,7 +44,15 @@ class ScopedAccess:
 
 
 class ScopedViewSet(ScopedAccess, viewsets.ModelViewSet):
+    """Creates and updates go through the serializer to the model's services;
+    deletes go to the model's delete service."""
+
     http_method_names = READ_WRITE_METHODS
+
+    def perform_destroy(self, instance):
+        services_of(self.get_serializer_class()).call_delete(
+            instance, by=self.request.user
+        )
 
 
 class GrowingListViewSet(ScopedViewSet):

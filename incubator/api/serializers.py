@@ -36,6 +36,7 @@ class CohortSerializer(PortalModelSerializer):
 
     class Meta:
         model = Cohort
+        services = services.COHORTS
         fields = ["id", "blkk", "name", "year", "start_date", "end_date", "status"]
 
 
@@ -97,6 +98,7 @@ class VentureSerializer(PortalModelSerializer):
 
     class Meta:
         model = Venture
+        services = services.VENTURES
         fields = [
             "id",
             "cohort",
@@ -109,26 +111,6 @@ class VentureSerializer(PortalModelSerializer):
             "stage_history",
         ]
 
-    def validate(self, attrs):
-        self.refuse_changes(
-            attrs,
-            {
-                "stage": _("Change the stage through the stage endpoint."),
-                "started_on": _(
-                    "The start opens the stage history and cannot be changed."
-                ),
-            },
-        )
-        return attrs
-
-    def create(self, validated_data):
-        founders = validated_data.pop("founders")
-        return services.venture_create(
-            venture=Venture(**validated_data),
-            founders=founders,
-            by=self.context["request"].user,
-        )
-
 
 class MilestoneSerializer(PortalModelSerializer):
     venture = ScopedRelatedField(
@@ -137,6 +119,7 @@ class MilestoneSerializer(PortalModelSerializer):
 
     class Meta:
         model = Milestone
+        services = services.MILESTONES
         fields = ["id", "venture", "title", "due_on", "done_on"]
 
 
@@ -148,9 +131,5 @@ class VentureMetricSerializer(PortalModelSerializer):
 
     class Meta:
         model = VentureMetric
+        services = services.METRICS
         fields = ["id", "venture", "period", "revenue", "workers", "customers"]
-
-    def validate_period(self, value):
-        if value > timezone.localdate().replace(day=1):
-            raise serializers.ValidationError(_("This month has not begun yet."))
-        return value

@@ -30,6 +30,7 @@ class MentorSerializer(PortalModelSerializer):
 
     class Meta:
         model = Mentor
+        services = services.MENTORS
         fields = [
             "id",
             "user",
@@ -60,10 +61,8 @@ class MentorAssignmentSerializer(PortalModelSerializer):
 
     class Meta:
         model = MentorAssignment
+        services = services.ASSIGNMENTS
         fields = ["id", "mentor", "venture", "blkk", "start_date", "end_date", "status"]
-
-    def store(self, instance) -> None:
-        services.assignment_save(assignment=instance)
 
 
 class MentoringSessionSerializer(PortalModelSerializer):
@@ -77,6 +76,7 @@ class MentoringSessionSerializer(PortalModelSerializer):
 
     class Meta:
         model = MentoringSession
+        services = services.SESSIONS
         fields = [
             "id",
             "assignment",
@@ -91,6 +91,3 @@ class MentoringSessionSerializer(PortalModelSerializer):
             "recorded_by",
         ]
         read_only_fields = ["recorded_by"]
-
-    def store(self, instance) -> None:
-        services.session_save(session=instance, by=self.context["request"].user)

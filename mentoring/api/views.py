@@ -6,7 +6,6 @@ from django_filters import rest_framework as filters
 
 from blkk_portal.api.filters import IdFilter
 from blkk_portal.api.viewsets import GrowingListViewSet, ScopedViewSet
-from mentoring import services
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
 
 from . import serializers
@@ -56,6 +55,3 @@ class MentoringSessionViewSet(GrowingListViewSet):
     filterset_class = MentoringSessionFilter
     # Newest first; the (held_on) index serves it, the id breaks ties.
     cursor_ordering = ("-held_on", "-id")
-
-    def perform_destroy(self, instance):
-        services.session_delete(session=instance, by=self.request.user)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from incubator.models import Stage, StageChange, Venture
 from incubator.services import venture_change_stage, venture_create
 from tests.accounts.factories import UserFactory
+from tests.fields import fields_of
 from tests.training.factories import TraineeFactory
 
 from .factories import CohortFactory, VentureFactory
@@ -20,8 +21,10 @@ pytestmark = pytest.mark.django_db
 STARTED = datetime.date(2025, 4, 14)
 
 
-def new_venture(**fields) -> Venture:
-    return VentureFactory.build(cohort=CohortFactory(), started_on=STARTED, **fields)
+def new_venture(**fields) -> dict:
+    return fields_of(
+        VentureFactory.build(cohort=CohortFactory(), started_on=STARTED, **fields)
+    )
 
 
 def move(venture, to_stage, *, on=None, by=None, note=""):
@@ -47,7 +50,7 @@ def test_venture_create_stores_founders_and_the_first_stage_change():
     founders = TraineeFactory.create_batch(2)
     manager = UserFactory(blkk_manager=True)
 
-    venture = venture_create(venture=new_venture(), founders=founders, by=manager)
+    venture = venture_create(**new_venture(), founders=founders, by=manager)
 
     assert set(venture.founders.all()) == set(founders)
     change = venture.stage_changes.get()
@@ -58,7 +61,7 @@ def test_venture_create_stores_founders_and_the_first_stage_change():
 
 def test_venture_create_records_a_venture_that_starts_in_incubation():
     venture = venture_create(
-        venture=new_venture(stage=Stage.INCUBATION),
+        **new_venture(stage=Stage.INCUBATION),
         founders=[TraineeFactory()],
         by=None,
     )
@@ -67,7 +70,7 @@ def test_venture_create_records_a_venture_that_starts_in_incubation():
 
 def test_venture_create_needs_a_founder():
     assert error_fields(
-        lambda: venture_create(venture=new_venture(), founders=[], by=None)
+        lambda: venture_create(**new_venture(), founders=[], by=None)
     ) == {"founders"}
     assert not Venture.objects.exists()
     assert not StageChange.objects.exists()
@@ -76,7 +79,7 @@ def test_venture_create_needs_a_founder():
 def test_venture_create_stores_nothing_when_the_venture_is_invalid():
     venture = new_venture(nib="12345")
     assert error_fields(
-        lambda: venture_create(venture=venture, founders=[TraineeFactory()], by=None)
+        lambda: venture_create(**venture, founders=[TraineeFactory()], by=None)
     ) == {"nib"}
     assert not Venture.objects.exists()
     assert not StageChange.objects.exists()
@@ -84,9 +87,9 @@ def test_venture_create_stores_nothing_when_the_venture_is_invalid():
 
 def test_venture_create_refuses_a_start_in_the_future():
     venture = new_venture()
-    venture.started_on = timezone.localdate() + datetime.timedelta(days=1)
+    venture["started_on"] = timezone.localdate() + datetime.timedelta(days=1)
     assert error_fields(
-        lambda: venture_create(venture=venture, founders=[TraineeFactory()], by=None)
+        lambda: venture_create(**venture, founders=[TraineeFactory()], by=None)
     ) == {"started_on"}
 
 

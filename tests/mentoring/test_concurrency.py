@@ -38,13 +38,12 @@ def test_two_assignments_of_a_mentor_with_one_free_place_at_once_get_one(
     ventures = VentureFactory.create_batch(2)
 
     def assign(venture):
-        return lambda: services.assignment_save(
-            assignment=MentorAssignment(
-                mentor=mentor,
-                venture=venture,
-                start_date=datetime.date(2025, 5, 1),
-                status=MentorAssignment.Status.ACTIVE,
-            )
+        return lambda: services.assignment_create(
+            mentor=mentor,
+            venture=venture,
+            start_date=datetime.date(2025, 5, 1),
+            status=MentorAssignment.Status.ACTIVE,
+            by=None,
         )
 
     outcomes = run_together(*(assign(venture) for venture in ventures))

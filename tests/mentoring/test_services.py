@@ -10,12 +10,15 @@ from django.utils import timezone, translation
 
 from mentoring.models import EASTERNMOST_ZONE, MentorAssignment, MentoringSession
 from mentoring.services import (
-    assignment_save,
+    assignment_create,
+    assignment_update,
+    session_create,
     session_delete,
     session_edit_deadline,
     session_ensure_writable,
-    session_save,
+    session_update,
 )
+from tests.fields import fields_of
 from tests.incubator.factories import VentureFactory
 
 from .factories import (
@@ -27,28 +30,28 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-def new_assignment(mentor, **fields) -> MentorAssignment:
-    """An unsaved active, open-ended assignment to a new venture."""
+def new_assignment(mentor, **fields) -> dict:
+    """The fields of an active, open-ended assignment to a new venture."""
     fields = {
         "venture": VentureFactory(),
         "start_date": datetime.date(2025, 5, 1),
         "status": MentorAssignment.Status.ACTIVE,
         **fields,
     }
-    return MentorAssignment(mentor=mentor, **fields)
+    return {"mentor": mentor, **fields}
 
 
 def is_mentor_full(error: ValidationError) -> bool:
     return [e.code for e in error.error_dict.get("mentor", [])] == ["mentor_full"]
 
 
-# --- assignment_save --------------------------------------------------------------
+# --- assignment_create, assignment_update ---------------------------------------
 
 
 def test_a_mentor_takes_assignments_up_to_their_maximum():
     mentor = MentorFactory(max_active_assignments=2)
     for _ in range(2):
-        assignment_save(assignment=new_assignment(mentor))
+        assignment_create(**new_assignment(mentor), by=None)
     assert mentor.assignments.count() == 2
 
 
@@ -56,7 +59,7 @@ def test_a_mentor_at_their_maximum_is_refused_another_active_assignment():
     mentor = MentorFactory(max_active_assignments=2)
     MentorAssignmentFactory.create_batch(2, mentor=mentor)
     with pytest.raises(ValidationError) as caught:
-        assignment_save(assignment=new_assignment(mentor))
+        assignment_create(**new_assignment(mentor), by=None)
     assert is_mentor_full(caught.value)
     assert mentor.assignments.count() == 2
 
@@ -65,7 +68,7 @@ def test_mentor_full_message_gives_the_maximum():
     mentor = MentorFactory(max_active_assignments=1)
     MentorAssignmentFactory(mentor=mentor)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        assignment_save(assignment=new_assignment(mentor))
+        assignment_create(**new_assignment(mentor), by=None)
     assert caught.value.message_dict == {
         "mentor": ["This mentor already has 1 active assignment (the maximum)."]
     }
@@ -80,7 +83,7 @@ def test_ended_planned_and_finished_assignments_do_not_count():
         start_date=datetime.date(2025, 1, 1),
         end_date=timezone.localdate() - datetime.timedelta(days=1),
     )
-    assignment_save(assignment=new_assignment(mentor))
+    assignment_create(**new_assignment(mentor), by=None)
     assert mentor.assignments.count() == 4
 
 
@@ -89,15 +92,15 @@ def test_an_assignment_starting_later_does_not_count_yet():
     MentorAssignmentFactory(
         mentor=mentor, start_date=timezone.localdate() + datetime.timedelta(days=7)
     )
-    assignment_save(assignment=new_assignment(mentor))
+    assignment_create(**new_assignment(mentor), by=None)
     assert mentor.assignments.count() == 2
 
 
 def test_a_planned_assignment_may_be_given_to_a_full_mentor():
     mentor = MentorFactory(max_active_assignments=1)
     MentorAssignmentFactory(mentor=mentor)
-    assignment_save(
-        assignment=new_assignment(mentor, status=MentorAssignment.Status.PLANNED)
+    assignment_create(
+        **new_assignment(mentor, status=MentorAssignment.Status.PLANNED), by=None
     )
     assert mentor.assignments.count() == 2
 
@@ -105,8 +108,9 @@ def test_a_planned_assignment_may_be_given_to_a_full_mentor():
 def test_updating_an_active_assignment_of_a_full_mentor_does_not_count_itself():
     mentor = MentorFactory(max_active_assignments=1)
     assignment = MentorAssignmentFactory(mentor=mentor)
-    assignment.end_date = datetime.date(2030, 12, 31)
-    assignment_save(assignment=assignment)
+    assignment_update(
+        assignment=assignment, end_date=datetime.date(2030, 12, 31), by=None
+    )
     assignment.refresh_from_db()
     assert assignment.end_date == datetime.date(2030, 12, 31)
 
@@ -117,16 +121,17 @@ def test_activating_a_planned_assignment_of_a_full_mentor_is_refused():
     planned = MentorAssignmentFactory(
         mentor=mentor, status=MentorAssignment.Status.PLANNED
     )
-    planned.status = MentorAssignment.Status.ACTIVE
     with pytest.raises(ValidationError) as caught:
-        assignment_save(assignment=planned)
+        assignment_update(
+            assignment=planned, status=MentorAssignment.Status.ACTIVE, by=None
+        )
     assert is_mentor_full(caught.value)
 
 
 def test_other_mentors_assignments_do_not_count():
     mentor = MentorFactory(max_active_assignments=1)
     MentorAssignmentFactory()
-    assignment_save(assignment=new_assignment(mentor))
+    assignment_create(**new_assignment(mentor), by=None)
     assert mentor.assignments.count() == 1
 
 
@@ -136,7 +141,7 @@ def test_assignment_save_refuses_a_venture_and_a_blkk_at_once():
         MentorFactory(), venture=venture, blkk=venture.cohort.blkk
     )
     with pytest.raises(ValidationError):
-        assignment_save(assignment=assignment)
+        assignment_create(**assignment, by=None)
     assert not MentorAssignment.objects.exists()
 
 
@@ -152,10 +157,17 @@ def new_session(assignment) -> MentoringSession:
     return MentoringSessionFactory.build(assignment=assignment, recorded_by=None)
 
 
+def new_session_fields(assignment) -> dict:
+    """What `session_create` takes; it records `by` as the one who recorded it."""
+    fields = fields_of(new_session(assignment))
+    del fields["recorded_by"]
+    return fields
+
+
 def test_a_mentor_records_a_session_of_their_own_active_assignment(
     mentor_a, assignment_of_mentor_a
 ):
-    session = session_save(session=new_session(assignment_of_mentor_a), by=mentor_a)
+    session = session_create(**new_session_fields(assignment_of_mentor_a), by=mentor_a)
     assert MentoringSession.objects.get(pk=session.pk).recorded_by == mentor_a
 
 
@@ -172,9 +184,8 @@ def test_another_mentor_may_not_change_or_delete_a_session(
     mentor_b, assignment_of_mentor_a
 ):
     session = MentoringSessionFactory(assignment=assignment_of_mentor_a)
-    session.topics = "Diubah orang lain"
     with pytest.raises(PermissionDenied):
-        session_save(session=session, by=mentor_b)
+        session_update(session=session, topics="Diubah orang lain", by=mentor_b)
     with pytest.raises(PermissionDenied):
         session_delete(session=session, by=mentor_b)
     session.refresh_from_db()
@@ -214,9 +225,8 @@ def test_a_mentor_records_nothing_under_an_assignment_no_longer_active(
 def test_a_mentor_changes_their_session_on_the_day_it_was_recorded(
     mentor_a, assignment_of_mentor_a
 ):
-    session = session_save(session=new_session(assignment_of_mentor_a), by=mentor_a)
-    session.notes = "Ditambah catatan"
-    session_save(session=session, by=mentor_a)
+    session = session_create(**new_session_fields(assignment_of_mentor_a), by=mentor_a)
+    session_update(session=session, notes="Ditambah catatan", by=mentor_a)
     session.refresh_from_db()
     assert session.notes == "Ditambah catatan"
 
@@ -232,11 +242,10 @@ def record_days_ago(session: MentoringSession, days: int) -> MentoringSession:
 def test_a_mentor_may_not_change_a_session_after_the_edit_deadline(
     mentor_a, assignment_of_mentor_a
 ):
-    session = session_save(session=new_session(assignment_of_mentor_a), by=mentor_a)
+    session = session_create(**new_session_fields(assignment_of_mentor_a), by=mentor_a)
     session = record_days_ago(session, 3)
-    session.notes = "Terlambat"
     with pytest.raises(PermissionDenied):
-        session_save(session=session, by=mentor_a)
+        session_update(session=session, notes="Terlambat", by=mentor_a)
     with pytest.raises(PermissionDenied):
         session_delete(session=session, by=mentor_a)
     assert MentoringSession.objects.filter(pk=session.pk, notes="").exists()
@@ -253,9 +262,8 @@ def test_ministry_changes_any_session_at_any_time(
         status=MentorAssignment.Status.ENDED
     )
     session.refresh_from_db()
-    session.notes = "Dikoreksi pusat"
 
-    session_save(session=session, by=ministry_user)
+    session_update(session=session, notes="Dikoreksi pusat", by=ministry_user)
 
     session.refresh_from_db()
     assert session.notes == "Dikoreksi pusat"
@@ -268,8 +276,8 @@ def test_ministry_changes_any_session_at_any_time(
 def test_ministry_records_a_session_for_any_mentor(
     ministry_user, assignment_of_mentor_a
 ):
-    session = session_save(
-        session=new_session(assignment_of_mentor_a), by=ministry_user
+    session = session_create(
+        **new_session_fields(assignment_of_mentor_a), by=ministry_user
     )
     assert session.recorded_by == ministry_user
 

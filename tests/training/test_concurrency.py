@@ -41,12 +41,8 @@ def test_two_managers_enrolling_the_last_place_at_once_get_one_place(
     first, second = TraineeFactory.create_batch(2, blkk=batch.blkk)
 
     outcomes = run_together(
-        lambda: services.enrollment_save(
-            enrollment=Enrollment(trainee=first, batch=batch)
-        ),
-        lambda: services.enrollment_save(
-            enrollment=Enrollment(trainee=second, batch=batch)
-        ),
+        lambda: services.enrollment_create(trainee=first, batch=batch, by=None),
+        lambda: services.enrollment_create(trainee=second, batch=batch, by=None),
     )
 
     saved = [o for o in outcomes if isinstance(o, Enrollment)]
@@ -62,12 +58,8 @@ def test_two_enrollments_at_once_both_fit_when_there_is_room(slow_capacity_check
     first, second = TraineeFactory.create_batch(2, blkk=batch.blkk)
 
     outcomes = run_together(
-        lambda: services.enrollment_save(
-            enrollment=Enrollment(trainee=first, batch=batch)
-        ),
-        lambda: services.enrollment_save(
-            enrollment=Enrollment(trainee=second, batch=batch)
-        ),
+        lambda: services.enrollment_create(trainee=first, batch=batch, by=None),
+        lambda: services.enrollment_create(trainee=second, batch=batch, by=None),
     )
 
     assert all(isinstance(o, Enrollment) for o in outcomes), outcomes

@@ -11,7 +11,6 @@ from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
 from training import services
 from training.models import (
-    BLKK_CONTACT_FIELDS,
     Blkk,
     Certification,
     Enrollment,
@@ -44,6 +43,7 @@ class RegencySerializer(serializers.ModelSerializer):
 class VocationalFieldSerializer(PortalModelSerializer):
     class Meta:
         model = VocationalField
+        services = services.VOCATIONAL_FIELDS
         fields = ["id", "code", "name"]
 
 
@@ -61,6 +61,7 @@ class BlkkSerializer(PortalModelSerializer):
 
     class Meta:
         model = Blkk
+        services = services.BLKKS
         fields = [
             "id",
             "code",
@@ -79,33 +80,6 @@ class BlkkSerializer(PortalModelSerializer):
             "is_active",
         ]
 
-    def validate(self, attrs):
-        """Managers change their BLKK's contact details; the rest is the ministry's."""
-        user = self.context["request"].user
-        if not user.sees_everything:
-            errors = {
-                name: [_("Only ministry staff can change this field.")]
-                for name, value in attrs.items()
-                if name not in BLKK_CONTACT_FIELDS
-                and _comparable(value) != _current_value(self.instance, name)
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
-
-
-def _comparable(value):
-    return set(value) if isinstance(value, list) else value
-
-
-def _current_value(instance, name):
-    if instance is None:
-        return None
-    value = getattr(instance, name)
-    if hasattr(value, "all"):
-        return set(value.all())
-    return value
-
 
 class TrainingBatchSerializer(PortalModelSerializer):
     blkk = ScopedRelatedField(
@@ -120,6 +94,7 @@ class TrainingBatchSerializer(PortalModelSerializer):
 
     class Meta:
         model = TrainingBatch
+        services = services.BATCHES
         fields = [
             "id",
             "blkk",
@@ -161,6 +136,7 @@ class TraineeSerializer(PortalModelSerializer):
 
     class Meta:
         model = Trainee
+        services = services.TRAINEES
         fields = [
             "id",
             "nik",
@@ -200,15 +176,12 @@ class TraineeSerializer(PortalModelSerializer):
             return data
         return {name: data[name] for name in MENTOR_FIELDS}
 
-    def validate(self, attrs):
-        self.refuse_changes(attrs, {"nik": _("A person's NIK cannot be changed here.")})
-        return attrs
-
-    def store(self, instance) -> None:
-        services.trainee_register(trainee=instance)
+    def save(self, **kwargs):
+        trainee = super().save(**kwargs)
         # Whoever may write a person is ministry staff or a manager of one of the
         # person's BLKKs: both see the whole NIK (see `with_full_nik_flag`).
-        instance.full_nik_visible = True
+        trainee.full_nik_visible = True
+        return trainee
 
 
 class EnrollmentSerializer(PortalModelSerializer):
@@ -235,16 +208,17 @@ class EnrollmentSerializer(PortalModelSerializer):
 
     class Meta:
         model = Enrollment
+        services = services.ENROLLMENTS
         fields = ["id", "trainee", "trainee_nik", "batch", "status", "completed_on"]
 
     def validate(self, attrs):
         nik = attrs.pop("trainee_nik", None)
         if self.instance is not None:
-            if nik or attrs.get("trainee", self.instance.trainee) != (
-                self.instance.trainee
-            ):
+            if nik:
+                # `trainee_nik` names the person of a new enrollment; on an update
+                # it asks for another person, which the service refuses anyway.
                 raise serializers.ValidationError(
-                    {"trainee": [_("The person of an enrollment cannot be changed.")]}
+                    {"trainee": [services.ENROLLMENT_FIXED["trainee"]]}
                 )
             return attrs
         if nik and "trainee" in attrs:
@@ -258,9 +232,6 @@ class EnrollmentSerializer(PortalModelSerializer):
                 {"trainee": [_("Give the person: trainee (id) or trainee_nik.")]}
             )
         return attrs
-
-    def store(self, instance) -> None:
-        services.enrollment_save(enrollment=instance)
 
 
 def _trainee_by_nik(nik: str) -> Trainee:
@@ -284,6 +255,7 @@ class CertificationSerializer(PortalModelSerializer):
 
     class Meta:
         model = Certification
+        services = services.CERTIFICATIONS
         fields = [
             "id",
             "trainee",
@@ -303,6 +275,7 @@ class GraduateOutcomeSerializer(PortalModelSerializer):
 
     class Meta:
         model = GraduateOutcome
+        services = services.OUTCOMES
         fields = [
             "id",
             "trainee",

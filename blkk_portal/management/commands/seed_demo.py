@@ -25,7 +25,6 @@ from blkk_portal.accounts.services import user_create
 from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
-    Milestone,
     Stage,
     Venture,
     VentureMetric,
@@ -37,7 +36,6 @@ from training.models import (
     Blkk,
     Certification,
     Enrollment,
-    GraduateOutcome,
     Province,
     Regency,
     Trainee,
@@ -219,7 +217,7 @@ class Command(BaseCommand):
             return blkk
         rng = rng_for("blkk", code)
         kind, host = rng.choice(HOSTS)
-        blkk = Blkk(
+        blkk = training_services.blkk_create(
             code=code,
             name=f"BLKK {host.split(' ', 2)[-1]} {regency.name.title()}",
             host_institution=f"{host} {regency.name.title()}",
@@ -231,11 +229,10 @@ class Command(BaseCommand):
             grade=rng.choice(Blkk.Grade.values),
             lsp_status=rng.choice(Blkk.LspStatus.values),
             is_incubator=index < 3,
-        )
-        blkk.full_clean()
-        blkk.save()
-        blkk.vocational_fields.set(
-            rng.sample(list(VocationalField.objects.order_by("code")), 2)
+            vocational_fields=rng.sample(
+                list(VocationalField.objects.order_by("code")), 2
+            ),
+            by=demo.ministry,
         )
         demo.count("BLKKs")
         return blkk
@@ -268,16 +265,15 @@ class Command(BaseCommand):
             return batch
         # Two batches finished within the last year; the third is running now.
         start = demo.today - datetime.timedelta(days=(340, 200, 20)[number])
-        batch = TrainingBatch(
+        batch = training_services.batch_create(
             blkk=blkk,
             vocational_field=trade,
             name=name,
             start_date=start,
             end_date=start + datetime.timedelta(days=45),
             capacity=BATCH_CAPACITY,
+            by=demo.ministry,
         )
-        batch.full_clean()
-        batch.save()
         demo.count("batches")
         return batch
 
@@ -293,19 +289,18 @@ class Command(BaseCommand):
         first = rng.choice(WOMEN if female else MEN)
         registered = demo.today - datetime.timedelta(days=rng.randint(360, 380))
         trainee = training_services.trainee_register(
-            trainee=Trainee(
-                nik=nik,
-                full_name=f"{first} {rng.choice(FAMILY)}",
-                gender=Trainee.Gender.FEMALE if female else Trainee.Gender.MALE,
-                birth_date=birth,
-                phone=f"08{rng.randint(10**9, 10**10 - 1)}",
-                regency=blkk.regency,
-                education=rng.choice(["smp", "sma", "sma", "smk", "smk", "diploma"]),
-                has_disability=rng.random() < 0.05,
-                prior_status=rng.choice(["unemployed", "unemployed", "laid_off"]),
-                blkk=blkk,
-                registered_on=registered,
-            )
+            nik=nik,
+            full_name=f"{first} {rng.choice(FAMILY)}",
+            gender=Trainee.Gender.FEMALE if female else Trainee.Gender.MALE,
+            birth_date=birth,
+            phone=f"08{rng.randint(10**9, 10**10 - 1)}",
+            regency=blkk.regency,
+            education=rng.choice(["smp", "sma", "sma", "smk", "smk", "diploma"]),
+            has_disability=rng.random() < 0.05,
+            prior_status=rng.choice(["unemployed", "unemployed", "laid_off"]),
+            blkk=blkk,
+            registered_on=registered,
+            by=demo.ministry,
         )
         demo.count("trainees")
         return trainee
@@ -323,10 +318,12 @@ class Command(BaseCommand):
             status, completed_on = Enrollment.Status.DROPPED, None
         else:
             status, completed_on = Enrollment.Status.COMPLETED, batch.end_date
-        enrollment = training_services.enrollment_save(
-            enrollment=Enrollment(
-                trainee=trainee, batch=batch, status=status, completed_on=completed_on
-            )
+        enrollment = training_services.enrollment_create(
+            trainee=trainee,
+            batch=batch,
+            status=status,
+            completed_on=completed_on,
+            by=demo.ministry,
         )
         demo.count("enrollments")
         return enrollment
@@ -341,13 +338,14 @@ class Command(BaseCommand):
         if Certification.objects.filter(lsp_name=lsp, number=number).exists():
             return
         competent = rng.random() < 0.85
-        Certification.objects.create(
+        training_services.certification_create(
             trainee=enrollment.trainee,
             scheme=f"Okupasi {enrollment.batch.vocational_field.name}",
             lsp_name=lsp,
             issued_on=issued_on,
             result="competent" if competent else "not_yet",
             number=number,
+            by=demo.ministry,
         )
         demo.count("certifications")
 
@@ -359,7 +357,7 @@ class Command(BaseCommand):
         rng = rng_for("outcome", trainee.nik)
         status = rng.choice(OUTCOME_MIX)
         earns = status in {"employed", "self_employed", "migrant_worker"}
-        outcome = GraduateOutcome(
+        training_services.outcome_create(
             trainee=trainee,
             surveyed_on=surveyed_on,
             status=status,
@@ -367,9 +365,8 @@ class Command(BaseCommand):
             monthly_income=rng.randrange(1_500_000, 6_000_000, 50_000)
             if earns
             else None,
+            by=demo.ministry,
         )
-        outcome.full_clean()
-        outcome.save()
         demo.count("graduate outcomes")
 
     # Incubation --------------------------------------------------------------------
@@ -381,12 +378,13 @@ class Command(BaseCommand):
         cohort = Cohort.objects.filter(blkk=blkk, name="Kohort Inkubasi 1").first()
         if cohort is None:
             start = first_batch.end_date + datetime.timedelta(days=7)
-            cohort = Cohort.objects.create(
+            cohort = incubator_services.cohort_create(
                 blkk=blkk,
                 name="Kohort Inkubasi 1",
                 year=start.year,
                 start_date=start,
                 status=Cohort.Status.RUNNING,
+                by=demo.ministry,
             )
             demo.count("cohorts")
         graduates = list(
@@ -415,8 +413,9 @@ class Command(BaseCommand):
         venture = Venture.objects.filter(cohort=cohort, name=name).first()
         if venture is None:
             venture = self.create_venture(demo, cohort, number, path, founders, name)
-            venture.sector = sector
-            venture.save(update_fields=["sector"])
+            incubator_services.venture_update(
+                venture=venture, sector=sector, by=demo.ministry
+            )
         self.ensure_metrics(demo, venture)
 
     def create_venture(self, demo, cohort, number, path, founders, name) -> Venture:
@@ -424,14 +423,12 @@ class Command(BaseCommand):
         started_on = cohort.start_date + datetime.timedelta(days=rng.randint(0, 10))
         has_nib = rng.random() < 0.6
         venture = incubator_services.venture_create(
-            venture=Venture(
-                cohort=cohort,
-                name=name,
-                sector="umum",
-                started_on=started_on,
-                nib=f"91{cohort.blkk.pk % 100_000:05d}{number:06d}" if has_nib else "",
-            ),
+            cohort=cohort,
+            name=name,
+            sector="umum",
             founders=founders,
+            started_on=started_on,
+            nib=f"91{cohort.blkk.pk % 100_000:05d}{number:06d}" if has_nib else "",
             by=demo.ministry,
         )
         for to_stage, after_days in path:
@@ -448,8 +445,12 @@ class Command(BaseCommand):
         for offset, title in ((30, "Mengurus NIB melalui OSS"), (120, "Label halal")):
             due_on = started_on + datetime.timedelta(days=offset)
             done_on = due_on if due_on <= demo.today and rng.random() < 0.7 else None
-            Milestone.objects.create(
-                venture=venture, title=title, due_on=due_on, done_on=done_on
+            incubator_services.milestone_create(
+                venture=venture,
+                title=title,
+                due_on=due_on,
+                done_on=done_on,
+                by=demo.ministry,
             )
         demo.count("ventures")
         return venture
@@ -489,9 +490,13 @@ class Command(BaseCommand):
             )
             mentor = user.mentor_profile
             if mentor.expertise != expertise:
-                mentor.affiliation, mentor.expertise = affiliation, expertise
-                mentor.max_active_assignments = 15
-                mentor.save()
+                mentoring_services.mentor_update(
+                    mentor=mentor,
+                    affiliation=affiliation,
+                    expertise=expertise,
+                    max_active_assignments=15,
+                    by=demo.ministry,
+                )
             mentors.append(mentor)
         ventures = Venture.objects.filter(cohort__blkk__in=demo.blkks).order_by("pk")
         for number, venture in enumerate(ventures):
@@ -503,13 +508,12 @@ class Command(BaseCommand):
             blkk = demo.blkks[number * BLKKS_PER_PROVINCE]
             assignment = MentorAssignment.objects.filter(
                 mentor=mentor, blkk=blkk
-            ).first() or mentoring_services.assignment_save(
-                assignment=MentorAssignment(
-                    mentor=mentor,
-                    blkk=blkk,
-                    start_date=demo.today - datetime.timedelta(days=150),
-                    status=MentorAssignment.Status.ACTIVE,
-                )
+            ).first() or mentoring_services.assignment_create(
+                mentor=mentor,
+                blkk=blkk,
+                start_date=demo.today - datetime.timedelta(days=150),
+                status=MentorAssignment.Status.ACTIVE,
+                by=demo.ministry,
             )
             self.ensure_sessions(demo, assignment)
 
@@ -524,16 +528,15 @@ class Command(BaseCommand):
         ended = venture.stage_changes.filter(
             to_stage__in=[Stage.GRADUATED, Stage.DROPPED]
         ).first()
-        assignment = mentoring_services.assignment_save(
-            assignment=MentorAssignment(
-                mentor=mentor,
-                venture=venture,
-                start_date=venture.started_on,
-                end_date=ended.changed_on if ended else None,
-                status=MentorAssignment.Status.ENDED
-                if ended
-                else MentorAssignment.Status.ACTIVE,
-            )
+        assignment = mentoring_services.assignment_create(
+            mentor=mentor,
+            venture=venture,
+            start_date=venture.started_on,
+            end_date=ended.changed_on if ended else None,
+            status=MentorAssignment.Status.ENDED
+            if ended
+            else MentorAssignment.Status.ACTIVE,
+            by=demo.ministry,
         )
         demo.count("mentor assignments")
         return assignment
