@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from blkk_portal.services import (
     ModelServices,
     changed_fields,
+    model_bulk_create,
     model_create,
     model_delete,
     model_update,
@@ -324,6 +325,15 @@ def metric_update(
     if "period" in changed_fields(metric, changes):
         metric_ensure_month_begun(VentureMetric(period=changes["period"]))
     return model_update(metric, changes=changes)
+
+
+@transaction.atomic
+def metrics_bulk_create(
+    *, metrics: list[VentureMetric], by: User | None
+) -> list[VentureMetric]:
+    """Store many months of figures at once (the demo data), under the same rules as
+    `metric_create`."""
+    return model_bulk_create(VentureMetric, metrics, check=metric_ensure_month_begun)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from blkk_portal.services import (
     ModelServices,
+    model_bulk_create,
     model_create,
     model_delete,
     model_update,
@@ -258,6 +259,22 @@ def session_update(
     return model_update(
         session,
         changes=changes,
+        check=lambda session: session_ensure_writable(session=session, by=by),
+    )
+
+
+@transaction.atomic
+def sessions_bulk_create(
+    *, sessions: list[MentoringSession], by: User | None
+) -> list[MentoringSession]:
+    """Store many sessions at once (the demo data), under the same rules as
+    `session_create`."""
+    for session in sessions:
+        if session.recorded_by_id is None:
+            session.recorded_by = by
+    return model_bulk_create(
+        MentoringSession,
+        sessions,
         check=lambda session: session_ensure_writable(session=session, by=by),
     )
 

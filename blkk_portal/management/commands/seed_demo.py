@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from blkk_portal.accounts.models import Role, User
 from blkk_portal.accounts.services import user_create
@@ -477,7 +476,7 @@ class Command(BaseCommand):
                     )
                 )
             period = next_month(period)
-        bulk_create_with_history(missing, VentureMetric)
+        incubator_services.metrics_bulk_create(metrics=missing, by=demo.ministry)
         demo.count("venture metrics", len(missing))
 
     # Mentoring ---------------------------------------------------------------------
@@ -551,7 +550,7 @@ class Command(BaseCommand):
             if held_on not in recorded:
                 missing.append(self.build_session(assignment, held_on))
             held_on += datetime.timedelta(days=SESSION_EVERY_DAYS)
-        bulk_create_with_history(missing, MentoringSession)
+        mentoring_services.sessions_bulk_create(sessions=missing, by=demo.ministry)
         demo.count("mentoring sessions", len(missing))
 
     def build_session(self, assignment, held_on) -> MentoringSession:
@@ -566,11 +565,9 @@ class Command(BaseCommand):
             mentee_rating=rng.choice([None, 3, 4, 4, 5, 5]),
             recorded_by=assignment.mentor.user,
         )
-        # Historic sessions are loaded as the mentor recorded them at the time, so the
-        # mentor's today-only write rules (`session_ensure_writable`) do not apply; the
-        # field and date rules do, and the database checks the constraints on insert.
-        session.clean_fields(exclude=["assignment", "recorded_by"])
-        session.clean()
+        # Historic sessions are loaded as the mentor recorded them at the time and
+        # stored by ministry staff (`sessions_bulk_create`), so the mentor's today-only
+        # write rules do not apply; the field and date rules do.
         return session
 
     # Output ------------------------------------------------------------------------
