@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from blkk_portal.accounts.models import ADMIN_ROLES, Role, User
+from blkk_portal.accounts.scope import forget_scope
 from blkk_portal.services import (
     ModelServices,
     model_bulk_create,
@@ -24,7 +26,7 @@ from blkk_portal.services import (
     model_update,
 )
 from incubator.models import Venture
-from training.models import Blkk
+from training.models import Blkk, Province
 
 from .models import (
     EASTERNMOST_ZONE,
@@ -36,8 +38,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from typing import Unpack
-
-    from blkk_portal.accounts.models import User
 
 
 # --- mentors --------------------------------------------------------------------------
@@ -296,3 +296,52 @@ ASSIGNMENTS = ModelServices(
 SESSIONS = ModelServices(
     create=session_create, update=session_update, delete=session_delete
 )
+
+
+# --- portal users ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    province: Province | None = None,
+    blkks: list[Blkk] | None = None,
+) -> User:
+    """A user with a role; a mentor gets its Mentor profile, a manager their BLKKs.
+
+    Ministry, provincial and BLKK staff may sign into the admin (scoped there as
+    everywhere); mentors work in the portal pages and the API. It lives in the
+    mentoring app, the lowest that knows every role's records (a manager's BLKKs, a
+    mentor's profile), so the accounts base imports no app.
+    """
+    blkks = blkks or []
+    if role == Role.BLKK_MANAGER and not blkks:
+        raise ValidationError({"blkks": _("A BLKK manager needs at least one BLKK.")})
+    if role != Role.BLKK_MANAGER and blkks:
+        raise ValidationError({"blkks": _("Only BLKK managers are given BLKKs.")})
+    if role == Role.MENTOR and not full_name:
+        raise ValidationError({"full_name": _("A mentor needs a full name.")})
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        email=email,
+        province=province,
+        is_staff=role in ADMIN_ROLES,
+    )
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if blkks:
+        user.managed_blkks.set(blkks)
+    if role == Role.MENTOR:
+        Mentor.objects.create(
+            user=user, full_name=full_name, affiliation=Mentor.Affiliation.BLK
+        )
+    forget_scope(user)
+    return user

@@ -15,7 +15,7 @@ What it does, in order:
    metrics, ~1,000 mentors, their assignments and ~200,000 mentoring sessions.
    COPY bypasses model `save()`, so django-simple-history writes no history rows
    (that is intended: history tables are not read by the measured queries);
-3. creates the measured users through `accounts.services.user_create` (ministry,
+3. creates the measured users through `mentoring.services.user_create` (ministry,
    a Jawa Barat province user, two BLKK managers: of an incubator BLKK and of a
    training-only BLKK, and a mentor with five assignments), then ANALYZE;
 4. times, for each user and each main model, the first list page (LIMIT 50, default
@@ -1037,9 +1037,9 @@ def bench_users(today: datetime.date) -> dict[str, object]:
     from django.db.models import Count
 
     from blkk_portal.accounts.models import Role, User
-    from blkk_portal.accounts.services import user_create
     from incubator.models import Venture
     from mentoring.models import MentorAssignment, MentoringSession
+    from mentoring.services import user_create
     from training.models import Blkk, Province
 
     password = "bench-not-a-secret"  # noqa: S105 - throwaway users in a bench DB

@@ -13,7 +13,6 @@ import importlib
 from dataclasses import dataclass, field
 
 from blkk_portal.accounts.models import User
-from blkk_portal.accounts.services import user_create
 from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
@@ -22,6 +21,7 @@ from incubator.models import (
 )
 from mentoring import services as mentoring_services
 from mentoring.models import MentoringSession
+from mentoring.services import user_create
 from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (

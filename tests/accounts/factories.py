@@ -13,7 +13,7 @@ PASSWORD = "a-long-test-password-2026"
 class UserFactory(factory.django.DjangoModelFactory):
     """A user without a role; `UserFactory(ministry=True)` and so on for the roles.
 
-    Like `accounts.services.user_create`, a manager gets a BLKK (a new one unless
+    Like `mentoring.services.user_create`, a manager gets a BLKK (a new one unless
     `managed_blkks=[...]` is given) and a mentor gets a Mentor profile.
     """
 

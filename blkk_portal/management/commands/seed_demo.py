@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from blkk_portal.accounts.models import Role, User
-from blkk_portal.accounts.services import user_create
 from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
@@ -30,6 +29,7 @@ from incubator.models import (
 )
 from mentoring import services as mentoring_services
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
+from mentoring.services import user_create
 from training import services as training_services
 from training.models import (
     Blkk,

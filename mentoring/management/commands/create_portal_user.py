@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from blkk_portal.accounts.models import Role, User
-from blkk_portal.accounts.services import user_create
+from mentoring.services import user_create
 from training.models import Blkk, Province
 
 

@@ -1,4 +1,4 @@
-"""`user_create`: a user with a role and what the role brings with it."""
+"""`mentoring.services.user_create`: a user with a role and what the role brings with it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from blkk_portal.accounts.models import Role, User
-from blkk_portal.accounts.services import user_create
 from mentoring.models import Mentor
+from mentoring.services import user_create
 from training.models import Province
 
 from .factories import PASSWORD
