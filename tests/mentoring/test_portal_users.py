@@ -1,4 +1,4 @@
-"""`mentoring.services.user_create`: a user with a role and what the role brings with it."""
+"""`mentoring.services.user_create`: a user with a role and what it brings."""
 
 from __future__ import annotations
 
