@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from blkk_portal.accounts.models import Role, User
 from mentoring.models import Mentor
 from mentoring.services import user_create
+from tests.accounts.factories import PASSWORD
 from training.models import Province
-
-from .factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
