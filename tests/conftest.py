@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.factories import UserFactory
+from tests.personas import make_persona
 from tests.training.factories import BlkkFactory, regency
 
 
@@ -28,10 +28,8 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-# Personas, as healthchecks does: "Alice manages BLKK A in Jawa Barat; Bob manages
-# BLKK B in Jawa Timur; Rina at the ministry sees everything; Dewi at the Jawa Barat
-# labour office sees BLKK A; Maya and Omar are mentors." The scoping and admin tests
-# build a fuller world of their own (`tests.world`).
+# The personas (tests/personas.py) as fixtures; the scoping and admin tests build
+# the fuller two-BLKK world around the same personas (`tests.world`).
 
 
 @pytest.fixture
@@ -46,35 +44,29 @@ def blkk_b(db):
 
 @pytest.fixture
 def ministry_user(db):
-    return UserFactory(username="rina", full_name="Rina Kemnaker", ministry=True)
+    return make_persona("ministry")
 
 
 @pytest.fixture
 def province_user(db):
-    return UserFactory(
-        username="dewi", full_name="Dewi Disnaker Jabar", province_staff=True
-    )
+    return make_persona("province_32")
 
 
 @pytest.fixture
 def manager_a(blkk_a):
-    return UserFactory(
-        username="alice", full_name="Alice", blkk_manager=True, managed_blkks=[blkk_a]
-    )
+    return make_persona("manager_a", blkk=blkk_a)
 
 
 @pytest.fixture
 def manager_b(blkk_b):
-    return UserFactory(
-        username="bob", full_name="Bob", blkk_manager=True, managed_blkks=[blkk_b]
-    )
+    return make_persona("manager_b", blkk=blkk_b)
 
 
 @pytest.fixture
 def mentor_a(db):
-    return UserFactory(username="maya", full_name="Maya Mentor", mentor=True)
+    return make_persona("mentor_a")
 
 
 @pytest.fixture
 def mentor_b(db):
-    return UserFactory(username="omar", full_name="Omar Mentor", mentor=True)
+    return make_persona("mentor_b")

@@ -7,7 +7,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
-from .world import PASSWORD, build_world
+from .personas import PASSWORD
+from .world import build_world
 
 
 @pytest.fixture

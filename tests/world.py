@@ -1,9 +1,10 @@
-"""Two BLKKs in two provinces, each with one of every record, and a user per role.
+"""Two BLKKs in two provinces, each with one of every record, around the personas.
 
-"Alice manages BLKK A in Jawa Barat; Bob manages BLKK B in Jawa Timur; Dewi works at
-the Jawa Barat labour office; Maya mentors a venture of A; Omar mentors one of B."
-Used by the scoping matrix and the admin tests, which check every model against
-every role.
+The personas are the suite's own (`tests/personas.py`): Alice (`manager_a`) manages
+BLKK A in Jawa Barat, Bob (`manager_b`) BLKK B in Jawa Timur; Dewi (`province_32`)
+works at the Jawa Barat labour office; Maya (`mentor_a`) mentors a venture of A and
+Omar (`mentor_b`) one of B. Used by the scoping matrix and the admin tests, which
+check every model against every role.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from incubator.models import (
 )
 from mentoring import services as mentoring_services
 from mentoring.models import MentoringSession
-from mentoring.services import user_create
 from reports.models import ProgressReport
+from tests.personas import make_persona
 from training import services as training_services
 from training.models import (
     Blkk,
@@ -34,7 +35,6 @@ from training.models import (
     VocationalField,
 )
 
-PASSWORD = "a-long-test-password-2026"
 DAY = datetime.date(2026, 3, 2)
 
 
@@ -64,9 +64,7 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     )
     blkk.vocational_fields.add(trade)
     world.add(side, blkk)
-    world.users[manager] = user_create(
-        username=manager, password=PASSWORD, role="blkk_manager", blkks=[blkk]
-    )
+    world.users[manager] = make_persona(manager, blkk=blkk)
     batch = TrainingBatch.objects.create(
         blkk=blkk,
         vocational_field=trade,
@@ -149,12 +147,7 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             generated_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
         ),
     )
-    mentor_user = user_create(
-        username=f"mentor_{side}",
-        password=PASSWORD,
-        role="mentor",
-        full_name=f"Mentor {side.upper()}",
-    )
+    mentor_user = make_persona(f"mentor_{side}")
     world.users[f"mentor_{side}"] = mentor_user
     world.add(side, mentor_user.mentor_profile)
     assignment = mentoring_services.assignment_create(
@@ -197,13 +190,6 @@ def build_world() -> World:
     world = World()
     _side(world, "a", province="32", regency="32.73", manager="manager_a")
     _side(world, "b", province="35", regency="35.78", manager="manager_b")
-    world.users["ministry"] = user_create(
-        username="ministry", password=PASSWORD, role="ministry"
-    )
-    world.users["province_32"] = user_create(
-        username="province_32",
-        password=PASSWORD,
-        role="province",
-        province=Province.objects.get(code="32"),
-    )
+    world.users["ministry"] = make_persona("ministry")
+    world.users["province_32"] = make_persona("province_32")
     return world

@@ -5,9 +5,8 @@ from __future__ import annotations
 import factory
 
 from blkk_portal.accounts.models import ADMIN_ROLES, Role, User
+from tests.personas import PASSWORD
 from training.models import Province
-
-PASSWORD = "a-long-test-password-2026"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.world import PASSWORD
+from tests.personas import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
 
