@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+# The admin's messages in English, so that tests can read them whatever the default.
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
 
 def admin_url(model, view: str, *args) -> str:
     return reverse(
@@ -37,3 +40,11 @@ def form_errors(response) -> dict:
         name: list(errors)
         for name, errors in response.context["adminform"].form.errors.items()
     }
+
+
+def post_change(client, obj, **changes):
+    """Open `obj`'s admin change page and post it back with `changes`."""
+    url = admin_url(type(obj), "change", obj.pk)
+    page = client.get(url, **EN)
+    assert page.status_code == 200
+    return client.post(url, form_data(page, **changes), **EN)

@@ -6,6 +6,7 @@ import pytest
 
 from tests.personas import make_persona
 from tests.training.factories import BlkkFactory, regency
+from tests.world import build_world
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +71,20 @@ def mentor_a(db):
 @pytest.fixture
 def mentor_b(db):
     return make_persona("mentor_b")
+
+
+@pytest.fixture
+def world(db):
+    """The two-BLKK world around the personas (`tests/world.py`)."""
+    return build_world()
+
+
+@pytest.fixture
+def admin_client_for(client, world):
+    """`admin_client_for(persona)`: the test client signed in as that persona."""
+
+    def login(persona):
+        client.force_login(world.users[persona])
+        return client
+
+    return login

@@ -13,8 +13,6 @@ from mentoring.models import MentoringSession
 from training.models import Blkk, Enrollment, Trainee, TrainingBatch
 from training.validators import mask_nik
 
-from .world import build_world
-
 PORTAL_APPS = {"accounts", "training", "incubator", "mentoring", "reports"}
 PORTAL_MODELS = [m for m in admin.site._registry if m._meta.app_label in PORTAL_APPS]
 
@@ -23,11 +21,6 @@ def admin_url(model, view: str, *args) -> str:
     return reverse(
         f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args
     )
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 @pytest.fixture

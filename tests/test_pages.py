@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from .personas import PASSWORD
-from .world import build_world
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def test_login_page_answers_in_indonesian_by_default(client, db):

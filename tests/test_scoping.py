@@ -27,8 +27,6 @@ from training.models import (
     TrainingBatch,
 )
 
-from .world import build_world
-
 BOTH, ONLY_A, ONLY_B, NONE = {"a", "b"}, {"a"}, {"b"}, set()
 
 # What a mentor of a venture reaches: the venture, its records, founders, BLKK, cohort.
@@ -65,11 +63,6 @@ EXPECTED = {
         model: ({"b"} if sides else NONE) for model, sides in MENTOR_A_SEES.items()
     },
 }
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def visible_sides(world, user, model) -> set[str]:

@@ -6,8 +6,6 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from tests.world import build_world
-
 
 def client_for(user) -> APIClient:
     client = APIClient()
@@ -21,11 +19,6 @@ def client_for(user) -> APIClient:
 def api():
     """`api(user)`: a client that authenticates as `user` with a token."""
     return client_for
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
 
 
 def ids(response) -> set[int]:

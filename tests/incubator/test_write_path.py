@@ -17,17 +17,15 @@ from django.utils import timezone
 from incubator import services
 from incubator.models import Stage, StageChange, Venture, VentureMetric
 from mentoring.models import MentoringSession
-from tests.admin_forms import admin_url, form_data, form_errors
+from tests.admin_forms import EN, admin_url, form_data, form_errors, post_change
 from tests.api.conftest import client_for
 from tests.training.factories import TraineeFactory
-from tests.world import build_world
 
 from .factories import VentureFactory, VentureMetricFactory
 
 STAGE_FIXED = "Change the stage through the stage endpoint."
 START_FIXED = "The start opens the stage history and cannot be changed."
 MONTH_NOT_BEGUN = "This month has not begun yet."
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 pytestmark = pytest.mark.django_db
 
@@ -40,27 +38,6 @@ def api():
 
 def next_year_january() -> datetime.date:
     return datetime.date(timezone.localdate().year + 1, 1, 1)
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def admin_client_for(client, world):
-    def login(persona):
-        client.force_login(world.users[persona])
-        return client
-
-    return login
-
-
-def post_change(client, obj, **changes):
-    url = admin_url(type(obj), "change", obj.pk)
-    page = client.get(url, **EN)
-    assert page.status_code == 200
-    return client.post(url, form_data(page, **changes), **EN)
 
 
 def stored_venture(venture: Venture) -> tuple:

@@ -12,10 +12,9 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.admin_forms import admin_url, form_data, form_errors
+from tests.admin_forms import EN, admin_url, form_errors, post_change
 from tests.api.conftest import client_for
 from tests.fields import fields_of
-from tests.world import build_world
 from training import services
 from training.models import Blkk, Enrollment, Trainee, TrainingBatch
 
@@ -29,7 +28,6 @@ from .factories import (
 NIK_FIXED = "A person's NIK cannot be changed here."
 PERSON_FIXED = "The person of an enrollment cannot be changed."
 MINISTRY_ONLY = "Only ministry staff can change this field."
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 pytestmark = pytest.mark.django_db
 
@@ -38,27 +36,6 @@ pytestmark = pytest.mark.django_db
 def api():
     """`api(user)`: a client that authenticates as `user` with a token."""
     return client_for
-
-
-@pytest.fixture
-def world(db):
-    return build_world()
-
-
-@pytest.fixture
-def admin_client_for(client, world):
-    def login(persona):
-        client.force_login(world.users[persona])
-        return client
-
-    return login
-
-
-def post_change(client, obj, **changes):
-    url = admin_url(type(obj), "change", obj.pk)
-    page = client.get(url, **EN)
-    assert page.status_code == 200
-    return client.post(url, form_data(page, **changes), **EN)
 
 
 # --- a person's NIK -------------------------------------------------------------------
