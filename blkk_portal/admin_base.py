@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import (
@@ -23,12 +25,26 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import models, transaction
-from django.http import Http404
+from django.http import Http404, QueryDict
 from simple_history.admin import SimpleHistoryAdmin
 
 from blkk_portal.access import requires_access
 from blkk_portal.scoping import ScopedQuerySet
 from blkk_portal.services import ModelServices
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into, so that mypy knows what `super()` has.
+    _AdminOrInlineBase = admin.options.BaseModelAdmin
+    _AdminBase = admin.ModelAdmin
+
+    class _ModelFormBase(forms.ModelForm):
+        # Django's model forms have these two hooks; django-stubs leave them out
+        # because they are private.
+        def _post_clean(self) -> None: ...
+        def _update_errors(self, errors: ValidationError) -> None: ...
+
+else:
+    _AdminOrInlineBase = _AdminBase = _ModelFormBase = object
 
 
 def _scoped_choices(model, request):
@@ -38,7 +54,7 @@ def _scoped_choices(model, request):
     return None
 
 
-class ScopedMixin:
+class ScopedMixin(_AdminOrInlineBase):
     """Rows and widget choices through `visible_to`, for model admins and inlines."""
 
     def get_queryset(self, request):
@@ -67,7 +83,7 @@ class _DryRun(Exception):
     """Rolls back a service call made only to validate a form."""
 
 
-class ServiceForm:
+class ServiceForm(_ModelFormBase):
     """Mixin for admin model forms whose writes go through a model's services.
 
     After the form's own validation, the service is called inside a savepoint that
@@ -116,8 +132,9 @@ class ServiceForm:
         if self.stored is None:
             return lambda: self.services.call_create(fields=values, by=self.acting_user)
         values.update(self._posted_guarded_values())
+        stored = self.stored
         return lambda: self.services.call_update(
-            copy.copy(self.stored), changes=values, by=self.acting_user
+            copy.copy(stored), changes=values, by=self.acting_user
         )
 
     def _posted_guarded_values(self) -> dict:
@@ -128,7 +145,9 @@ class ServiceForm:
             if name in self.fields or name not in self.data:
                 continue
             field = opts.get_field(name)
-            raw = self.data.getlist(name) if field.many_to_many else self.data[name]
+            # The admin posts a QueryDict; the stubs allow any mapping as form data.
+            data = cast(QueryDict, self.data)
+            raw = data.getlist(name) if field.many_to_many else data[name]
             try:
                 posted[name] = field.formfield().clean(raw)
             except ValidationError:
@@ -154,7 +173,7 @@ def _adopt(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
-class ServiceAdminMixin:
+class ServiceAdminMixin(_AdminBase):
     """Saves and deletes through `services`; leave it None for read-only models."""
 
     services: ModelServices | None = None

@@ -14,10 +14,13 @@ import inspect
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 M = TypeVar("M", bound=models.Model)
 Check = Callable[[Any], None]
@@ -71,7 +74,8 @@ def _current(instance: models.Model, name: str, many: set[str]):
             return set()
         return set(getattr(instance, name).all())
     field = instance._meta.get_field(name)
-    if field.is_relation:
+    # `changed_fields` let through only concrete fields here, never reverse relations.
+    if isinstance(field, models.Field) and field.is_relation:
         return getattr(instance, field.attname)
     return getattr(instance, name)
 
@@ -84,7 +88,9 @@ def _comparable(value, is_many: bool):
     return value
 
 
-def refuse_changes(changed: Mapping[str, Any], messages: Mapping[str, str]) -> None:
+def refuse_changes(
+    changed: Mapping[str, Any], messages: Mapping[str, StrOrPromise]
+) -> None:
     """A ValidationError on each field of `messages` found in `changed`."""
     errors = {
         name: ValidationError(message, code="fixed")
@@ -99,7 +105,7 @@ def model_update(
     instance: M,
     *,
     changes: Mapping[str, Any],
-    fixed: Mapping[str, str] | None = None,
+    fixed: Mapping[str, StrOrPromise] | None = None,
     check: Check | None = None,
 ) -> M:
     """Apply the entries of `changes` that change something, refusing any field of

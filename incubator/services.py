@@ -42,10 +42,12 @@ from .models import (
 if TYPE_CHECKING:
     from typing import Unpack
 
+    from django_stubs_ext import StrOrPromise
+
     from blkk_portal.accounts.models import User
 
 # Fields set once, at creation, with the message that refuses a later change.
-VENTURE_FIXED = {
+VENTURE_FIXED: dict[str, StrOrPromise] = {
     "stage": gettext_lazy("Change the stage through the stage endpoint."),
     "started_on": gettext_lazy(
         "The start opens the stage history and cannot be changed."

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -81,9 +83,9 @@ class BlkkFigures:
         )
 
 
-def kpis_from_counts(counts: Counter) -> dict:
+def kpis_from_counts(counts: Counter) -> dict[str, Any]:
     """The report's KPI dict (DESIGN.md's keys, zeros included) from summed counts."""
-    kpis = {key: int(counts.get(key, 0)) for key in KPI_KEYS}
+    kpis: dict[str, Any] = {key: int(counts.get(key, 0)) for key in KPI_KEYS}
     kpis["outcome_counts"] = {
         status: int(counts.get(_OUTCOME_PREFIX + status, 0))
         for status in OUTCOME_STATUSES
@@ -93,8 +95,8 @@ def kpis_from_counts(counts: Counter) -> dict:
     return kpis
 
 
-def counts_total(rows) -> Counter:
-    total = Counter()
+def counts_total(rows: Iterable[BlkkFigures]) -> Counter:
+    total: Counter = Counter()
     for row in rows:
         total.update(row.counts)
     return total

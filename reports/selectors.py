@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -17,6 +18,9 @@ from mentoring.models import MentoringSession
 from training.models import Blkk, Enrollment, Province, Trainee
 
 from .models import ProgressReport, ReportRun, ReportScope
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TREND_MONTHS = 12
 NATIONAL_NAME = "Indonesia"
@@ -106,7 +110,7 @@ def report_run_progress(run: ReportRun) -> RunProgress:
     return RunProgress(status=run.status, done=done, total=run.reports_total)
 
 
-def scope_counts(*, user) -> list[tuple[str, int]]:
+def scope_counts(*, user) -> list[tuple[StrOrPromise, int]]:
     """How many of each main record the user can see, labelled for display."""
     return [
         (gettext_lazy("BLKKs"), Blkk.objects.visible_to(user).count()),

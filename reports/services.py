@@ -21,8 +21,9 @@ same report at once leave one row.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -59,7 +60,7 @@ class ReportContent:
 
     scope: str
     scope_code: str
-    counts: object
+    counts: Counter
     breakdown: list[dict]
 
 
@@ -206,7 +207,7 @@ def report_files_render(*, report_id: int) -> ProgressReport:
     kept = {report.xlsx_file.name, report.csv_file.name}
     for old in old_files:
         if old not in kept:
-            transaction.on_commit(lambda old=old: storage.delete(old))
+            transaction.on_commit(functools.partial(storage.delete, old))
     return report
 
 

@@ -44,11 +44,17 @@ from .models import (
 if TYPE_CHECKING:
     from typing import Unpack
 
+    from django_stubs_ext import StrOrPromise
+
     from blkk_portal.accounts.models import User
 
 # Fields set once, at creation, with the message that refuses a later change.
-TRAINEE_FIXED = {"nik": _("A person's NIK cannot be changed here.")}
-ENROLLMENT_FIXED = {"trainee": _("The person of an enrollment cannot be changed.")}
+TRAINEE_FIXED: dict[str, StrOrPromise] = {
+    "nik": _("A person's NIK cannot be changed here.")
+}
+ENROLLMENT_FIXED: dict[str, StrOrPromise] = {
+    "trainee": _("The person of an enrollment cannot be changed.")
+}
 MINISTRY_ONLY_FIELD = _("Only ministry staff can change this field.")
 MINISTRY_ONLY_BLKK = _("Only ministry staff can register or remove a BLKK.")
 

@@ -11,13 +11,15 @@ from .models import ADMIN_ROLES, User
 
 
 class PortalUserCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    # django-stubs do not declare the Meta of Django's user forms, which exists.
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "full_name", "role", "province")
 
 
 class PortalUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    # django-stubs do not declare the Meta of Django's user forms, which exists.
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"
 

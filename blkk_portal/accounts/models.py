@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -26,8 +28,10 @@ class User(AbstractUser):
     instead of Django's first and last name.
     """
 
-    first_name = None
-    last_name = None
+    # Django's documented way to drop an inherited field; the stubs type these as
+    # CharFields, so removing them cannot be expressed without an ignore.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     province = models.ForeignKey(
@@ -40,7 +44,7 @@ class User(AbstractUser):
         help_text=_("Only for provincial labour office staff."),
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,6 +32,10 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         if request is None:
+            if self.queryset is None:
+                raise ImproperlyConfigured(
+                    "A ScopedRelatedField needs `queryset` (its model's rows)."
+                )
             return self.queryset.none()
         return self.rows_for(request.user)
 

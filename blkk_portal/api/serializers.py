@@ -53,9 +53,9 @@ class PortalModelSerializer(serializers.ModelSerializer):
         return self.context["request"].user
 
 
-def services_of(serializer_class: type[serializers.ModelSerializer]) -> ModelServices:
+def services_of(serializer_class: type[serializers.BaseSerializer]) -> ModelServices:
     """The model's services, as the serializer's `Meta.services` names them."""
-    services = getattr(serializer_class.Meta, "services", None)
+    services = getattr(getattr(serializer_class, "Meta", None), "services", None)
     if services is None:
         raise ImproperlyConfigured(
             f"{serializer_class.__name__}.Meta needs `services` (a ModelServices)."

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from typing import TYPE_CHECKING, Protocol, cast
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import QuerySet
+from rest_framework import generics, viewsets
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 
 from .pagination import KeysetCursorPagination, PortalPageNumberPagination
@@ -12,7 +18,18 @@ from .serializers import services_of
 READ_WRITE_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-class ScopedAccess:
+class _VisibleRows(Protocol):
+    def visible_to(self, user) -> QuerySet: ...
+
+
+if TYPE_CHECKING:
+    # What `ScopedAccess` is mixed into, so that mypy knows what `super()` has.
+    _ViewBase = generics.GenericAPIView
+else:
+    _ViewBase = object
+
+
+class ScopedAccess(_ViewBase):
     """Lists and look-ups see only `visible_to(user)`: outside it, 404.
 
     Subclasses set `queryset` (with its joins), `serializer_class` and filters, and
@@ -24,19 +41,23 @@ class ScopedAccess:
     """
 
     permission_classes = [IsAuthenticated, RoleWritePermission]
-    pagination_class = PortalPageNumberPagination
+    pagination_class: type[BasePagination] | None = PortalPageNumberPagination
     write_action: str | None = None
 
     @property
-    def write_model(self):
+    def write_model(self) -> type[models.Model]:
+        if self.queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} sets no `queryset`.")
         return self.queryset.model
 
     def get_queryset(self):
         hatch = getattr(self, "dangerously_get_queryset", None)
         if hatch is not None:
             return hatch()
-        scoped = super().get_queryset().visible_to(self.request.user)
-        return self.refine_queryset(scoped)
+        # The view's queryset has `visible_to` (a ScopedQuerySet, or the report
+        # runs' own); DRF's stubs know it only as a QuerySet.
+        rows = cast("_VisibleRows", super().get_queryset())
+        return self.refine_queryset(rows.visible_to(self.request.user))
 
     def refine_queryset(self, queryset):
         """Annotate or narrow the rows `visible_to` gave; never widen them."""

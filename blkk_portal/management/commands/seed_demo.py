@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -205,8 +206,8 @@ class Command(BaseCommand):
             self.seed_blkk(demo, blkk, serial_base=len(demo.blkks) * 100)
         # Some people train at a second BLKK, found there by their NIK.
         for blkk, neighbour in zip(blkks, blkks[1:] + blkks[:1], strict=True):
-            wanderer = blkk.registered_trainees.order_by("nik").first()
-            running = neighbour.batches.order_by("-start_date").first()
+            wanderer = blkk.registered_trainees.earliest("nik")
+            running = neighbour.batches.latest("start_date")
             self.ensure_enrollment(demo, wanderer, running)
 
     def ensure_blkk(self, demo: Demo, regency: Regency, index: int) -> Blkk:
@@ -328,6 +329,8 @@ class Command(BaseCommand):
         return enrollment
 
     def ensure_certification(self, demo: Demo, enrollment: Enrollment) -> None:
+        if enrollment.completed_on is None:
+            return  # Not completed: nothing to certify.
         rng = rng_for("certification", enrollment.trainee.nik, enrollment.batch_id)
         issued_on = enrollment.completed_on + datetime.timedelta(days=14)
         if rng.random() > 0.75 or issued_on > demo.today:
@@ -349,6 +352,8 @@ class Command(BaseCommand):
         demo.count("certifications")
 
     def ensure_outcome(self, demo: Demo, enrollment: Enrollment) -> None:
+        if enrollment.completed_on is None:
+            return  # Not completed: no graduate to survey.
         surveyed_on = enrollment.completed_on + datetime.timedelta(days=90)
         trainee = enrollment.trainee
         if surveyed_on > demo.today or trainee.outcomes.exists():
@@ -404,7 +409,7 @@ class Command(BaseCommand):
         cohort: Cohort,
         batch: TrainingBatch,
         number: int,
-        path: list[tuple[str, int]],
+        path: Sequence[tuple[str, int]],
         founders: list[Trainee],
     ) -> None:
         kind, sector = VENTURE_KINDS.get(batch.vocational_field.code, ("Usaha", "umum"))
@@ -456,8 +461,10 @@ class Command(BaseCommand):
 
     def ensure_metrics(self, demo: Demo, venture: Venture) -> None:
         """One row per month from the venture's start to last month, while active."""
-        last = venture.stage_changes.order_by("-changed_on", "-pk").first()
-        stop = last.changed_on if venture.stage == Stage.DROPPED else demo.today
+        stop = demo.today
+        if venture.stage == Stage.DROPPED:
+            # Stopped at the last stage change, the drop.
+            stop = venture.stage_changes.latest("changed_on", "pk").changed_on
         period = next_month(venture.started_on)
         rng = rng_for("metrics", venture.pk)
         revenue = rng.randrange(1_000_000, 4_000_000, 100_000)
