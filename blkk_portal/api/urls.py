@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import transaction
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from incubator.api import views as incubator
-from mentoring.api import views as mentoring
-from reports.api import views as reports
-from training.api import views as training
-
 from .auth import LogoutView, ObtainTokenView
 
+# Each app lists its own resources (`<app>/api/urls.py`), so a new one is routed from
+# its own app; this module only wires them, in the apps' order.
 router = DefaultRouter()
 router.include_format_suffixes = False
-router.register("provinces", training.ProvinceViewSet)
-router.register("regencies", training.RegencyViewSet)
-router.register("vocational-fields", training.VocationalFieldViewSet)
-router.register("blkks", training.BlkkViewSet)
-router.register("training-batches", training.TrainingBatchViewSet)
-router.register("trainees", training.TraineeViewSet)
-router.register("enrollments", training.EnrollmentViewSet)
-router.register("certifications", training.CertificationViewSet)
-router.register("graduate-outcomes", training.GraduateOutcomeViewSet)
-router.register("cohorts", incubator.CohortViewSet)
-router.register("ventures", incubator.VentureViewSet)
-router.register("milestones", incubator.MilestoneViewSet)
-router.register("venture-metrics", incubator.VentureMetricViewSet)
-router.register("reports", reports.ProgressReportViewSet)
-router.register("report-runs", reports.ReportRunViewSet)
-router.register("mentors", mentoring.MentorViewSet)
-router.register("mentor-assignments", mentoring.MentorAssignmentViewSet)
-router.register("mentoring-sessions", mentoring.MentoringSessionViewSet)
+for app in settings.PORTAL_APPS:
+    for prefix, viewset in import_module(f"{app}.api.urls").routes:
+        router.register(prefix, viewset)
 
 app_name = "api"
 urlpatterns = [
