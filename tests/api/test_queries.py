@@ -30,7 +30,7 @@ from tests.training.factories import (
     TrainingBatchFactory,
 )
 
-from .resources import url
+from .resources import CONTRACT_RESOURCES, REFERENCE_DATA, url
 
 
 def _rows_maker(resource: str):
@@ -80,27 +80,7 @@ def _rows_maker(resource: str):
     return lambda n: MentoringSessionFactory.create_batch(n, assignment=assignment)
 
 
-LIST_RESOURCES = [
-    "provinces",
-    "regencies",
-    "vocational-fields",
-    "blkks",
-    "training-batches",
-    "trainees",
-    "enrollments",
-    "certifications",
-    "graduate-outcomes",
-    "cohorts",
-    "ventures",
-    "milestones",
-    "venture-metrics",
-    "mentors",
-    "mentor-assignments",
-    "mentoring-sessions",
-    "reports",
-    "report-runs",
-]
-REFERENCE_DATA = {"provinces", "regencies", "vocational-fields"}
+LIST_RESOURCES = CONTRACT_RESOURCES
 
 
 @pytest.mark.parametrize("resource", LIST_RESOURCES)

@@ -9,32 +9,32 @@ from __future__ import annotations
 
 import pytest
 
+from blkk_portal.api.urls import router
 from tests.test_scoping import EXPECTED
 
 from .conftest import ids
-from .resources import MANAGER_WRITES, MENTOR_WRITES, SCOPED_RESOURCES, WRITES, url
+from .resources import (
+    CONTRACT_RESOURCES,
+    MANAGER_WRITES,
+    MENTOR_WRITES,
+    OWN_RULES,
+    REFERENCE_DATA,
+    SCOPED_RESOURCES,
+    WRITES,
+    url,
+)
 
 PERSONAS = ["ministry", "province_32", "manager_a", "manager_b", "mentor_a"]
 
 
 def test_every_scoped_resource_has_expected_writes():
-    """The matrix covers every routed scoped resource, and its write table names only
-    those: a new resource fails here until its expectations are written."""
-    assert set(SCOPED_RESOURCES) == {
-        "blkks",
-        "training-batches",
-        "trainees",
-        "enrollments",
-        "certifications",
-        "graduate-outcomes",
-        "cohorts",
-        "ventures",
-        "milestones",
-        "venture-metrics",
-        "mentors",
-        "mentor-assignments",
-        "mentoring-sessions",
-    }
+    """The router serves DESIGN.md's resources, the matrix covers every scoped one,
+    and its write table names only those: a new resource fails here until its
+    expectations are written."""
+    assert [prefix for prefix, _viewset, _name in router.registry] == list(
+        CONTRACT_RESOURCES
+    )
+    assert set(SCOPED_RESOURCES) == set(CONTRACT_RESOURCES) - REFERENCE_DATA - OWN_RULES
     assert set(SCOPED_RESOURCES) >= MANAGER_WRITES | MENTOR_WRITES
 
 
