@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from tests.personas import make_persona
 from tests.training.factories import BlkkFactory, regency
@@ -88,3 +90,18 @@ def admin_client_for(client, world):
         return client
 
     return login
+
+
+def client_for(user) -> APIClient:
+    """An API client that authenticates as `user` with a token (none for None)."""
+    client = APIClient()
+    if user is not None:
+        _instance, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def api():
+    """`api(user)`: a client that authenticates as `user` with a token."""
+    return client_for

@@ -18,7 +18,6 @@ from incubator import services
 from incubator.models import Stage, StageChange, Venture, VentureMetric
 from mentoring.models import MentoringSession
 from tests.admin_forms import EN, admin_url, form_data, form_errors, post_change
-from tests.api.conftest import client_for
 from tests.training.factories import TraineeFactory
 
 from .factories import VentureFactory, VentureMetricFactory
@@ -28,12 +27,6 @@ START_FIXED = "The start opens the stage history and cannot be changed."
 MONTH_NOT_BEGUN = "This month has not begun yet."
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    """`api(user)`: a client that authenticates as `user` with a token."""
-    return client_for
 
 
 def next_year_january() -> datetime.date:

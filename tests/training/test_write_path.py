@@ -13,7 +13,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.admin_forms import EN, admin_url, form_errors, post_change
-from tests.api.conftest import client_for
 from tests.fields import fields_of
 from training import services
 from training.models import Blkk, Enrollment, Trainee, TrainingBatch
@@ -30,12 +29,6 @@ PERSON_FIXED = "The person of an enrollment cannot be changed."
 MINISTRY_ONLY = "Only ministry staff can change this field."
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    """`api(user)`: a client that authenticates as `user` with a token."""
-    return client_for
 
 
 # --- a person's NIK -------------------------------------------------------------------
