@@ -10,7 +10,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
 export CACHE_URL ?= rediscache://127.0.0.1:6379/1
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test venv lint architecture types system-check check-services \
+.PHONY: run test test-faults venv lint architecture types system-check check-services \
 	smoke-embedded migrations-check messages clean
 
 $(BIN)/python:
@@ -36,6 +36,11 @@ run: venv
 test: venv lint architecture types system-check check-services migrations-check
 	$(BIN)/pytest -n auto --dist loadscope
 	$(MAKE) --no-print-directory smoke-embedded
+
+## test-faults: fault and load tests that start their own Redis, workers and gunicorn
+## (tests/faults/; a few minutes; CI runs it after `make test`)
+test-faults: venv check-services
+	$(BIN)/pytest tests/faults -m faults -p no:xdist
 
 lint: venv
 	$(BIN)/ruff check .
