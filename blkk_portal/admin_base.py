@@ -228,9 +228,34 @@ class ServiceAdminMixin(_AdminBase):
 
 
 class ScopedAdmin(ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
+    """Reads through `visible_to`; changes and deletes a row only when it is also
+    among `writable_by(user)` (a person's record that another BLKK keeps is shown
+    read-only, as the API answers 403 for it)."""
+
     # Large tables: skip the unfiltered COUNT(*) the changelist would run each time.
     show_full_result_count = False
     list_per_page = 50
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._writable(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._writable(
+            request, obj
+        )
+
+    def _writable(self, request, obj) -> bool:
+        rows = self.model._default_manager.all()
+        if obj is None or obj.pk is None or not isinstance(rows, ScopedQuerySet):
+            return True
+        # Asked several times per page: once per request and row.
+        answers = request.__dict__.setdefault("_portal_writable", {})
+        key = (self.model._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = rows.writable_by(request.user).filter(pk=obj.pk).exists()
+        return answers[key]
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedAdmin):

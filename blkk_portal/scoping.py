@@ -54,7 +54,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         condition = NO_ROWS
         if user.role == Role.BLKK_MANAGER and scope.blkk_ids is not None:
-            condition |= self.reached_by_blkks(scope.blkk_ids)
+            condition |= self.written_by_blkks(scope.blkk_ids)
         if scope.mentor_id is not None:
             condition |= written_by_mentor(scope)
         return self.filter(condition)
@@ -62,6 +62,11 @@ class ScopedQuerySet(models.QuerySet):
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         """Rows that belong to any BLKK whose id is in `blkk_ids` (a subquery)."""
         raise NotImplementedError
+
+    def written_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        """Rows the managers of `blkk_ids` may change: by default every row those
+        BLKKs reach; records shared between BLKKs narrow it to their owner's."""
+        return self.reached_by_blkks(blkk_ids)
 
     def reached_by_mentor(self, scope: Scope) -> Q:
         """Rows a mentor reaches through assignments; none unless a model says so."""

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "blkk_portal",
     "blkk_portal.accounts",
+    "blkk_portal.audit",
     "training",
     "incubator",
     "mentoring",

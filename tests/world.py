@@ -106,12 +106,16 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             lsp_name="LSP BLKK",
             issued_on=completed,
             result="competent",
+            recorded_by_blkk=blkk,
         ),
     )
     world.add(
         side,
         GraduateOutcome.objects.create(
-            trainee=trainee, surveyed_on=completed, status="self_employed"
+            trainee=trainee,
+            surveyed_on=completed,
+            status="self_employed",
+            recorded_by_blkk=blkk,
         ),
     )
     cohort = Cohort.objects.create(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
 
 from . import services
+from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
 from .models import (
     BLKK_CONTACT_FIELDS,
     Blkk,
@@ -23,6 +25,52 @@ from .models import (
 from .validators import mask_nik
 
 PROVINCE_FILTER = admin.RelatedOnlyFieldListFilter
+
+
+class NikSearchMixin:
+    """For admins whose search finds people by NIK (`=nik` or `=trainee__nik`).
+
+    A NIK is not an oracle: a search term with a digit in it looks only among the
+    people whose NIK the user sees whole, and a user who sees NIKs masked gets a 400
+    page that says so (the autocomplete widgets' search gets a 400 too).
+    `person_path` leads from the admin's model to the person ("" for Trainee).
+    """
+
+    person_path = "trainee__"
+
+    def get_search_results(self, request, queryset, search_term):
+        if any(character.isdigit() for character in search_term):
+            people = Trainee.objects.searchable_by_nik(request.user)
+            queryset = queryset.filter(
+                **{f"{self.person_path}pk__in": people.values("pk")}
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except NikSearchRefused as refused:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": refused.message,
+                "opts": self.model._meta,
+                "message": refused.message,
+            }
+            return TemplateResponse(
+                request, "admin/nik_search_refused.html", context, status=400
+            )
+
+
+def full_nik_visible(request, trainee: Trainee) -> bool:
+    """Whether the user sees this person's NIK whole: from the list's annotation
+    when there is one, else asked of the database (a historical version, say)."""
+    flag = getattr(trainee, "full_nik_visible", None)
+    if flag is not None:
+        return flag
+    condition = whole_nik_condition(request.user)
+    if condition is None:
+        return False
+    return not condition or Trainee.objects.filter(condition, pk=trainee.pk).exists()
 
 
 class ReferenceDataAdmin(ScopedAdmin):
@@ -153,7 +201,7 @@ class TrainingBatchAdmin(ScopedAdmin):
 
 
 @admin.register(Trainee)
-class TraineeAdmin(ScopedHistoryAdmin):
+class TraineeAdmin(NikSearchMixin, ScopedHistoryAdmin):
     services = services.TRAINEES
     list_display = [
         "shown_nik",
@@ -175,6 +223,7 @@ class TraineeAdmin(ScopedHistoryAdmin):
     list_select_related = ["blkk", "regency"]
     # An exact NIK, or part of a name.
     search_fields = ["=nik", "full_name"]
+    person_path = ""
     autocomplete_fields = ["blkk", "regency"]
     date_hierarchy = "registered_on"
 
@@ -185,21 +234,79 @@ class TraineeAdmin(ScopedHistoryAdmin):
     def shown_nik(self, obj: Trainee) -> str:
         return obj.nik if obj.full_nik_visible else mask_nik(obj.nik)
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            self._record_views(request, changelist.result_list, one=False)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_page_view(request, response)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        self._record_page_view(request, response)
+        return response
+
+    def _record_page_view(self, request, response) -> None:
+        trainee = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and trainee is not None:
+            trainee.full_nik_visible = full_nik_visible(request, trainee)
+            self._record_views(request, [trainee], one=True)
+
+    def _record_views(self, request, trainees, *, one: bool) -> None:
+        services.trainee_views_record(
+            user=request.user,
+            trainees=trainees,
+            query=request.get_full_path(),
+            one=one,
+        )
+
+    def get_sortable_by(self, request):
+        # Sorted by NIK, a list of masked NIKs would still tell their order.
+        sortable = super().get_sortable_by(request)
+        if sees_whole_niks(request.user):
+            return sortable
+        return [name for name in sortable if name != "shown_nik"]
+
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        if obj is not None and not obj.full_nik_visible:
+        if obj is not None and not full_nik_visible(request, obj):
             fields = ["shown_nik" if f == "nik" else f for f in fields]
         return fields
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not obj.full_nik_visible:
+        if obj is None:
+            return readonly
+        # Kept on the object for `shown_nik`: a historical version (the history
+        # page) comes without the list's annotation.
+        obj.full_nik_visible = full_nik_visible(request, obj)
+        if not obj.full_nik_visible:
             readonly.append("shown_nik")
+        if not request.user.sees_everything:
+            readonly += self._kept_by_others(request, obj)
         return readonly
+
+    def _kept_by_others(self, request, obj: Trainee) -> list[str]:
+        """Fields this manager may not change (the service refuses them too): the
+        BLKK, and all but the phone at a BLKK that only enrolled the person."""
+        if obj.blkk_id in services.managed_blkk_ids(request.user):
+            return ["blkk"]
+        return [
+            field.name
+            for field in Trainee._meta.fields
+            if field.editable and field.name not in {"id", "nik", "phone"}
+        ]
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedHistoryAdmin):
+class EnrollmentAdmin(NikSearchMixin, ScopedHistoryAdmin):
     services = services.ENROLLMENTS
     fields = ["trainee", "batch", "status", "completed_on"]
     list_display = ["trainee", "batch", "blkk", "status", "completed_on"]
@@ -218,8 +325,19 @@ class EnrollmentAdmin(ScopedHistoryAdmin):
         return obj.batch.blkk
 
 
+class PersonRecordAdmin(NikSearchMixin, ScopedHistoryAdmin):
+    """Certifications and outcomes: the BLKK a record belongs to is shown, and
+    fixed once recorded for everyone but ministry staff."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.sees_everything:
+            readonly.append("recorded_by_blkk")
+        return readonly
+
+
 @admin.register(Certification)
-class CertificationAdmin(ScopedHistoryAdmin):
+class CertificationAdmin(PersonRecordAdmin):
     services = services.CERTIFICATIONS
     list_display = ["trainee", "scheme", "lsp_name", "issued_on", "result", "number"]
     list_filter = [("trainee__blkk__regency__province", PROVINCE_FILTER), "result"]
@@ -231,7 +349,7 @@ class CertificationAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(GraduateOutcome)
-class GraduateOutcomeAdmin(ScopedHistoryAdmin):
+class GraduateOutcomeAdmin(PersonRecordAdmin):
     services = services.OUTCOMES
     list_display = [
         "trainee",

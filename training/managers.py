@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from blkk_portal.access import ALL_ACTIONS, CHANGE, SIGNED_IN, STAFF, Access
+from blkk_portal.access import ADD, ALL_ACTIONS, CHANGE, SIGNED_IN, STAFF, Access
 from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import Reach, Scope, provides, scope_of
 from blkk_portal.scoping import ScopedQuerySet
 
 MANAGER_WRITES_ALL = {Role.BLKK_MANAGER: ALL_ACTIONS}
+# A person is erased by ministry staff only (DESIGN.md, "Roles and scoping").
+MANAGER_ADDS_AND_CHANGES = {Role.BLKK_MANAGER: frozenset({ADD, CHANGE})}
+
+
+class NikSearchRefused(BadRequest):
+    """A user who sees NIKs masked asked to find someone by NIK: a NIK is not an
+    oracle, so the search is refused (400) rather than answered with one row or
+    none."""
+
+    message = _("Searching by NIK is not available to your role: search by name.")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @provides(Reach.BLKKS)
@@ -69,7 +84,9 @@ class TrainingBatchQuerySet(ScopedQuerySet):
 
 
 class TraineeQuerySet(ScopedQuerySet):
-    access = Access(read=SIGNED_IN, write=MANAGER_WRITES_ALL)
+    # Managers register people and change them (the service narrows what a BLKK
+    # that only enrolled the person may change); erasing is the ministry's act.
+    access = Access(read=SIGNED_IN, write=MANAGER_ADDS_AND_CHANGES)
 
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return trainees_reached_by_blkks(blkk_ids)
@@ -81,29 +98,56 @@ class TraineeQuerySet(ScopedQuerySet):
     def with_full_nik_flag(self, user) -> QuerySet:
         """Annotate `full_nik_visible`: ministry staff and the person's own BLKKs'
         managers see the whole NIK; everyone else sees it masked."""
-        scope = scope_of(user)
-        if scope.everything:
-            return self.annotate(full_nik_visible=Value(True, BooleanField()))
-        if user.role != Role.BLKK_MANAGER or scope.blkk_ids is None:
+        condition = whole_nik_condition(user)
+        if condition is None:
             return self.annotate(full_nik_visible=Value(False, BooleanField()))
-        managed = trainees_reached_by_blkks(scope.blkk_ids)
+        if not condition:
+            return self.annotate(full_nik_visible=Value(True, BooleanField()))
         return self.annotate(
             full_nik_visible=Case(
-                When(managed, then=Value(True)),
+                When(condition, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
         )
 
+    def searchable_by_nik(self, user) -> QuerySet:
+        """The rows `user` may find by NIK: those whose NIK they see whole. Raises
+        NikSearchRefused for a user who sees every NIK masked."""
+        condition = whole_nik_condition(user)
+        if condition is None:
+            raise NikSearchRefused
+        return self.filter(condition)
+
+
+def whole_nik_condition(user) -> Q | None:
+    """Which people's NIK `user` sees whole: everyone's for ministry staff (an empty
+    Q), the people a manager's BLKKs reach; None for a user who sees NIKs masked."""
+    scope = scope_of(user)
+    if scope.everything:
+        return Q()
+    if user.role != Role.BLKK_MANAGER or scope.blkk_ids is None:
+        return None
+    return trainees_reached_by_blkks(scope.blkk_ids)
+
+
+def sees_whole_niks(user) -> bool:
+    """Whether `user` sees any NIK whole (and so may look people up by NIK)."""
+    return whole_nik_condition(user) is not None
+
 
 class TraineeRecordQuerySet(ScopedQuerySet):
-    """Records about a person (certifications, graduate outcomes): reached wherever
-    the person is reached by a BLKK."""
+    """Records about a person (certifications, graduate outcomes): read wherever the
+    person is reached by a BLKK, written only by the BLKK they were recorded for
+    (`recorded_by_blkk`; empty: ministry staff alone)."""
 
     access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
 
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(trainee_id__in=trainee_ids_reached_by_blkks(blkk_ids))
+
+    def written_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(recorded_by_blkk_id__in=blkk_ids)
 
 
 class EnrollmentQuerySet(ScopedQuerySet):

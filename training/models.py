@@ -481,6 +481,23 @@ class Enrollment(models.Model):
             )
 
 
+def recorded_by_blkk_field() -> models.ForeignKey:
+    """The BLKK a record about a person was recorded for: its managers alone change
+    it, though every BLKK that reaches the person reads it (DESIGN.md, "Roles and
+    scoping"). Empty when ministry staff recorded it; then only they change it."""
+    return models.ForeignKey(
+        Blkk,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by BLKK"),
+        help_text=_(
+            "The BLKK whose managers keep this record; empty for the ministry's own."
+        ),
+    )
+
+
 class CertificationResult(models.TextChoices):
     COMPETENT = "competent", _("Competent")
     NOT_YET = "not_yet", _("Not yet competent")
@@ -503,6 +520,7 @@ class Certification(models.Model):
         _("result"), max_length=10, choices=CertificationResult.choices
     )
     number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    recorded_by_blkk = recorded_by_blkk_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TraineeRecordQuerySet.as_manager()
@@ -575,6 +593,7 @@ class GraduateOutcome(models.Model):
     monthly_income = models.PositiveBigIntegerField(
         _("monthly income (IDR)"), null=True, blank=True
     )
+    recorded_by_blkk = recorded_by_blkk_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TraineeRecordQuerySet.as_manager()

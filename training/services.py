@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blkk_portal.audit.models import AuditAction
+from blkk_portal.audit.services import audit_record
 from blkk_portal.services import (
     ModelServices,
     changed_fields,
@@ -57,6 +60,17 @@ ENROLLMENT_FIXED: dict[str, StrOrPromise] = {
 }
 MINISTRY_ONLY_FIELD = _("Only ministry staff can change this field.")
 MINISTRY_ONLY_BLKK = _("Only ministry staff can register or remove a BLKK.")
+# A person is shared, not co-owned (DESIGN.md, "Roles and scoping").
+MINISTRY_ONLY_MOVE = _("Only ministry staff can move a person to another BLKK.")
+MINISTRY_ONLY_ERASE = _("Only ministry staff can erase a person.")
+PHONE_ONLY_HERE = _(
+    "This person was registered by another BLKK: here you may change only their "
+    "phone number."
+)
+RECORDED_BY_FIXED = _("Only ministry staff can change the BLKK a record belongs to.")
+RECORDED_BY_NOT_REACHING = _(
+    "Choose a BLKK that registered or enrolled this person (one of yours)."
+)
 
 
 # --- vocational fields (trades) -------------------------------------------------------
@@ -291,14 +305,72 @@ def trainee_register(
 def trainee_update(
     *, trainee: Trainee, by: User | None, **changes: Unpack[TraineeChanges]
 ) -> Trainee:
-    """Change a person's record; the NIK, which identifies them, stays."""
-    return model_update(trainee, changes=changes, fixed=TRAINEE_FIXED)
+    """Change a person's record; the NIK, which identifies them, stays. Only the
+    registering BLKK's managers change the rest, a BLKK that enrolled the person
+    only the phone, and only ministry staff move them to another BLKK."""
+    refused = {**TRAINEE_FIXED}
+    if by is not None and not by.sees_everything:
+        if trainee.blkk_id not in managed_blkk_ids(by):
+            refused |= {name: PHONE_ONLY_HERE for name in changes if name != "phone"}
+        refused["blkk"] = MINISTRY_ONLY_MOVE
+    return model_update(trainee, changes=changes, fixed=refused)
 
 
 @transaction.atomic
 def trainee_erase(*, trainee: Trainee, by: User | None) -> None:
-    """Erase a person and their records with them (UU 27/2022)."""
+    """Erase a person and their records at every BLKK (UU 27/2022): the ministry's
+    act alone."""
+    if by is not None and not by.sees_everything:
+        raise PermissionDenied(MINISTRY_ONLY_ERASE)
+    records = (
+        Enrollment.objects.filter(trainee_id=trainee.pk).count()
+        + Certification.objects.filter(trainee_id=trainee.pk).count()
+        + GraduateOutcome.objects.filter(trainee_id=trainee.pk).count()
+    )
+    audit_record(
+        user=by,
+        action=AuditAction.ERASURE,
+        subject=Trainee._meta.label_lower,
+        record_id=trainee.pk,
+        rows=1 + records,
+    )
     model_delete(trainee)
+
+
+def trainee_views_record(
+    *, user: User, trainees: Iterable[Trainee], query: str, one: bool = False
+) -> None:
+    """Log the whole NIKs `user` was just shown (DESIGN.md: every whole-NIK view by
+    anyone but the registering BLKK's managers). `trainees` carry the list's
+    `full_nik_visible` flag; `one` is a single record's page rather than a list."""
+    own = set() if user.sees_everything else managed_blkk_ids(user)
+    shown = [
+        trainee
+        for trainee in trainees
+        if getattr(trainee, "full_nik_visible", False) and trainee.blkk_id not in own
+    ]
+    if not shown:
+        return
+    audit_record(
+        user=user,
+        action=AuditAction.FULL_NIK_VIEW,
+        subject=Trainee._meta.label_lower,
+        record_id=shown[0].pk if one else None,
+        query=query,
+        rows=len(shown),
+    )
+
+
+def managed_blkk_ids(user: User) -> set[int]:
+    """Ids of the BLKKs `user` manages."""
+    rows = Blkk.managers.through.objects.filter(user_id=user.pk)
+    return set(rows.values_list("blkk_id", flat=True))
+
+
+def blkk_ids_reaching(trainee: Trainee) -> set[int]:
+    """The BLKK that registered `trainee` and every BLKK that enrolled them."""
+    enrolled = Enrollment.objects.filter(trainee_id=trainee.pk)
+    return {trainee.blkk_id, *enrolled.values_list("batch__blkk_id", flat=True)}
 
 
 # --- enrollments ----------------------------------------------------------------------
@@ -381,6 +453,52 @@ def enrollment_delete(*, enrollment: Enrollment, by: User | None) -> None:
 # --- certifications and graduate outcomes ---------------------------------------------
 
 
+def _recording_blkk(
+    *, trainee: Trainee, recorded_by_blkk: Blkk | None, by: User | None
+) -> Blkk | None:
+    """The BLKK a new record about `trainee` belongs to for writing.
+
+    A manager names one of their BLKKs that reaches the person, or gets the one that
+    registered them, else the one that enrolled them last. Ministry staff's records
+    are their own (empty) unless they name a BLKK; commands default to the
+    registering BLKK.
+    """
+    if recorded_by_blkk is not None or (by is not None and by.sees_everything):
+        return recorded_by_blkk
+    if by is None:
+        return trainee.blkk
+    mine = managed_blkk_ids(by)
+    if trainee.blkk_id in mine:
+        return trainee.blkk
+    enrolled_here = (
+        Enrollment.objects.filter(trainee_id=trainee.pk, batch__blkk_id__in=mine)
+        .select_related("batch__blkk")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if enrolled_here is None:
+        raise ValidationError({"recorded_by_blkk": RECORDED_BY_NOT_REACHING})
+    return enrolled_here.batch.blkk
+
+
+def _check_recorded_by(record: Certification | GraduateOutcome, by: User | None):
+    """The record's BLKK reaches its person, and is the writer's own."""
+    blkk_id = record.recorded_by_blkk_id
+    if blkk_id is None:
+        return
+    reaching = blkk_ids_reaching(record.trainee)
+    if by is not None and not by.sees_everything:
+        reaching &= managed_blkk_ids(by)
+    if blkk_id not in reaching:
+        raise ValidationError({"recorded_by_blkk": RECORDED_BY_NOT_REACHING})
+
+
+def _record_fixed_fields(by: User | None) -> dict[str, StrOrPromise]:
+    if by is None or by.sees_everything:
+        return {}
+    return {"recorded_by_blkk": RECORDED_BY_FIXED}
+
+
 class CertificationChanges(TypedDict, total=False):
     trainee: Trainee
     scheme: str
@@ -388,6 +506,7 @@ class CertificationChanges(TypedDict, total=False):
     issued_on: datetime.date
     result: str
     number: str
+    recorded_by_blkk: Blkk | None
 
 
 @transaction.atomic
@@ -399,6 +518,7 @@ def certification_create(
     issued_on: datetime.date,
     result: str,
     number: str = "",
+    recorded_by_blkk: Blkk | None = None,
     by: User | None,
 ) -> Certification:
     return model_create(
@@ -410,7 +530,11 @@ def certification_create(
             "issued_on": issued_on,
             "result": result,
             "number": number,
+            "recorded_by_blkk": _recording_blkk(
+                trainee=trainee, recorded_by_blkk=recorded_by_blkk, by=by
+            ),
         },
+        check=partial(_check_recorded_by, by=by),
     )
 
 
@@ -421,7 +545,12 @@ def certification_update(
     by: User | None,
     **changes: Unpack[CertificationChanges],
 ) -> Certification:
-    return model_update(certification, changes=changes)
+    return model_update(
+        certification,
+        changes=changes,
+        fixed=_record_fixed_fields(by),
+        check=partial(_check_recorded_by, by=None),
+    )
 
 
 @transaction.atomic
@@ -435,6 +564,7 @@ class GraduateOutcomeChanges(TypedDict, total=False):
     status: str
     employer_or_business: str
     monthly_income: int | None
+    recorded_by_blkk: Blkk | None
 
 
 @transaction.atomic
@@ -445,6 +575,7 @@ def outcome_create(
     status: str,
     employer_or_business: str = "",
     monthly_income: int | None = None,
+    recorded_by_blkk: Blkk | None = None,
     by: User | None,
 ) -> GraduateOutcome:
     """Record a tracer-study answer about a graduate."""
@@ -456,7 +587,11 @@ def outcome_create(
             "status": status,
             "employer_or_business": employer_or_business,
             "monthly_income": monthly_income,
+            "recorded_by_blkk": _recording_blkk(
+                trainee=trainee, recorded_by_blkk=recorded_by_blkk, by=by
+            ),
         },
+        check=partial(_check_recorded_by, by=by),
     )
 
 
@@ -467,7 +602,12 @@ def outcome_update(
     by: User | None,
     **changes: Unpack[GraduateOutcomeChanges],
 ) -> GraduateOutcome:
-    return model_update(outcome, changes=changes)
+    return model_update(
+        outcome,
+        changes=changes,
+        fixed=_record_fixed_fields(by),
+        check=partial(_check_recorded_by, by=None),
+    )
 
 
 @transaction.atomic
@@ -501,6 +641,7 @@ TRAINEES = ModelServices(
     update=trainee_update,
     delete=trainee_erase,
     fixed=tuple(TRAINEE_FIXED),
+    guarded=("blkk",),
 )
 ENROLLMENTS = ModelServices(
     create=enrollment_create,
@@ -512,7 +653,11 @@ CERTIFICATIONS = ModelServices(
     create=certification_create,
     update=certification_update,
     delete=certification_delete,
+    guarded=("recorded_by_blkk",),
 )
 OUTCOMES = ModelServices(
-    create=outcome_create, update=outcome_update, delete=outcome_delete
+    create=outcome_create,
+    update=outcome_update,
+    delete=outcome_delete,
+    guarded=("recorded_by_blkk",),
 )

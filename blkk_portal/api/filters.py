@@ -87,18 +87,20 @@ class PortalSearchFilter(SearchFilter):
     compare them, so they would otherwise surface as a server error).
 
     `=field` is an exact match (DRF's is case-insensitive, which no plain index
-    serves), and a view may name `digit_search_fields` for a term made of digits
-    only: a NIK is looked up by its unique index instead of scanning every name.
+    serves). A view may define `digit_search(queryset, term)` for a term with any
+    digit in it: the trainees' list answers it by NIK, only among the rows whose
+    NIK the caller sees whole, and refuses it for everyone else.
     """
 
     lookup_prefixes = {**SearchFilter.lookup_prefixes, "=": "exact"}
 
-    def get_search_fields(self, view, request):
-        digit_fields = getattr(view, "digit_search_fields", None)
-        term = request.query_params.get(self.search_param, "").strip()
-        if digit_fields and term.isdigit():
-            return digit_fields
-        return super().get_search_fields(view, request)
+    def filter_queryset(self, request, queryset, view):
+        digit_search = getattr(view, "digit_search", None)
+        if digit_search is not None:
+            term = " ".join(self.get_search_terms(request))
+            if any(character.isdigit() for character in term):
+                return digit_search(queryset, term)
+        return super().filter_queryset(request, queryset, view)
 
     def get_schema_operation_parameters(self, view):
         if not getattr(view, "search_fields", None):

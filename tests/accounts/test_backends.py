@@ -74,13 +74,19 @@ R, W = {"view"}, {"view", "add", "change", "delete"}
 EVERYONE_READS = {"province": R, "blkk_manager": R, "mentor": R}
 MANAGER_WRITES = {"province": R, "blkk_manager": W, "mentor": set()}
 MANAGER_WRITES_MENTOR_READS = {"province": R, "blkk_manager": W, "mentor": R}
+# A person is erased by ministry staff only.
+MANAGER_KEEPS_PEOPLE = {
+    "province": R,
+    "blkk_manager": {"view", "add", "change"},
+    "mentor": R,
+}
 EXPECTED_ACTIONS = {
     "training.Province": EVERYONE_READS,
     "training.Regency": EVERYONE_READS,
     "training.VocationalField": EVERYONE_READS,
     "training.Blkk": {"province": R, "blkk_manager": R | {"change"}, "mentor": R},
     "training.TrainingBatch": MANAGER_WRITES,
-    "training.Trainee": MANAGER_WRITES_MENTOR_READS,
+    "training.Trainee": MANAGER_KEEPS_PEOPLE,
     "training.Enrollment": MANAGER_WRITES,
     "training.Certification": MANAGER_WRITES,
     "training.GraduateOutcome": MANAGER_WRITES,

@@ -92,6 +92,8 @@ def test_change_follows_the_roles_table(world, api, persona, resource):
         ("manager_a", "mentoring-sessions", 403),
         ("mentor_a", "mentoring-sessions", 204),
         ("ministry", "mentoring-sessions", 204),
+        ("manager_a", "trainees", 403),  # erasing a person is the ministry's act
+        ("ministry", "trainees", 204),
     ],
 )
 def test_delete_follows_the_roles_table(world, api, persona, resource, expected):

@@ -140,6 +140,8 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     issued_on = datetime.date(2025, 3, 20)
     result = Certification.Result.COMPETENT
     number = factory.Sequence(lambda n: f"LSP-BLKK/{n:05d}/2025")
+    # Kept, like a manager's record, by the BLKK that registered the person.
+    recorded_by_blkk = factory.SelfAttribute("trainee.blkk")
 
     class Meta:
         model = Certification
@@ -151,6 +153,7 @@ class GraduateOutcomeFactory(factory.django.DjangoModelFactory):
     status = GraduateOutcome.Status.SELF_EMPLOYED
     employer_or_business = "Konveksi rumahan"
     monthly_income = 2_500_000
+    recorded_by_blkk = factory.SelfAttribute("trainee.blkk")
 
     class Meta:
         model = GraduateOutcome

@@ -247,10 +247,26 @@ def _trainee_by_nik(nik: str) -> Trainee:
     return trainee
 
 
+def recorded_by_blkk_field() -> ScopedRelatedField:
+    return ScopedRelatedField(
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The BLKK whose managers keep this record: one of yours that registered "
+            "or enrolled the person (by default the one that registered them, else "
+            "the one that enrolled them). Empty for the ministry's own records; "
+            "fixed once recorded."
+        ),
+    )
+
+
 class CertificationSerializer(PortalModelSerializer):
     trainee = ScopedRelatedField(
         queryset=Trainee.objects.all(), rows_for=Trainee.objects.writable_by
     )
+    recorded_by_blkk = recorded_by_blkk_field()
     valid_until = serializers.DateField(read_only=True)
 
     class Meta:
@@ -265,6 +281,7 @@ class CertificationSerializer(PortalModelSerializer):
             "result",
             "number",
             "valid_until",
+            "recorded_by_blkk",
         ]
 
 
@@ -272,6 +289,7 @@ class GraduateOutcomeSerializer(PortalModelSerializer):
     trainee = ScopedRelatedField(
         queryset=Trainee.objects.all(), rows_for=Trainee.objects.writable_by
     )
+    recorded_by_blkk = recorded_by_blkk_field()
 
     class Meta:
         model = GraduateOutcome
@@ -283,4 +301,5 @@ class GraduateOutcomeSerializer(PortalModelSerializer):
             "status",
             "employer_or_business",
             "monthly_income",
+            "recorded_by_blkk",
         ]

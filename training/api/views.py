@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
+from rest_framework.exceptions import ValidationError
 
 from blkk_portal.api.filters import BooleanFilter, CodeFilter, IdFilter
 from blkk_portal.api.viewsets import (
@@ -10,6 +11,8 @@ from blkk_portal.api.viewsets import (
     ReadOnlyScopedViewSet,
     ScopedViewSet,
 )
+from training import services
+from training.managers import NikSearchRefused
 from training.models import (
     Blkk,
     Certification,
@@ -104,15 +107,44 @@ class TraineeViewSet(GrowingListViewSet):
     queryset = Trainee.objects.all()
     serializer_class = serializers.TraineeSerializer
     filterset_class = TraineeFilter
-    # A name is matched anywhere in it; a term of digits is a whole NIK, found by
-    # its unique index (docs/benchmarks.md: 257 ms -> under 5 ms for the ministry).
+    # A name is matched anywhere in it; a term with digits is a whole NIK (see
+    # `digit_search`).
     search_fields = ["full_name"]
-    digit_search_fields = ["=nik"]
     # Alphabetical, as people look for someone; `trainee_name_idx` serves it.
     cursor_ordering = ("full_name", "id")
 
     def refine_queryset(self, queryset):
         return queryset.with_full_nik_flag(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        self.shown = super().paginate_queryset(queryset)
+        return self.shown
+
+    def get_object(self):
+        trainee = super().get_object()
+        self.shown = [trainee]
+        return trainee
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200:
+            services.trainee_views_record(
+                user=request.user,
+                trainees=getattr(self, "shown", None) or [],
+                query=request.get_full_path(),
+                one=self.detail,
+            )
+        return response
+
+    def digit_search(self, queryset, term: str):
+        """A whole NIK, found by its unique index (docs/benchmarks.md: 257 ms ->
+        under 5 ms), among the people whose NIK the caller sees whole. A NIK is not
+        an oracle: a caller who sees NIKs masked gets 400, not one row or none."""
+        try:
+            rows = queryset.searchable_by_nik(self.request.user)
+        except NikSearchRefused as refused:
+            raise ValidationError({"search": [str(refused)]}) from refused
+        return rows.filter(nik=term)
 
 
 class EnrollmentFilter(filters.FilterSet):
