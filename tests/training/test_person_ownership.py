@@ -312,3 +312,24 @@ def test_admin_refuses_another_blkks_certification(client, world, shared):
     assert response.status_code == 403
     record.refresh_from_db()
     assert record.result == "competent"
+
+
+def test_the_data_migration_gives_existing_records_to_the_registering_blkk(world):
+    """Rows stored before `recorded_by_blkk` existed are left empty by the schema
+    step; the data migration hands them to the BLKK that registered the person."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "training.migrations.0007_fill_recorded_by_blkk"
+    )
+    Certification.objects.update(recorded_by_blkk=None)
+    GraduateOutcome.objects.update(recorded_by_blkk=None)
+
+    migration.fill(apps, None)
+
+    for model in (Certification, GraduateOutcome):
+        for side in ("a", "b"):
+            record = model.objects.get(pk=world.objects[model][side].pk)
+            assert record.recorded_by_blkk == world.objects[Blkk][side]
