@@ -1,0 +1,251 @@
+"""A real gunicorn serving the portal on the test database, for fault and load tests.
+
+`running_portal(workdir)` starts gunicorn (the one pinned in requirements.txt) on a
+free loopback port against the database pytest-django created for this run, with
+the production settings module and DEBUG off. What differs from production, and why:
+
+- SECURE_SSL_REDIRECT and SECURE_COOKIES are off: the tests speak plain HTTP.
+- CELERY_BROKER_URL is unset, so tasks run in-process: these tests are about the web
+  tier (tests/faults/harness.py runs the broker and workers).
+- The static files are collected without WhiteNoise's compression, into the work
+  folder: the manifest the pages need is the same, and compressing took 20 s.
+- Throttle rates are generous where a test asks for it (`extra_env`).
+
+The test that uses it must see its data committed: mark it
+`@pytest.mark.django_db(transaction=True, serialized_rollback=True)`. The server is
+stopped when the block ends; its log (gunicorn's, Django's and the access log) is
+printed then, which pytest shows only for a test that failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+# Bounds, not expectations: a start or stop that takes longer than this fails.
+START_SECONDS = 60
+STOP_SECONDS = 30
+POLL_SECONDS = 0.2
+# The part of the log printed on failure; the whole file stays in the work folder.
+LOG_TAIL_CHARS = 20_000
+# Each access-log line starts with the worker's pid and the status, then the request.
+ACCESS_LOG_FORMAT = '%(p)s %(s)s "%(r)s" %(M)sms'
+ACCESS_LINE = re.compile(r"^<(?P<pid>\d+)> (?P<status>\d{3}) \"(?P<request>[^\"]*)\"")
+SERVER_SECRET_KEY = "faults-server-secret-key-not-for-production"
+# Variables of the caller's environment that would change what these tests run.
+DROPPED_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG")
+
+
+def test_database_url() -> str:
+    """The URL of the database this test run uses (pytest-django's test copy)."""
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]  # not a test
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class AccessLine:
+    pid: int
+    status: int
+    request: str
+
+
+@dataclass
+class PortalServer:
+    workdir: Path
+    workers: int = 2
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_loopback_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "gunicorn.log"
+
+    @property
+    def static_root(self) -> Path:
+        return self.workdir / "static"
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in DROPPED_VARIABLES
+        }
+        env.update(
+            {
+                "DEBUG": "false",
+                "SECRET_KEY": SERVER_SECRET_KEY,
+                "DATABASE_URL": test_database_url(),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "SECURE_SSL_REDIRECT": "false",
+                "SECURE_COOKIES": "false",
+                "STATIC_ROOT": str(self.static_root),
+                "MEDIA_ROOT": str(self.workdir / "media"),
+                "EMAIL_URL": "dummymail://",
+                "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def collect_static(self) -> None:
+        """The manifest-hashed static files the pages link to, uncompressed."""
+        script = (
+            "import django; django.setup()\n"
+            "from django.conf import settings\n"
+            "from django.core.management import call_command\n"
+            "settings.STORAGES = {**settings.STORAGES, 'staticfiles': {'BACKEND':"
+            " 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n"
+            "call_command('collectstatic', interactive=False, verbosity=0)\n"
+        )
+        subprocess.run(  # noqa: S603 (our own command line)
+            [sys.executable, "-c", script],
+            cwd=settings.BASE_DIR,
+            env={
+                **self.environment(),
+                "DJANGO_SETTINGS_MODULE": "blkk_portal.settings",
+            },
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.collect_static()
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "blkk_portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--access-logfile",
+                    "-",
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
+                    "--error-logfile",
+                    "-",
+                    # Its default path is one per machine; other servers may be up.
+                    "--no-control-socket",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.wait_until_healthy()
+
+    def wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            self.assert_running()
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url}/healthz/", timeout=5).status_code == 200:
+                    return
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"gunicorn did not answer /healthz/ within {START_SECONDS} s:\n"
+                    f"{self.log()}"
+                )
+            time.sleep(POLL_SECONDS)
+
+    def assert_running(self) -> None:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"gunicorn exited:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        # SIGTERM: gunicorn's graceful shutdown, which closes the workers' connections.
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_SECONDS)
+
+    def log(self) -> str:
+        if not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    def log_tail(self) -> str:
+        return self.log()[-LOG_TAIL_CHARS:]
+
+    def access_lines(self) -> list[AccessLine]:
+        lines = []
+        for text in self.log().splitlines():
+            match = ACCESS_LINE.match(text)
+            if match:
+                lines.append(
+                    AccessLine(
+                        pid=int(match["pid"]),
+                        status=int(match["status"]),
+                        request=match["request"],
+                    )
+                )
+        return lines
+
+
+@contextlib.contextmanager
+def running_portal(
+    workdir: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None
+) -> Iterator[PortalServer]:
+    """Gunicorn serving the portal until the block ends; its log is printed then
+    (pytest shows it for a failed test only)."""
+    server = PortalServer(workdir=workdir, workers=workers, extra_env=extra_env or {})
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        print(f"--- gunicorn log ({server.log_path}), last part ---")
+        print(server.log_tail())
+
+
+def let_sign_in_on_the_server(users, password: str) -> None:
+    """Give `users` a password hash the server accepts.
+
+    The suite hashes passwords with MD5 for speed (tests/conftest.py), which the
+    production settings do not list; one PBKDF2 hash, made once, serves them all.
+    """
+    encoded = PBKDF2PasswordHasher().encode(password, PBKDF2PasswordHasher().salt())
+    get_user_model().objects.filter(pk__in=[user.pk for user in users]).update(
+        password=encoded
+    )
