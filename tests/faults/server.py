@@ -26,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,6 +68,79 @@ def free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
+class DatabaseProxy:
+    """A TCP relay on loopback between the server and PostgreSQL, which a test can
+    cut (every connection dropped, new ones refused: the database is unreachable
+    for the server alone) and restore on the same port."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.port = free_loopback_port()
+        self._listener: socket.socket | None = None
+        self._accepting = threading.Event()
+        self._pipes: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def url(self, database: str, user: str) -> str:
+        return f"postgres://{user}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        listener.settimeout(POLL_SECONDS)
+        self._listener = listener
+        self._accepting.set()
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        self._accepting.clear()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            pipes, self._pipes = self._pipes, []
+        for end in pipes:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    restore = start
+    stop = cut
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._accepting.is_set():
+            try:
+                client, _address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            client.settimeout(None)
+            upstream.settimeout(None)
+            with self._lock:
+                self._pipes += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(
+                    target=self._pump, args=(source, sink), daemon=True
+                ).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+
 @dataclass
 class AccessLine:
     pid: int
@@ -79,6 +153,7 @@ class PortalServer:
     workdir: Path
     workers: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
+    database_url: str | None = None
     port: int = field(default_factory=free_loopback_port)
     process: subprocess.Popen | None = None
 
@@ -104,7 +179,7 @@ class PortalServer:
             {
                 "DEBUG": "false",
                 "SECRET_KEY": SERVER_SECRET_KEY,
-                "DATABASE_URL": test_database_url(),
+                "DATABASE_URL": self.database_url or test_database_url(),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "SECURE_SSL_REDIRECT": "false",
                 "SECURE_COOKIES": "false",
@@ -225,11 +300,21 @@ class PortalServer:
 
 @contextlib.contextmanager
 def running_portal(
-    workdir: Path, *, workers: int = 2, extra_env: dict[str, str] | None = None
+    workdir: Path,
+    *,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[PortalServer]:
     """Gunicorn serving the portal until the block ends; its log is printed then
-    (pytest shows it for a failed test only)."""
-    server = PortalServer(workdir=workdir, workers=workers, extra_env=extra_env or {})
+    (pytest shows it for a failed test only). `database_url` replaces the test
+    database's own URL (to reach it through a `DatabaseProxy`)."""
+    server = PortalServer(
+        workdir=workdir,
+        workers=workers,
+        extra_env=extra_env or {},
+        database_url=database_url,
+    )
     try:
         server.start()
         yield server

@@ -1,9 +1,11 @@
-"""The database drops every connection under a running gunicorn; the portal goes on.
+"""The database drops every connection, or cannot be reached, under a running
+gunicorn; the portal answers 503 while it is gone and goes on when it is back.
 
 PostgreSQL ends a backend when it restarts, fails over, or an operator or a pooler
 terminates it. Gunicorn's workers keep their connections between requests
 (CONN_MAX_AGE), so a worker's next request starts on a dead connection: it must be
-answered as usual, never 500.
+answered as usual, never 500. While the database cannot be reached at all, a
+request is answered 503 with Retry-After (JSON on the API), not a 500 page.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ import pytest
 import requests
 from django.db import connection
 
-from tests.faults.server import PortalServer, let_sign_in_on_the_server, running_portal
+from tests.faults.server import (
+    DatabaseProxy,
+    PortalServer,
+    let_sign_in_on_the_server,
+    running_portal,
+)
 from tests.personas import PASSWORD
 from tests.world import build_world
 from training.models import Trainee
@@ -39,6 +46,16 @@ class Answer:
     what: str
     status: int
     body: str
+    retry_after: str | None = None
+
+    @classmethod
+    def of(cls, what: str, response: requests.Response) -> Answer:
+        return cls(
+            what,
+            response.status_code,
+            response.text[:500],
+            response.headers.get("Retry-After"),
+        )
 
 
 def sign_in_for_api(server: PortalServer, username: str) -> requests.Session:
@@ -109,7 +126,7 @@ def request_mix(
     def get(client: requests.Session, path: str) -> Callable[[], Answer]:
         def call() -> Answer:
             answer = client.get(f"{base}{path}", timeout=TIMEOUT_SECONDS)
-            return Answer(f"GET {path}", answer.status_code, answer.text[:500])
+            return Answer.of(f"GET {path}", answer)
 
         return call
 
@@ -126,7 +143,7 @@ def request_mix(
             },
             timeout=TIMEOUT_SECONDS,
         )
-        return Answer("POST training-batches", answer.status_code, answer.text[:500])
+        return Answer.of("POST training-batches", answer)
 
     return [
         get(api, "/api/v1/trainees/"),
@@ -174,13 +191,80 @@ def test_requests_succeed_after_every_database_connection_is_terminated(
     for kill in range(1, KILLS + 1):
         assert terminate_other_backends() >= WORKERS
         wait_until_terminated()
-        served_before = len(server.access_lines())
-        after_kill: list[Answer] = []
-        for _ in range(MAX_ROUNDS):
-            after_kill += run_round(calls)
-            pids = {line.pid for line in server.access_lines()[served_before:]}
-            if len(pids) >= WORKERS:
-                break
-        assert len(pids) >= WORKERS, f"kill {kill}: one worker served nothing"
+        after_kill = run_until_both_workers_served(server, calls)
         refused = [a for a in after_kill if not 200 <= a.status < 300]
         assert refused == [], f"kill {kill}: {refused}"
+
+
+def run_until_both_workers_served(
+    server: PortalServer, calls: list[Callable[[], Answer]]
+) -> list[Answer]:
+    served_before = len(server.access_lines())
+    answers: list[Answer] = []
+    for _ in range(MAX_ROUNDS):
+        answers += run_round(calls)
+        pids = {line.pid for line in server.access_lines()[served_before:]}
+        if len(pids) >= WORKERS:
+            return answers
+    raise AssertionError(f"one worker served nothing: {answers}")
+
+
+@pytest.fixture
+def database_proxy():
+    db = connection.settings_dict
+    proxy = DatabaseProxy(target=(db["HOST"], int(db["PORT"] or 5432)))
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def world_server_behind_proxy(transactional_db, tmp_path, database_proxy):
+    world = build_world()
+    let_sign_in_on_the_server(world.users.values(), PASSWORD)
+    db = connection.settings_dict
+    with running_portal(
+        tmp_path / "server",
+        workers=WORKERS,
+        extra_env={"CONN_MAX_AGE": "600"},
+        database_url=database_proxy.url(db["NAME"], db["USER"]),
+    ) as server:
+        yield world, server, database_proxy
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_while_the_database_is_unreachable_requests_answer_503_then_recover(
+    world_server_behind_proxy,
+):
+    world, server, proxy = world_server_behind_proxy
+    api = sign_in_for_api(server, "manager_a")
+    pages = sign_in_for_pages(server, "manager_a")
+    calls = request_mix(server, api, pages, world)
+    assert all(a.status < 300 for a in run_until_both_workers_served(server, calls))
+
+    proxy.cut()
+    anonymous = requests.Session()
+
+    def sign_in() -> Answer:
+        answer = anonymous.post(
+            f"{server.url}/api/v1/auth/token/",
+            json={"username": "manager_b", "password": PASSWORD},
+            timeout=TIMEOUT_SECONDS,
+        )
+        return Answer.of("POST auth/token", answer)
+
+    def health() -> Answer:
+        answer = anonymous.get(f"{server.url}/healthz/", timeout=TIMEOUT_SECONDS)
+        return Answer.of("GET /healthz/", answer)
+
+    outage = run_until_both_workers_served(server, [*calls, sign_in, health])
+    assert [a for a in outage if a.status != 503] == []
+    api_answers = [a for a in outage if "/api/" in a.what or "auth" in a.what]
+    assert all(a.retry_after for a in outage if a.what != "GET /healthz/")
+    assert all('"detail"' in a.body for a in api_answers)
+    page = next(a for a in outage if a.what == "GET /")
+    assert "500" not in page.body
+
+    proxy.restore()
+    after = run_until_both_workers_served(server, calls)
+    assert [a for a in after if not 200 <= a.status < 300] == []
