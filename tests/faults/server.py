@@ -44,9 +44,12 @@ STOP_SECONDS = 30
 POLL_SECONDS = 0.2
 # The part of the log printed on failure; the whole file stays in the work folder.
 LOG_TAIL_CHARS = 20_000
-# Each access-log line starts with the worker's pid and the status, then the request.
-ACCESS_LOG_FORMAT = '%(p)s %(s)s "%(r)s" %(M)sms'
-ACCESS_LINE = re.compile(r"^<(?P<pid>\d+)> (?P<status>\d{3}) \"(?P<request>[^\"]*)\"")
+# Each access-log line names the worker's pid, the status and the request; found
+# anywhere in a line, so that a log formatter's prefix or JSON does not hide it.
+ACCESS_LOG_FORMAT = "faults-access %(p)s %(s)s %(m)s %(U)s"
+ACCESS_LINE = re.compile(
+    r"faults-access <(?P<pid>\d+)> (?P<status>\d{3}) (?P<request>\S+ \S+)"
+)
 SERVER_SECRET_KEY = "faults-server-secret-key-not-for-production"
 # Variables of the caller's environment that would change what these tests run.
 DROPPED_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG")
@@ -286,7 +289,7 @@ class PortalServer:
     def access_lines(self) -> list[AccessLine]:
         lines = []
         for text in self.log().splitlines():
-            match = ACCESS_LINE.match(text)
+            match = ACCESS_LINE.search(text)
             if match:
                 lines.append(
                     AccessLine(
