@@ -5,7 +5,7 @@ free loopback port against the database pytest-django created for this run, with
 the production settings module and DEBUG off. What differs from production, and why:
 
 - SECURE_SSL_REDIRECT and SECURE_COOKIES are off: the tests speak plain HTTP.
-- CELERY_BROKER_URL is unset, so tasks run in-process: these tests are about the web
+- CELERY_BROKER_URL is empty, so tasks run in-process: these tests are about the web
   tier (tests/faults/harness.py runs the broker and workers).
 - The static files are collected without WhiteNoise's compression, into the work
   folder: the manifest the pages need is the same, and compressing took 20 s.
@@ -51,8 +51,6 @@ ACCESS_LINE = re.compile(
     r"faults-access <(?P<pid>\d+)> (?P<status>\d{3}) (?P<request>\S+ \S+)"
 )
 SERVER_SECRET_KEY = "faults-server-secret-key-not-for-production"
-# Variables of the caller's environment that would change what these tests run.
-DROPPED_VARIABLES = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG")
 
 
 def test_database_url() -> str:
@@ -173,14 +171,13 @@ class PortalServer:
         return self.workdir / "static"
 
     def environment(self) -> dict[str, str]:
-        env = {
-            name: value
-            for name, value in os.environ.items()
-            if name not in DROPPED_VARIABLES
-        }
+        env = dict(os.environ)
         env.update(
             {
                 "DEBUG": "false",
+                # Empty rather than absent: a developer's .env does not fill it in.
+                "CELERY_BROKER_URL": "",
+                "CELERY_RESULT_BACKEND": "",
                 "SECRET_KEY": SERVER_SECRET_KEY,
                 "DATABASE_URL": self.database_url or test_database_url(),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
