@@ -12,6 +12,9 @@ from reports import views as reports_views
 
 from . import views
 
+# A database that cannot be reached answers 503 with Retry-After, not 500.
+handler500 = "blkk_portal.errors.server_error"
+
 admin.site.site_header = _("BLKK Incubator Portal")
 admin.site.site_title = _("BLKK Incubator Portal")
 admin.site.index_title = _("Administration")
