@@ -190,9 +190,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "blkk_portal.api.pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
-    # JSON first; form bodies too, as `curl -d` and spreadsheets' exports send them.
+    # JSON first (nested at most a few dozen levels: blkk_portal/api/parsers.py);
+    # form bodies too, as `curl -d` and spreadsheets' exports send them.
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "blkk_portal.api.parsers.PortalJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

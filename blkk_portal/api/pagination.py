@@ -31,6 +31,8 @@ from rest_framework.pagination import (
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from . import parsers
+
 MAX_PAGE_SIZE = 200
 
 
@@ -110,7 +112,7 @@ class KeysetCursorPagination(BasePagination):
         if encoded is None:
             return False, None
         try:
-            data = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
+            data = parsers.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
             backwards, values = bool(data["b"]), list(data["v"])
         except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
             raise NotFound(self.invalid_cursor_message) from None
