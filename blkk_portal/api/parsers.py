@@ -67,7 +67,8 @@ class PortalJSONParser(parsers.JSONParser):
     (settings `REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]`)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        encoding = parsers.get_encoding(parser_context or {})
+        # DRF's own check of the charset (text encodings only; newer than its stubs).
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]
         try:
             return loads(stream.read().decode(encoding), strict=self.strict)
         except JsonTooDeep as error:

@@ -94,7 +94,9 @@ def test_unknown_scopes_are_refused_with_a_field_error(db, scope, code, field):
     assert not ProgressReport.objects.exists()
 
 
-@pytest.mark.parametrize("period", ["2026-13", "April", "2026-4", ""])
+@pytest.mark.parametrize(
+    "period", ["2026-13", "April", "2026-4", "", "2026-04\n", " 2026-04"]
+)
 def test_a_bad_month_is_refused_with_a_field_error(blkk_a, period):
     with pytest.raises(ValidationError) as caught:
         services.report_generate(scope="national", scope_code="", period=period)
