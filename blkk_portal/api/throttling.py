@@ -63,9 +63,14 @@ class PortalRateThrottle(SimpleRateThrottle):
     def refusal(seconds: int) -> str:
         raise NotImplementedError
 
+    # Set by SimpleRateThrottle from the rate (its stubs leave them out).
+    num_requests: int
+    duration: int
+
     def get_rate(self) -> str | None:
         # DRF binds the rates when the module is imported; read them now instead.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(str(self.scope))
+        return None if rate is None else str(rate)
 
     def applies(self, request, view) -> bool:
         raise NotImplementedError
