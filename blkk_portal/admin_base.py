@@ -28,7 +28,9 @@ from django.db import models, transaction
 from django.http import Http404, QueryDict
 from simple_history.admin import SimpleHistoryAdmin
 
+from blkk_portal import forms as portal_forms
 from blkk_portal.access import requires_access
+from blkk_portal.numbers import is_ascii_digits
 from blkk_portal.scoping import ScopedQuerySet
 from blkk_portal.services import ModelServices
 
@@ -54,8 +56,25 @@ def _scoped_choices(model, request):
     return None
 
 
+def _may_be_object_id(model, object_id: str) -> bool:
+    """False for an id in a URL that is not ASCII digits (Django would read "\u0661"
+    as 1): such a page is "not found", like an unknown id."""
+    return not isinstance(model._meta.pk, models.IntegerField) or is_ascii_digits(
+        object_id
+    )
+
+
 class ScopedMixin(_AdminOrInlineBase):
-    """Rows and widget choices through `visible_to`, for model admins and inlines."""
+    """Rows and widget choices through `visible_to`, for model admins and inlines.
+
+    Integers and related ids are read from ASCII digits only (`blkk_portal.forms`).
+    """
+
+    formfield_overrides = {
+        models.IntegerField: {"form_class": portal_forms.IntegerField},
+        # Listed too: Django's admin has its own entry for it, found first.
+        models.BigIntegerField: {"form_class": portal_forms.IntegerField},
+    }
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -70,6 +89,7 @@ class ScopedMixin(_AdminOrInlineBase):
         choices = _scoped_choices(db_field.remote_field.model, request)
         if choices is not None:
             kwargs["queryset"] = choices
+        kwargs.setdefault("form_class", portal_forms.ModelChoiceField)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -236,6 +256,11 @@ class ScopedAdmin(ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is None and not _may_be_object_id(self.model, object_id):
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and self._writable(
             request, obj
@@ -267,6 +292,8 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedAdmin):
     """
 
     def _ensure_in_scope(self, request, object_id) -> None:
+        if not _may_be_object_id(self.model, unquote(object_id)):
+            raise Http404
         if request.user.sees_everything:
             return
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 # ASCII digits only, the whole text (no trailing newline): what the API's schema says.
+# Callers hand in the text as it came: a form or a command that stripped it first
+# would accept "2026-01\n".
 _MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
+# The same for an OpenAPI schema (ECMA regular expressions, where `$` is the end).
+SCHEMA_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])$"
 # The lowest year anything in the portal records (a BLKK's founding year too).
 MIN_YEAR = 1900
 MAX_YEAR = 9999

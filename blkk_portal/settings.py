@@ -9,6 +9,7 @@ start-up with a message that says what to set.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import environ
@@ -176,6 +177,19 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@blkk.kemnaker.go.id")
 
+_THROTTLE_RATE = re.compile(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)")
+
+
+def _throttle_rate(name: str, default: str) -> str:
+    rate = env.str(name, default=default)
+    if not _THROTTLE_RATE.fullmatch(rate):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as {default} (a number of requests, '/', "
+            f"then s, min, h or day), not {rate!r}."
+        )
+    return rate
+
+
 REST_FRAMEWORK = {
     # Token first, so that a call without credentials answers 401 with
     # `WWW-Authenticate: Token`; the session serves the portal's own pages.
@@ -191,15 +205,35 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "blkk_portal.api.pagination.PortalPageNumberPagination",
     "PAGE_SIZE": 50,
-    # JSON first; form bodies too, as `curl -d` and spreadsheets' exports send them.
+    # JSON first (nested at most a few dozen levels: blkk_portal/api/parsers.py);
+    # form bodies too, as `curl -d` and spreadsheets' exports send them.
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "blkk_portal.api.parsers.PortalJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "blkk_portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "blkk_portal.api.exceptions.portal_exception_handler",
+    # Searches per user and per address; plain lists are not throttled. The token
+    # endpoint sets its own (per attempted username and per address).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "blkk_portal.api.throttling.SearchRateThrottle",
+        "blkk_portal.api.throttling.SearchAddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "search": _throttle_rate("API_SEARCH_RATE", "60/min"),
+        "token": _throttle_rate("API_TOKEN_RATE", "10/min"),
+        # Generous: a provincial office reaches the portal from one address.
+        "search_address": _throttle_rate("API_ADDRESS_RATE", "600/min"),
+        "token_address": _throttle_rate("API_ADDRESS_RATE", "600/min"),
+    },
+    # The client's address for the per-address ceilings: REMOTE_ADDR, unless this
+    # many proxies in front of the portal append theirs to X-Forwarded-For (read
+    # from the right). Unset, DRF would trust any X-Forwarded-For a client sends.
+    "NUM_PROXIES": env.int(
+        "NUM_PROXIES", default=1 if env.bool("BEHIND_PROXY", default=False) else 0
+    ),
 }
 
 # API tokens (django-rest-knox): stored only as a hash, so a copy of the database

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.admin_base import ScopedAdmin
+from blkk_portal.forms import MonthFormField
 from blkk_portal.months import Month
 
 from . import files, selectors, services
@@ -52,10 +53,13 @@ class ReportGenerateForm(forms.Form):
     """Which reports to generate in the background; the user's reach is checked in
     `clean`, so a wrong role gets a form error and nothing is queued."""
 
-    period = forms.CharField(
+    period = MonthFormField(
         label=_("month"),
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
         help_text=_("As YYYY-MM, for example 2026-04."),
+        error_messages={
+            "invalid": _("Give the month as YYYY-MM, for example 2026-04."),
+        },
     )
     scope = forms.ChoiceField(
         label=_("scope"),
@@ -74,14 +78,6 @@ class ReportGenerateForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_period(self) -> Month:
-        try:
-            return Month.parse(self.cleaned_data["period"])
-        except ValueError:
-            raise ValidationError(
-                _("Give the month as YYYY-MM, for example 2026-04.")
-            ) from None
 
     def clean(self):
         cleaned = super().clean()

@@ -1,9 +1,11 @@
 """A progress report's files: XLSX (KPI sheet, breakdown, 12-month trend with native
-Excel charts) and CSV. Pure rendering from stored reports; no KPI is computed here."""
+Excel charts) and CSV. Pure rendering from stored reports; no KPI is computed here.
+
+Every row goes through `blkk_portal.spreadsheets`, so a name that starts like a
+formula is text in both files."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import FileResponse, Http404
@@ -14,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
+from blkk_portal.spreadsheets import SafeCsvWriter, append_xlsx_row
 from training.models import OutcomeStatus
 
 from .kpis import KPI_KEYS, OUTCOME_STATUSES
@@ -111,33 +114,36 @@ def render_xlsx(report, name: str, trend: list[dict]) -> bytes:
 
 def _kpi_sheet(sheet, report, name: str) -> None:
     sheet.title = _("KPIs")
-    sheet.append([report_title(report, name)])
+    append_xlsx_row(sheet, [report_title(report, name)])
     sheet["A1"].font = BOLD
     generated_at = timezone.localtime(report.generated_at)  # WIB, the portal's clock
-    sheet.append([_("Generated at"), f"{generated_at:%Y-%m-%d %H:%M %Z}"])
-    sheet.append([])
-    sheet.append([_("Figure"), _("Value")])
+    append_xlsx_row(sheet, [_("Generated at"), f"{generated_at:%Y-%m-%d %H:%M %Z}"])
+    append_xlsx_row(sheet, [])
+    append_xlsx_row(sheet, [_("Figure"), _("Value")])
     for _key, label, value in flat_kpis(report.kpis):
-        sheet.append([label, value])
+        append_xlsx_row(sheet, [label, value])
     sheet.column_dimensions["A"].width = 55
     sheet.column_dimensions["B"].width = 18
 
 
 def _breakdown_sheet(sheet, breakdown: list[dict]) -> None:
     columns = flat_kpis({})
-    sheet.append([_("Code"), _("Name"), *(label for _k, label, _v in columns)])
+    append_xlsx_row(
+        sheet, [_("Code"), _("Name"), *(label for _k, label, _v in columns)]
+    )
     for row in breakdown:
         values = [value for _k, _l, value in flat_kpis(row["kpis"])]
-        sheet.append([row["code"], row["name"], *values])
+        append_xlsx_row(sheet, [row["code"], row["name"], *values])
     sheet.freeze_panes = "C2"
 
 
 def _trend_sheet(sheet, trend: list[dict]) -> None:
     keys = (*TREND_LINE_KEYS, TREND_BAR_KEY)
-    sheet.append([_("Month"), *(str(KPI_LABELS[key]) for key in keys)])
+    append_xlsx_row(sheet, [_("Month"), *(str(KPI_LABELS[key]) for key in keys)])
     for entry in trend:
-        sheet.append(
-            [f"{entry['period']:%Y-%m}", *(entry["kpis"].get(k, 0) for k in keys)]
+        append_xlsx_row(
+            sheet,
+            [f"{entry['period']:%Y-%m}", *(entry["kpis"].get(k, 0) for k in keys)],
         )
     last_row = len(trend) + 1
     months = Reference(sheet, min_col=1, min_row=2, max_row=last_row)
@@ -178,7 +184,7 @@ def render_csv(report, name: str) -> bytes:
     are one column per status. UTF-8 with a BOM, which Excel needs to read it."""
     columns = flat_kpis({})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(["scope", "scope_code", "name", *(key for key, _l, _v in columns)])
     rows = [(report.scope, report.scope_code, name, report.kpis)]
     child_scope = "province" if report.scope == "national" else "blkk"

@@ -180,7 +180,8 @@ def as_month(period: datetime.date | Month | str) -> Month:
     if isinstance(period, datetime.date):
         return Month.of(period)
     try:
-        return Month.parse(period.strip() if isinstance(period, str) else period)
+        # Not stripped: "2026-01\n" is not a month (blkk_portal/months.py).
+        return Month.parse(period)
     except ValueError:
         raise ValidationError(
             {"period": _("Give the month as YYYY-MM, for example 2026-04.")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -23,6 +25,17 @@ def _fast_test_settings(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    # Tests share one Redis database (CI's parallel workers too): each test gets its
+    # own key prefix, so no API throttle count carries over from another test, and
+    # nothing is wiped from under a test that runs at the same time.
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,8 @@
 
 The same login throttle as the portal's sign-in page applies (django-axes, by
 username): after too many failures the account is locked and the answer is 429.
+Attempts are also throttled per username and per address, failed or not
+(blkk_portal/api/throttling.py): 429 with `Retry-After`.
 Tokens are django-rest-knox's: the database keeps only their hash, and each expires
 after `API_TOKEN_TTL_DAYS` of disuse (settings `REST_KNOX`).
 """
@@ -23,6 +25,7 @@ from rest_framework.views import APIView
 
 from .exceptions import portal_exception_handler
 from .schema import DETAIL, FIELD_ERRORS
+from .throttling import TokenAddressRateThrottle, TokenRateThrottle
 
 TokenResponse = inline_serializer(
     "TokenResponse",
@@ -52,6 +55,8 @@ class ObtainTokenView(APIView):
     # No session here: a token request carries its credentials, so it needs no CSRF.
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Per address first: it needs no body, so even a malformed request counts.
+    throttle_classes = [TokenAddressRateThrottle, TokenRateThrottle]
 
     def get_exception_handler(self):
         # DRF marks the request's transaction for rollback on any error it answers
@@ -68,7 +73,11 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenResponse,
             400: OpenApiResponse(FIELD_ERRORS, "Wrong username or password."),
-            429: OpenApiResponse(DETAIL, "The account is locked after failures."),
+            429: OpenApiResponse(
+                DETAIL,
+                "The account is locked after failures, or too many attempts came "
+                "in a short time (see `Retry-After`).",
+            ),
         },
         auth=[],
         tags=["auth"],

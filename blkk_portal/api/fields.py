@@ -6,18 +6,66 @@ import datetime
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from blkk_portal.months import Month
+from blkk_portal.months import SCHEMA_PATTERN, Month
+from blkk_portal.numbers import is_ascii_digits, is_ascii_integer
 
 # Free text (notes, topics, addresses) is stored in unbounded columns; the API bounds
 # it so that one request cannot store megabytes.
 MAX_TEXT_LENGTH = 5000
+MAX_ID = 2**63 - 1
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class AsciiDigitsOnly(serializers.IntegerField):
+    """DRF's integer, but text must be ASCII digits (an optional minus first):
+    DRF's own calls `int()`, which reads any Unicode digits and strips "16\\n"."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not is_ascii_integer(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AsciiIntegerField(AsciiDigitsOnly):
+    pass
+
+
+# DRF's BigIntegerField (for bigint columns) is newer than its type stubs.
+DrfBigIntegerField: type[serializers.IntegerField] = serializers.BigIntegerField  # type: ignore[attr-defined]
+
+
+class AsciiBigIntegerField(AsciiDigitsOnly, DrfBigIntegerField):  # type: ignore[valid-type,misc]
+    pass
+
+
+class PortalPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by id. An integer id must be a JSON integer or ASCII digits,
+    and fit a bigint; anything else is the same 400 as an id of the wrong type."""
+
+    def to_internal_value(self, data):
+        if self._integer_ids():
+            # Wrong types and ids beyond a bigint are the same 400 as an unknown id.
+            if isinstance(data, bool) or not isinstance(data, int | str):
+                self.fail("incorrect_type", data_type=type(data).__name__)
+            if isinstance(data, str) and not is_ascii_digits(data):
+                self.fail("incorrect_type", data_type="str")
+            if not 0 < int(data) <= MAX_ID:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+    def _integer_ids(self) -> bool:
+        if self.pk_field is not None:
+            return False
+        rows = self.queryset if self.queryset is not None else self.get_queryset()
+        model = getattr(rows, "model", None)
+        return model is not None and isinstance(model._meta.pk, models.IntegerField)
+
+
+class ScopedRelatedField(PortalPrimaryKeyRelatedField):
     """A related object by id, chosen only among the rows the caller may use.
 
     `rows_for(user)` names those rows (for instance `Blkk.objects.writable_by`), so an
@@ -38,16 +86,6 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
                 )
             return self.queryset.none()
         return self.rows_for(request.user)
-
-    def to_internal_value(self, data):
-        # Wrong types and ids beyond a bigint are the same 400 as an unknown id.
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if isinstance(data, str) and not data.isdigit():
-            self.fail("incorrect_type", data_type="str")
-        if not 0 < int(data) < 2**63:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
 
 
 class OnlyWritableRow:
@@ -80,7 +118,7 @@ class ScopedManyRelatedField(serializers.ListField):
     def __init__(self, *, rows_for: Callable, max_items: int = 20, **kwargs):
         self.rows_for = rows_for
         super().__init__(
-            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+            child=AsciiIntegerField(min_value=1, max_value=MAX_ID),
             max_length=max_items,
             **kwargs,
         )
@@ -100,7 +138,7 @@ class ScopedManyRelatedField(serializers.ListField):
 
 
 @extend_schema_field(
-    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"}
+    {"type": "string", "pattern": SCHEMA_PATTERN, "example": "2026-03"}
 )
 class MonthField(serializers.Field):
     """A month as `YYYY-MM` in the API, stored as the month's first day."""

@@ -18,7 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter, SearchFilter
 
-from .fields import parse_month
+from blkk_portal.forms import IntegerField, MonthFormField
+from blkk_portal.months import SCHEMA_PATTERN
 
 MAX_BIGINT = 2**63 - 1
 MAX_SEARCH_LENGTH = 100
@@ -26,7 +27,7 @@ MAX_SEARCH_LENGTH = 100
 
 @extend_schema_field(OpenApiTypes.INT64)
 class IdFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -66,20 +67,12 @@ class BooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class MonthFormField(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        month = parse_month(value)
-        if month is None:
-            raise ValidationError(_("Give the month as YYYY-MM, for example 2026-03."))
-        return month
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
+@extend_schema_field({"type": "string", "pattern": SCHEMA_PATTERN})
 class MonthFilter(filters.Filter):
     field_class = MonthFormField
+
+    def filter(self, qs, value):
+        return super().filter(qs, None if value is None else value.first_day)
 
 
 class PortalSearchFilter(SearchFilter):

@@ -31,13 +31,39 @@ from rest_framework.pagination import (
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from blkk_portal.numbers import is_ascii_digits
+
+from . import parsers
+
 MAX_PAGE_SIZE = 200
+
+
+def page_size_of(request, param: str, default: int) -> int:
+    """The `page_size` asked for, at most MAX_PAGE_SIZE; the default for anything
+    but ASCII digits (DRF's `int()` would read "\u0661\u0660" as 10)."""
+    asked = request.query_params.get(param)
+    if asked is None or not is_ascii_digits(asked):
+        return default
+    try:
+        return _positive_int(asked, strict=True, cutoff=MAX_PAGE_SIZE)
+    except ValueError:
+        return default
 
 
 class PortalPageNumberPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        return page_size_of(request, self.page_size_query_param, self.page_size)
+
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)
+        if not is_ascii_digits(str(number)):
+            # What any other page that is not a number answers.
+            raise NotFound(self.invalid_page_message)
+        return number
 
 
 def keyset_after(ordering: tuple[str, ...], values: list) -> Q:
@@ -96,25 +122,18 @@ class KeysetCursorPagination(BasePagination):
         return page
 
     def get_page_size(self, request) -> int:
-        try:
-            return _positive_int(
-                request.query_params[self.page_size_query_param],
-                strict=True,
-                cutoff=self.max_page_size,
-            )
-        except (KeyError, ValueError):
-            return self.page_size
+        return page_size_of(request, self.page_size_query_param, self.page_size)
 
     def decode_cursor(self, request) -> tuple[bool, list | None]:
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
             return False, None
         try:
-            data = json.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
+            data = parsers.loads(base64.urlsafe_b64decode(encoded.encode("ascii")))
             backwards, values = bool(data["b"]), list(data["v"])
         except (ValueError, TypeError, KeyError, binascii.Error, UnicodeError):
             raise NotFound(self.invalid_cursor_message) from None
-        if len(values) != len(self.ordering):
+        if len(values) != len(self.ordering) or not _is_id(values[-1]):
             raise NotFound(self.invalid_cursor_message)
         return backwards, values
 
@@ -170,6 +189,12 @@ class KeysetCursorPagination(BasePagination):
                 "schema": {"type": "integer"},
             },
         ]
+
+
+def _is_id(value) -> bool:
+    """The cursor's last value is the row's id, a JSON integer (never text, which the
+    database would read with Python's `int()`)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _field_value(row, name: str):

@@ -2,7 +2,8 @@
 
 A client (and the fuzzer in CI) must find every status code in the schema: 400 with
 field-by-field messages, 401 without credentials, 403 for a role that may only read,
-404 outside the caller's scope (or an invalid page or cursor).
+404 outside the caller's scope (or an invalid page or cursor), and 429 for a list
+whose search is throttled.
 """
 
 from __future__ import annotations
@@ -30,12 +31,29 @@ ERRORS = {
 }
 
 
+SEARCH_THROTTLED = (
+    DETAIL,
+    "Too many searches in a short time (blkk_portal/api/throttling.py); "
+    "`Retry-After` says when to try again.",
+)
+
+
 class PortalAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code, (schema, description) in ERRORS.items():
+        errors = dict(ERRORS)
+        if self._searchable_list():
+            errors["429"] = SEARCH_THROTTLED
+        for code, (schema, description) in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(schema, code)
                 response["description"] = description
                 responses[code] = response
         return responses
+
+    def _searchable_list(self) -> bool:
+        return (
+            self.method == "GET"
+            and self._is_list_view()
+            and bool(getattr(self.view, "search_fields", None))
+        )

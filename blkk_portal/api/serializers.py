@@ -16,10 +16,34 @@ from rest_framework.validators import UniqueTogetherValidator
 
 from blkk_portal.services import ModelServices
 
-from .fields import MAX_TEXT_LENGTH
+from .fields import (
+    MAX_TEXT_LENGTH,
+    AsciiBigIntegerField,
+    AsciiIntegerField,
+    DrfBigIntegerField,
+    PortalPrimaryKeyRelatedField,
+)
+
+_DRF_MAPPING = serializers.ModelSerializer.serializer_field_mapping
+_ASCII_FIELDS = {
+    serializers.IntegerField: AsciiIntegerField,
+    DrfBigIntegerField: AsciiBigIntegerField,
+}
+# Every integer column is read from ASCII digits only (when sent as text).
+INTEGER_FIELD_MAPPING = {
+    model_field: _ASCII_FIELDS[field]
+    for model_field, field in _DRF_MAPPING.items()
+    if field in _ASCII_FIELDS
+}
 
 
 class PortalModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **_DRF_MAPPING,
+        **INTEGER_FIELD_MAPPING,
+    }
+    serializer_related_field = PortalPrimaryKeyRelatedField
+
     def get_validators(self):
         # Unique-together constraints are checked by the model's `full_clean()` in
         # the service, with the model's own message ("This venture already reported that

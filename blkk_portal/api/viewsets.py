@@ -11,6 +11,8 @@ from rest_framework import generics, viewsets
 from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 
+from blkk_portal.numbers import DIGITS_PATTERN
+
 from .pagination import KeysetCursorPagination, PortalPageNumberPagination
 from .permissions import RoleWritePermission
 from .serializers import services_of
@@ -43,6 +45,9 @@ class ScopedAccess(_ViewBase):
     permission_classes = [IsAuthenticated, RoleWritePermission]
     pagination_class: type[BasePagination] | None = PortalPageNumberPagination
     write_action: str | None = None
+    # Ids in paths are ASCII digits: DRF's default `[^/.]+` let "/ventures/\u0661/"
+    # reach the look-up, which reads it as 1. A resource looked up by code says so.
+    lookup_value_regex = DIGITS_PATTERN
 
     @property
     def write_model(self) -> type[models.Model]:

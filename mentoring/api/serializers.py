@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from blkk_portal.api.fields import ScopedRelatedField
+from blkk_portal.api.fields import PortalPrimaryKeyRelatedField, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
 from incubator.models import Venture
 from mentoring import services
@@ -15,7 +15,7 @@ from training.models import Blkk
 
 
 class MentorSerializer(PortalModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(
+    user = PortalPrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(),
         allow_null=True,
         required=False,

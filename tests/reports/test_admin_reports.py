@@ -142,6 +142,10 @@ def test_progress_page_refreshes_while_the_run_is_queued(ministry_client, blkk_a
     [
         ({"period": "2026-13", "scope": "national"}, "period"),
         ({"period": "", "scope": "national"}, "period"),
+        ({"period": "2026-04\n", "scope": "national"}, "period"),
+        ({"period": " 2026-04", "scope": "national"}, "period"),
+        ({"period": "\uff12\uff10\uff12\uff16-04", "scope": "national"}, "period"),
+        ({"period": "\u0662\u0660\u0662\u0666-04", "scope": "national"}, "period"),
         ({"period": "2026-04", "scope": "planet"}, "scope"),
         ({"period": "2026-04", "scope": "province", "scope_code": "99"}, "scope_code"),
         ({"period": "2026-04", "scope": "blkk", "scope_code": "X"}, "scope_code"),

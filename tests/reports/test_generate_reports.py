@@ -38,7 +38,9 @@ def test_command_without_scope_generates_the_whole_month_and_mails(blkk_a, blkk_
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize("period", ["2026-13", "04-2026", "april", "2026-4"])
+@pytest.mark.parametrize(
+    "period", ["2026-13", "04-2026", "april", "2026-4", "2026-04\n"]
+)
 def test_command_refuses_a_bad_period_clearly(db, period):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("generate_reports", "--period", period)

@@ -94,7 +94,9 @@ def test_unknown_scopes_are_refused_with_a_field_error(db, scope, code, field):
     assert not ProgressReport.objects.exists()
 
 
-@pytest.mark.parametrize("period", ["2026-13", "April", "2026-4", ""])
+@pytest.mark.parametrize(
+    "period", ["2026-13", "April", "2026-4", "", "2026-04\n", " 2026-04"]
+)
 def test_a_bad_month_is_refused_with_a_field_error(blkk_a, period):
     with pytest.raises(ValidationError) as caught:
         services.report_generate(scope="national", scope_code="", period=period)
@@ -320,3 +322,43 @@ def test_a_file_is_stored_in_its_months_folder_by_the_name_it_is_downloaded_as(
         # The storage may add a suffix to keep a name unique; the download does not.
         assert stored.startswith("laporan-national-id-2026-04")
         assert stored.endswith(f".{kind}")
+
+
+FORMULA_NAME = '=HYPERLINK("http://x.example","click")'
+
+
+def test_a_name_that_starts_like_a_formula_is_text_in_the_xlsx(blkk_a):
+    blkk_a.name = FORMULA_NAME
+    blkk_a.save(update_fields=["name"])
+    register_trainees(blkk_a, 2)
+
+    report = services.report_generate(scope="province", scope_code="32", period=APRIL)
+
+    with report.xlsx_file.open("rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+    breakdown = workbook.worksheets[1]
+    name_cell, registered_cell = breakdown["B2"], breakdown["D2"]
+    assert (name_cell.value, name_cell.data_type) == (FORMULA_NAME, "s")
+    assert (registered_cell.value, registered_cell.data_type) == (2, "n")
+    formulas = [
+        cell.coordinate
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+
+
+def test_a_name_that_starts_like_a_formula_gets_an_apostrophe_in_the_csv(blkk_a):
+    blkk_a.name = FORMULA_NAME
+    blkk_a.save(update_fields=["name"])
+    register_trainees(blkk_a, 2)
+
+    report = services.report_generate(scope="province", scope_code="32", period=APRIL)
+
+    with report.csv_file.open("rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+    blkk_row = next(row for row in rows if row["scope"] == "blkk")
+    assert blkk_row["name"] == "'" + FORMULA_NAME
+    assert blkk_row["trainees_registered"] == "2"

@@ -37,7 +37,7 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *args, **options) -> None:
         try:
-            month = Month.parse(options["period"].strip())
+            month = Month.parse(options["period"])
         except ValueError:
             raise CommandError(
                 f"--period must be a month as YYYY-MM, not {options['period']!r}."
