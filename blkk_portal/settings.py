@@ -142,7 +142,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 _VALIDATORS_MODULE = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"{_VALIDATORS_MODULE}.UserAttributeSimilarityValidator"},
+    # The portal's user has one `full_name` instead of first and last names.
+    {
+        "NAME": f"{_VALIDATORS_MODULE}.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {"NAME": f"{_VALIDATORS_MODULE}.MinimumLengthValidator"},
     {"NAME": f"{_VALIDATORS_MODULE}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS_MODULE}.NumericPasswordValidator"},
