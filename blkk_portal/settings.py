@@ -297,6 +297,10 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 if ADMIN_URL == "/":
     raise ImproperlyConfigured("ADMIN_URL names no path; leave it unset for admin/.")
 
+# The health check answers over plain HTTP too: docker compose and load balancers
+# ask gunicorn directly, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
 # Content-Security-Policy (django-csp) on every response: the portal's own origin
 # only, no inline script anywhere. The admin's paths also allow inline styles and
 # /api/docs/ data: images (blkk_portal/content_policy.py says why).
