@@ -258,9 +258,7 @@ class ResumedFormMixin(_AdminBase):
         return kwargs
 
 
-class ScopedAdmin(
-    ResumedFormMixin, ServiceAdminMixin, ScopedMixin, admin.ModelAdmin
-):
+class ScopedAdmin(ResumedFormMixin, ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
     # Large tables: skip the unfiltered COUNT(*) the changelist would run each time.
     show_full_result_count = False
     list_per_page = 50

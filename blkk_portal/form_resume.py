@@ -17,6 +17,7 @@ that requires sign-in calls `resumed_form_data(request)` on GET the same way.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
@@ -85,10 +86,8 @@ def keep_posted_form(request: HttpRequest) -> bool:
 
 def _sign_in_paths() -> set[str]:
     paths = {resolve_url(settings.LOGIN_URL)}
-    try:
+    with contextlib.suppress(NoReverseMatch):  # a URL conf without the admin
         paths.add(reverse("admin:login"))
-    except NoReverseMatch:
-        pass
     return paths
 
 

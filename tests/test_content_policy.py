@@ -36,9 +36,13 @@ class InlineScriptFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and not attributes.get("src"):
-            if (attributes.get("type") or "").lower() not in DATA_BLOCK_TYPES:
-                self.found.append(f"<script> without src: {attributes}")
+        script_type = (attributes.get("type") or "").lower()
+        if (
+            tag == "script"
+            and not attributes.get("src")
+            and script_type not in DATA_BLOCK_TYPES
+        ):
+            self.found.append(f"<script> without src: {attributes}")
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}={value!r}>")

@@ -121,9 +121,7 @@ def test_an_oversized_form_is_not_kept(client, db):
     assert "_portal_kept_forms" not in request.session
 
 
-def test_kept_data_is_offered_only_to_a_signed_in_get_of_its_path(
-    client, manager_a
-):
+def test_kept_data_is_offered_only_to_a_signed_in_get_of_its_path(client, manager_a):
     post = RequestFactory().post("/somewhere/", {"name": "x"})
     post.session = client.session
     keep_posted_form(post)

@@ -48,9 +48,7 @@ def test_a_record_is_one_parseable_json_line(json_log):
     assert record["time"]
 
 
-def test_a_record_about_a_request_carries_its_fields_not_its_query(
-    json_log, manager_a
-):
+def test_a_record_about_a_request_carries_its_fields_not_its_query(json_log, manager_a):
     logger, buffer = json_log
     request = RequestFactory().get("/api/v1/trainees/", {"search": "3273010101900001"})
     request.user = manager_a

@@ -76,7 +76,7 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+            self.process = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
@@ -115,7 +115,7 @@ class Gunicorn:
             self.process.wait(timeout=10)
 
     def get(self, path: str, headers: dict[str, str]):
-        request = urllib.request.Request(  # noqa: S310 (our own loopback server)
+        request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}", headers=headers
         )
         try:
