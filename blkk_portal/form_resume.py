@@ -11,6 +11,11 @@ Kept: every posted field except the CSRF token and passwords; never files; at mo
 `MAX_KEPT_BYTES` of them and the last `MAX_KEPT_FORMS` pages. They live in the
 anonymous session, so they go with it when it expires (SESSION_IDLE_MINUTES).
 
+Only the user who was signed in gets them back: a signed cookie (`OWNER_COOKIE`,
+set while they are signed in) names them, the kept fields record that name, and
+someone else signing in on the same computer is not shown them. Without that cookie
+nothing is kept.
+
 The admin's add and change forms use it (`blkk_portal.admin_base`); a portal page
 that requires sign-in calls `resumed_form_data(request)` on GET the same way.
 """
@@ -24,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -33,6 +39,8 @@ KEPT_FORMS = "_portal_kept_forms"
 MAX_KEPT_BYTES = 64 * 1024
 MAX_KEPT_FORMS = 3
 NEVER_KEPT = frozenset({"csrfmiddlewaretoken"})
+OWNER_COOKIE = "portal_form_owner"
+OWNER_SALT = "blkk_portal.form_resume.owner"
 
 
 def resumed_form_data(request: HttpRequest) -> QueryDict | None:
@@ -52,10 +60,12 @@ def _take_kept_form(request: HttpRequest) -> QueryDict | None:
     kept = request.session.get(KEPT_FORMS)
     if not kept or request.path not in kept:
         return None
-    fields = kept.pop(request.path)
+    entry = kept.pop(request.path)
     request.session[KEPT_FORMS] = kept
+    if entry["owner"] != str(request.user.pk):
+        return None
     data = QueryDict(mutable=True)
-    for name, values in fields.items():
+    for name, values in entry["fields"].items():
         data.setlist(name, values)
     data._mutable = False
     return data
@@ -69,17 +79,24 @@ def _keepable_fields(posted: QueryDict) -> dict[str, list[str]]:
     }
 
 
+def _owner(request: HttpRequest) -> str | None:
+    """Who was signed in on this browser, from the signed cookie."""
+    return request.get_signed_cookie(OWNER_COOKIE, default=None, salt=OWNER_SALT)
+
+
 def keep_posted_form(request: HttpRequest) -> bool:
-    """Keeps the request's posted fields for its path; False if too large."""
+    """Keeps the request's posted fields for its path and the user who was signed
+    in; False (nothing kept) when that user is unknown or the fields too large."""
+    owner = _owner(request)
     fields = _keepable_fields(request.POST)
-    if not fields or len(json.dumps(fields)) > MAX_KEPT_BYTES:
+    if owner is None or not fields or len(json.dumps(fields)) > MAX_KEPT_BYTES:
         return False
     kept = {
-        path: values
-        for path, values in (request.session.get(KEPT_FORMS) or {}).items()
+        path: entry
+        for path, entry in (request.session.get(KEPT_FORMS) or {}).items()
         if path != request.path
     }
-    kept[request.path] = fields
+    kept[request.path] = {"owner": owner, "fields": fields}
     request.session[KEPT_FORMS] = dict(list(kept.items())[-MAX_KEPT_FORMS:])
     return True
 
@@ -100,6 +117,23 @@ def sends_to_sign_in(request: HttpRequest, response: HttpResponse) -> bool:
     return target.path in _sign_in_paths() and urlsplit(back_to).path == request.path
 
 
+def _mark_owner(request: HttpRequest, response: HttpResponse) -> None:
+    """Names the signed-in user in the signed cookie, if it does not already."""
+    if SESSION_KEY not in request.session or not request.user.is_authenticated:
+        return
+    owner = str(request.user.pk)
+    if _owner(request) != owner:
+        response.set_signed_cookie(
+            OWNER_COOKIE,
+            owner,
+            salt=OWNER_SALT,
+            max_age=settings.SESSION_MAX_HOURS * 60 * 60,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+
+
 class FormResumeMiddleware:
     """Keeps an anonymous POST that a page answers with "sign in first"."""
 
@@ -108,6 +142,7 @@ class FormResumeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        _mark_owner(request, response)
         if (
             request.method == "POST"
             and not request.user.is_authenticated

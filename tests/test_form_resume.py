@@ -8,11 +8,14 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
 from blkk_portal.form_resume import (
     MAX_KEPT_BYTES,
+    OWNER_COOKIE,
+    OWNER_SALT,
     keep_posted_form,
     resumed_form_data,
 )
@@ -30,11 +33,21 @@ def clock():
         yield traveller
 
 
-def sign_in(client, next_url: str):
+def sign_in(client, next_url: str, username: str = "manager_a"):
     return client.post(
         f"{reverse('admin:login')}?{urlencode({'next': next_url})}",
-        {"username": "manager_a", "password": PASSWORD, "next": next_url},
+        {"username": username, "password": PASSWORD, "next": next_url},
     )
+
+
+def posted_by(user, path: str, data: dict, session):
+    """A POST to `path` from a browser where `user` was signed in (their cookie)."""
+    request = RequestFactory().post(path, data)
+    signed = HttpResponse()
+    signed.set_signed_cookie(OWNER_COOKIE, str(user.pk), salt=OWNER_SALT)
+    request.COOKIES[OWNER_COOKIE] = signed.cookies[OWNER_COOKIE].value
+    request.session = session
+    return request
 
 
 def test_change_posted_after_expiry_is_shown_again_after_signing_in(
@@ -98,32 +111,49 @@ def test_signing_in_shows_that_the_form_was_kept(client, world, clock):
     assert "what you entered is kept" in response.content.decode()
 
 
-def test_passwords_and_csrf_token_are_never_kept(client, db):
-    request = RequestFactory().post(
-        "/somewhere/",
-        {
-            "name": "x",
-            "password1": "secret-one",
-            "old_password": "secret-two",
-            "csrfmiddlewaretoken": "token",
-        },
-    )
+def test_another_user_signing_in_is_not_shown_the_kept_fields(client, world, clock):
+    venture = world.objects[Venture]["a"]
+    url = admin_url(Venture, "change", venture.pk)
+    sign_in(client, url)
+    posted = form_data(client.get(url, **EN), name="Warung Kopi Renamed")
+    clock.shift(datetime.timedelta(minutes=31))
+    client.post(url, posted, **EN)
+
+    assert sign_in(client, url, username="ministry").status_code == 302
+    page = client.get(url, **EN)
+    assert page.status_code == 200
+    assert not page.context["adminform"].form.is_bound
+    assert "Warung Kopi Renamed" not in page.content.decode()
+
+
+def test_nothing_is_kept_when_no_user_was_signed_in_on_the_browser(client, db):
+    request = RequestFactory().post("/somewhere/", {"name": "x"})
     request.session = client.session
+    assert not keep_posted_form(request)
+
+
+def test_passwords_and_csrf_token_are_never_kept(client, manager_a):
+    fields = {
+        "name": "x",
+        "password1": "secret-one",
+        "old_password": "secret-two",
+        "csrfmiddlewaretoken": "token",
+    }
+    request = posted_by(manager_a, "/somewhere/", fields, client.session)
     assert keep_posted_form(request)
     kept = request.session["_portal_kept_forms"]["/somewhere/"]
-    assert kept == {"name": ["x"]}
+    assert kept["fields"] == {"name": ["x"]}
 
 
-def test_an_oversized_form_is_not_kept(client, db):
-    request = RequestFactory().post("/somewhere/", {"notes": "x" * MAX_KEPT_BYTES})
-    request.session = client.session
+def test_an_oversized_form_is_not_kept(client, manager_a):
+    fields = {"notes": "x" * MAX_KEPT_BYTES}
+    request = posted_by(manager_a, "/somewhere/", fields, client.session)
     assert not keep_posted_form(request)
     assert "_portal_kept_forms" not in request.session
 
 
 def test_kept_data_is_offered_only_to_a_signed_in_get_of_its_path(client, manager_a):
-    post = RequestFactory().post("/somewhere/", {"name": "x"})
-    post.session = client.session
+    post = posted_by(manager_a, "/somewhere/", {"name": "x"}, client.session)
     keep_posted_form(post)
 
     other_path = RequestFactory().get("/elsewhere/")
