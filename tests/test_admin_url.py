@@ -52,8 +52,13 @@ def test_admin_moves_to_the_configured_path(client, admin_elsewhere, world):
 
 
 def test_no_code_or_template_names_the_admin_path():
-    tracked = subprocess.run(
-        ["git", "grep", "-n", "-I", "/admin/", "--", "*.py", "*.html", "*.js"],  # noqa: S607
+    command = [
+        *("git", "grep", "-n", "-I", "/admin/", "--", "*.py", "*.html", "*.js"),
+        # This file names the default on purpose.
+        ":!tests/test_admin_url.py",
+    ]
+    tracked = subprocess.run(  # noqa: S603 (fixed arguments)
+        command,
         cwd=django_settings.BASE_DIR,
         capture_output=True,
         text=True,
