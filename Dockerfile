@@ -16,4 +16,5 @@ RUN DEBUG=false SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 
 RUN useradd --create-home portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "blkk_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: bind, workers, which proxy may report HTTPS, logs as JSON lines.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "blkk_portal.wsgi:application"]

@@ -8,6 +8,10 @@ It also writes through the model's services (`services = ModelServices(...)` on 
 admin class), like the API: the form's validation runs the service in a savepoint
 that is rolled back, so whatever the service refuses shows on the form; saving then
 calls it for real, and deleting (one row or a selection) calls the delete service.
+
+An add or change form posted after the session expired is shown again, filled in
+with what was posted, once the user has signed in again (`blkk_portal.form_resume`);
+it is saved only when they submit it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from blkk_portal import forms as portal_forms
 from blkk_portal.access import requires_access
+from blkk_portal.form_resume import resumed_form_data
 from blkk_portal.numbers import is_ascii_digits
 from blkk_portal.scoping import ScopedQuerySet
 from blkk_portal.services import ModelServices
@@ -247,7 +252,33 @@ class ServiceAdminMixin(_AdminBase):
         return None
 
 
-class ScopedAdmin(ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
+class ResumedFormMixin(_AdminBase):
+    """Shows the add or change form bound to the fields kept when it was posted
+    after the session had expired (`resumed_form_data`), without saving them."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        data = resumed_form_data(request)
+        if data is None:
+            return form
+
+        def bound_to_kept_data(self, *args, **kwargs):
+            if not args and kwargs.get("data") is None:
+                kwargs["data"] = data.copy()
+            form.__init__(self, *args, **kwargs)
+
+        attrs = {"__init__": bound_to_kept_data, "__module__": form.__module__}
+        return type(form.__name__, (form,), attrs)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        data = resumed_form_data(request)
+        if data is not None and "data" not in kwargs:
+            kwargs["data"] = data.copy()
+        return kwargs
+
+
+class ScopedAdmin(ResumedFormMixin, ServiceAdminMixin, ScopedMixin, admin.ModelAdmin):
     """Reads through `visible_to`; changes and deletes a row only when it is also
     among `writable_by(user)` (a person's record that another BLKK keeps is shown
     read-only, as the API answers 403 for it)."""

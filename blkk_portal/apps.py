@@ -13,7 +13,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the scoping checks, so that every `manage.py check` runs them.
+        from django.contrib.auth.signals import user_logged_in
+
         from blkk_portal import checks  # noqa: F401
+        from blkk_portal.session_lifetime import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="portal-session-clock")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -13,8 +13,11 @@ import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "csp",
     "blkk_portal",
     "blkk_portal.accounts",
     "blkk_portal.audit",
@@ -71,12 +75,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Production hardening (issue #9): request fields on log records, the CSP on
+    # every response (pages, API, admin, errors).
+    "blkk_portal.logs.RequestLogContextMiddleware",
+    "blkk_portal.content_policy.PortalCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Production hardening (issue #9): idle and absolute session expiry, and a form
+    # posted after expiry kept for after signing in again (inside the messages
+    # middleware, which stores the note it leaves).
+    "blkk_portal.session_lifetime.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "blkk_portal.form_resume.FormResumeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into a 429 page.
@@ -131,7 +144,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 _VALIDATORS_MODULE = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": f"{_VALIDATORS_MODULE}.UserAttributeSimilarityValidator"},
+    # The portal's user has one `full_name` instead of first and last names.
+    {
+        "NAME": f"{_VALIDATORS_MODULE}.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {"NAME": f"{_VALIDATORS_MODULE}.MinimumLengthValidator"},
     {"NAME": f"{_VALIDATORS_MODULE}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS_MODULE}.NumericPasswordValidator"},
@@ -146,9 +163,6 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-# Locking by IP address too would lock out a whole provincial office behind one NAT;
-# the username lock is what stops password guessing against an account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -262,6 +276,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Swagger UI would send the schema to validator.swagger.io for a badge: an
+    # outside request, which the CSP refuses anyway.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "training.api.schema.mark_role_dependent_fields",
@@ -309,12 +326,57 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# --- Production hardening (issue #9) ------------------------------------------------
+# The admin's path (Django's default "admin/"); always ends with "/".
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL names no path; leave it unset for admin/.")
+
+# The health check answers over plain HTTP too: docker compose and load balancers
+# ask gunicorn directly, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# Content-Security-Policy (django-csp) on every response: the portal's own origin
+# only, no inline script anywhere. The admin's paths also allow inline styles and
+# /api/docs/ data: images (blkk_portal/content_policy.py says why).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS
+# after signing in however busy (blkk_portal/session_lifetime.py).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Logs: one JSON object a line on stdout in production, text with DEBUG on
+# (blkk_portal/logs.py; gunicorn.conf.py writes gunicorn's own the same way).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(
+    log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO")
+)
+
+# Each silenced system check, with the reason it does not apply here; the same
+# reasons are in docs/SECURITY.md, and tests/test_settings.py fails on any other
+# warning of `check --deploy`.
+SILENCED_SYSTEM_CHECKS_REASONS = {
+    # "AXES_LOCKOUT_PARAMETERS has no ip_address": locking by address as well would
+    # lock out a whole provincial office behind one NAT address after five typos;
+    # the lock on the username is what stops guessing one account's password.
+    "axes.W006": "Sign-in lockout is per username on purpose (shared office NAT).",
+}
+SILENCED_SYSTEM_CHECKS = list(SILENCED_SYSTEM_CHECKS_REASONS)
 
 # Demo credentials and data size used by `seed_demo`.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-blkk-2026")

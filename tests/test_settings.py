@@ -1,7 +1,9 @@
-"""Production settings refuse to start without their secrets, and pass --deploy."""
+"""Production settings refuse to start without their secrets, and pass --deploy with
+no silenced warning that the settings do not explain."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -74,3 +76,60 @@ def test_throttle_rates_and_proxies_come_from_the_environment():
         "[('search', '5/min'), ('search_address', '900/min'), "
         "('token', '2/h'), ('token_address', '900/min')] 1"
     )
+
+
+DEPLOY_CHECKS_UNSILENCED = """
+import json
+import django
+django.setup()
+from django.conf import settings
+from django.core import checks
+from django.core.management import call_command
+
+# With the silenced checks in force: clean, as `check --deploy` must be.
+call_command("check", deploy=True, fail_level="WARNING")
+# Without them: only the checks whose silencing the settings explain.
+explained = sorted(settings.SILENCED_SYSTEM_CHECKS_REASONS)
+silenced = sorted(settings.SILENCED_SYSTEM_CHECKS)
+settings.SILENCED_SYSTEM_CHECKS = []
+raised = checks.run_checks(include_deployment_checks=True)
+warnings = sorted({m.id for m in raised if m.level >= checks.WARNING})
+reasons = list(settings.SILENCED_SYSTEM_CHECKS_REASONS.values())
+print(json.dumps({
+    "explained": explained, "silenced": silenced, "raised": warnings, "reasons": reasons
+}))
+"""
+
+
+def test_every_silenced_deploy_warning_is_explained_and_no_other_is_raised():
+    env = {
+        **production_env(),
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/blkk_portal"
+        ),
+        "DJANGO_SETTINGS_MODULE": "blkk_portal.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(  # noqa: S603 (fixed arguments, the test's own interpreter)
+        [sys.executable, "-c", DEPLOY_CHECKS_UNSILENCED],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["silenced"] == found["explained"]
+    assert found["raised"] == found["explained"], (
+        "a deploy warning is raised that the settings do not explain, or an "
+        "explained one no longer happens (then stop silencing it)"
+    )
+    assert all(reason.strip() for reason in found["reasons"])
+
+
+def test_https_redirect_spares_the_health_check(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/").status_code == 301
+    assert client.get("/healthz/").status_code == 200

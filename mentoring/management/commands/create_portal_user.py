@@ -45,7 +45,15 @@ class Command(BaseCommand):
         blkks = self._blkks(options["blkk"])
         password = self._password()
         try:
-            validate_password(password, User(username=username))
+            # Against every attribute the similarity validator compares.
+            validate_password(
+                password,
+                User(
+                    username=username,
+                    full_name=options["full_name"],
+                    email=options["email"],
+                ),
+            )
             user = user_create(
                 username=username,
                 password=password,
