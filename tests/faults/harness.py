@@ -31,6 +31,8 @@ REDIS_SERVER = "/usr/bin/redis-server"
 # Bounds, not expectations: a wait gives up (and fails the test) after this long.
 START_SECONDS = 30
 POLL_SECONDS = 0.2
+# What django.core.mail.backends.filebased writes after each message.
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
 def free_port() -> int:
@@ -222,7 +224,15 @@ class Celery(ManagedProcess):
         )
 
     def sent_mail(self) -> list[Message]:
-        return [message_from_bytes(p.read_bytes()) for p in self.mail_dir.iterdir()]
+        """Every message written to `mail_dir`. Django's file backend names a file
+        by the second and a connection's id, which can come again: one file may
+        hold several messages, each followed by a line of 79 dashes."""
+        return [
+            message_from_bytes(raw)
+            for path in sorted(self.mail_dir.iterdir())
+            for raw in path.read_bytes().split(MAIL_SEPARATOR)
+            if raw.strip()
+        ]
 
 
 class Worker(Celery):

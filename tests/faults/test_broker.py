@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -46,8 +47,10 @@ def assert_refused_in_time(client, blkk_code: str) -> None:
     assert "Retry-After" in response
 
 
-def assert_the_portal_answers(client, api_client, world) -> None:
-    """Pages, sign-in (the form and the API's token), API reads, the health check."""
+def assert_the_portal_answers() -> None:
+    """Pages, sign-in (the form and the API's token), API reads, the health check,
+    each for a visitor who just arrived."""
+    client, api_client = Client(), APIClient()
     assert client.get(reverse("login")).status_code == 200
     signed_in = client.post(
         reverse("login"), {"username": "manager_a", "password": PASSWORD}
@@ -68,7 +71,7 @@ def assert_the_portal_answers(client, api_client, world) -> None:
 
 
 def test_a_broker_outage_is_answered_and_work_queued_before_it_is_done_after(
-    world, api, client, tmp_path, redis_server, celery_broker
+    world, api, tmp_path, redis_server, celery_broker
 ):
     celery_broker(redis_server.url)
     manager = api(world.users["manager_a"])
@@ -81,12 +84,12 @@ def test_a_broker_outage_is_answered_and_work_queued_before_it_is_done_after(
     assert redis_server.client().llen("celery") == 1
 
     redis_server.stop()
-    assert_the_portal_answers(client, APIClient(), world)
+    assert_the_portal_answers()
     assert_refused_in_time(manager, blkk_code)
 
     redis_server.start()  # the same append-only file: what was queued is back
     redis_server.freeze()
-    assert_the_portal_answers(client, APIClient(), world)
+    assert_the_portal_answers()
     assert_refused_in_time(manager, blkk_code)
     redis_server.thaw()
 
