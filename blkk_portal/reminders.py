@@ -41,7 +41,10 @@ def reminders_send_once(
                         mail.send_messages([message])
                         sent += 1
             except OSError as error:  # SMTP refused, dropped or timed out
-                logger.warning("a reminder (%s) was not sent: %r", kind, error)
+                # The error's name only: an SMTP refusal names the addresses.
+                logger.warning(
+                    "a reminder (%s) was not sent: %s", kind, type(error).__name__
+                )
                 first_error = first_error or error
     if first_error is not None:
         raise first_error

@@ -280,21 +280,21 @@ def report_delivery_send(*, delivery_id: int) -> bool:
             return False  # sent already, or being sent by another worker
         report = ProgressReport.objects.get(pk=delivery.report_id)
         blkk = Blkk.objects.get(code=report.scope_code)
-        message = report_summary_message(report, blkk.name, [delivery.recipient])
         delivery.attempts += 1
         try:
-            message.send()
-        except OSError as error:  # smtplib's errors, refused or dropped connections
+            report_summary_message(report, blkk.name, [delivery.recipient]).send()
+        except OSError as error:  # smtplib's errors, dropped connections, a lost file
             delivery.last_error = repr(error)[:2000]
             delivery.next_attempt_at = timezone.now() + _mail_retry_delay(
                 attempts=delivery.attempts
             )
             delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            # The error's name only: an SMTP refusal names the addresses.
             logger.warning(
-                "report mail %s not sent (attempt %d): %r",
+                "report mail %s not sent (attempt %d): %s",
                 delivery.pk,
                 delivery.attempts,
-                error,
+                type(error).__name__,
             )
             return False
         delivery.status = ReportDelivery.Status.SENT
