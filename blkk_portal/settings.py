@@ -190,6 +190,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@blkk.kemnaker.go.id")
+# An SMTP server that stops answering fails the send (it is retried) instead of
+# holding a worker, and the delivery's row lock, for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 _THROTTLE_RATE = re.compile(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)")
 
@@ -302,13 +305,42 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest task, so a slow task is not redelivered to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+# A broker that is down or hangs must not hang a request: connecting and each
+# command give up after CELERY_BROKER_TIMEOUT seconds, and a publish is retried once
+# after reconnecting, so a request waits at most 3 x 1 + 0.5 s for a hung broker
+# and 0.5 s for a stopped one (docs/reports.md, "When the broker is down").
+CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.5,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Longer than the longest task, so a slow task is not redelivered to a second
+    # worker; a run whose worker died is picked up by the sweeper instead
+    # (REPORT_RUN_STALE_SECONDS).
+    "visibility_timeout": 6 * 60 * 60,
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_TIMEOUT,
+}
 # The schedule lives in the database (django-celery-beat), editable in the admin; the
 # defaults are created by a data migration of the incubator app.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Tasks go to this queue; tests that start a real worker give it one of their own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# `/healthz/` gives the broker this long to accept a connection, then says "down".
+HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=0.5)
+
+# Dead workers and lost mail (docs/reports.md, "When a worker dies"): a report run
+# whose worker showed no sign of work for REPORT_RUN_STALE_SECONDS is queued again
+# by the sweep (every 5 minutes), and given up after REPORT_RUN_MAX_ATTEMPTS starts;
+# a report mail that failed is tried again after REPORT_MAIL_RETRY_SECONDS, doubling
+# each time up to 6 hours, until it is sent.
+REPORT_RUN_STALE_SECONDS = env.int("REPORT_RUN_STALE_SECONDS", default=15 * 60)
+REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
+REPORT_MAIL_RETRY_SECONDS = env.int("REPORT_MAIL_RETRY_SECONDS", default=5 * 60)
 
 # Production hardening; each can be turned off behind a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -3,15 +3,18 @@ metrics (the ventures `metrics_expected` counts and `metrics_reported` does not)
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blkk_portal.accounts.models import User
 from blkk_portal.months import Month
+from blkk_portal.reminders import reminders_send_once
 
 from .selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 
@@ -26,9 +29,14 @@ def ventures_missing_metrics(month: Month) -> list[dict]:
     )
 
 
-def metric_reminders_send(*, month: Month) -> int:
+# The key of these reminders in `ReminderSent`: one per manager and week.
+REMINDER_KIND = "incubator.metric_reminder"
+
+
+def metric_reminders_send(*, month: Month, today: datetime.date | None = None) -> int:
     """One message per active manager with an address, listing the ventures of the
-    BLKKs they manage that did not report `month`. Returns the messages sent."""
+    BLKKs they manage that did not report `month`; once per manager in the week of
+    `today` (default: today in Jakarta). Returns the messages sent."""
     missing = ventures_missing_metrics(month)
     ventures_by_blkk = defaultdict(list)
     for venture in missing:
@@ -54,4 +62,6 @@ def metric_reminders_send(*, month: Month) -> int:
         )
         for (email, full_name), ventures in lists.items()
     ]
-    return get_connection().send_messages(messages) if messages else 0
+    return reminders_send_once(
+        kind=REMINDER_KIND, today=today or timezone.localdate(), messages=messages
+    )

@@ -6,16 +6,20 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from blkk_portal.reminders import reminders_send_once
 
 from .models import MentorAssignment, MentoringSession
 
 # "No session in the last 30 days": today and the 29 days before it, counted like
 # the report's 60-day window (month end minus 59 days through month end).
 QUIET_DAYS = 30
+# The key of these reminders in `ReminderSent`: one per mentor and week.
+REMINDER_KIND = "mentoring.session_reminder"
 
 
 def assignments_without_recent_session(today: datetime.date) -> list[dict]:
@@ -41,7 +45,8 @@ def assignments_without_recent_session(today: datetime.date) -> list[dict]:
 
 
 def mentor_reminders_send(*, today: datetime.date) -> int:
-    """One message per mentor listing their quiet assignments; returns how many."""
+    """One message per mentor listing their quiet assignments, once per mentor in
+    the week of `today`; returns how many were sent."""
     by_mentor = defaultdict(list)
     for row in assignments_without_recent_session(today):
         key = (row["mentor__user__email"], row["mentor__full_name"])
@@ -58,4 +63,4 @@ def mentor_reminders_send(*, today: datetime.date) -> int:
         )
         for (email, name), mentees in by_mentor.items()
     ]
-    return get_connection().send_messages(messages) if messages else 0
+    return reminders_send_once(kind=REMINDER_KIND, today=today, messages=messages)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from blkk_portal.celery import RETRYING
+from blkk_portal.celery import MAILING
 
 from . import reminders
 
 
-@shared_task(**RETRYING)
+@shared_task(**MAILING)
 def mentor_reminders_send() -> int:
-    """Weekly: remind mentors of active assignments with no session in 30 days."""
+    """Weekly: remind mentors of active assignments with no session in 30 days,
+    once per mentor and week however often it runs."""
     return reminders.mentor_reminders_send(today=timezone.localdate())

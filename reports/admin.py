@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.admin_base import ScopedAdmin
+from blkk_portal.celery import TaskQueueUnavailable
 from blkk_portal.forms import MonthFormField
 from blkk_portal.months import Month
 
@@ -167,12 +169,18 @@ class ProgressReportAdmin(ScopedAdmin):
             ):
                 refused += 1
                 continue
-            services.report_generate_async(
-                scope=report.scope,
-                scope_code=report.scope_code,
-                period=report.period,
-                requested_by=request.user,
-            )
+            try:
+                # Committed, and its task published, at the end of the block.
+                with transaction.atomic():
+                    services.report_generate_async(
+                        scope=report.scope,
+                        scope_code=report.scope_code,
+                        period=report.period,
+                        requested_by=request.user,
+                    )
+            except TaskQueueUnavailable as error:
+                messages.error(request, str(error))
+                break
             queued += 1
         if queued:
             messages.success(
@@ -195,12 +203,24 @@ class ProgressReportAdmin(ScopedAdmin):
                 % {"count": refused},
             )
 
+    @transaction.non_atomic_requests
+    def changelist_view(self, request, extra_context=None):
+        """In a transaction as every request is, except to regenerate: that action
+        commits each run and publishes its task in turn, so that a broker that does
+        not answer is reported on the page and leaves no run queued (the generate
+        page does the same)."""
+        if request.method == "POST" and request.POST.get("action") == "regenerate":
+            return super().changelist_view(request, extra_context)
+        with transaction.atomic():
+            return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         urls = [
             path(
                 "generate/",
-                view(self.generate_view),
+                # Outside the request's transaction, as `changelist_view` says.
+                transaction.non_atomic_requests(view(self.generate_view)),
                 name="reports_progressreport_generate",
             ),
             path(
@@ -220,20 +240,19 @@ class ProgressReportAdmin(ScopedAdmin):
         if not self.has_generate_permission(request):
             raise PermissionDenied
         form = ReportGenerateForm(request.POST or None, user=request.user)
+        status = 200
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            if data["scope"] == ALL_SCOPES:
-                run = services.reports_generate_month_async(
-                    period=data["period"], requested_by=request.user
-                )
+            try:
+                # Committed, and its task published, at the end of the block.
+                with transaction.atomic():
+                    run = self._queue_generation(request, form.cleaned_data)
+            except TaskQueueUnavailable as error:
+                form.add_error(None, str(error))
+                status = 503
             else:
-                run = services.report_generate_async(
-                    scope=data["scope"],
-                    scope_code=data["scope_code"],
-                    period=data["period"],
-                    requested_by=request.user,
+                return redirect(
+                    reverse("admin:reports_progressreport_run", args=[run.pk])
                 )
-            return redirect(reverse("admin:reports_progressreport_run", args=[run.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Generate reports"),
@@ -241,7 +260,22 @@ class ProgressReportAdmin(ScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(
-            request, "admin/reports/progressreport/generate.html", context
+            request,
+            "admin/reports/progressreport/generate.html",
+            context,
+            status=status,
+        )
+
+    def _queue_generation(self, request, data: dict) -> ReportRun:
+        if data["scope"] == ALL_SCOPES:
+            return services.reports_generate_month_async(
+                period=data["period"], requested_by=request.user
+            )
+        return services.report_generate_async(
+            scope=data["scope"],
+            scope_code=data["scope_code"],
+            period=data["period"],
+            requested_by=request.user,
         )
 
     def run_view(self, request, run_id):

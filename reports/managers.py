@@ -22,16 +22,25 @@ class ReportRunQuerySet(models.QuerySet):
 
     def with_progress(self) -> QuerySet:
         """Each run with `reports_done`: how many of its reports had their files
-        written since it started. The one count of a run's progress (the API, the
-        admin's progress page, and whether the run is done all read it); it is read
-        from the reports, not counted by the tasks, so a task that runs twice after
-        a redelivery cannot count a report twice. A GROUP BY query keeps no default
+        written since their figures were stored. The one count of a run's progress
+        (the API and the admin's progress page read it); it is read from the
+        reports, not counted by the tasks, so a task that runs twice after a
+        redelivery cannot count a report twice. A GROUP BY query keeps no default
         ordering: order it where the order matters."""
         return self.annotate(
             reports_done=Count(
-                "reports", filter=Q(reports__files_generated_at__gte=F("created_at"))
+                "reports",
+                filter=Q(reports__files_generated_at__gte=F("reports__generated_at")),
             )
         )
+
+
+class ReportDeliveryQuerySet(models.QuerySet):
+    """Report mail to send; read by the tasks only, never shown to a role."""
+
+    def due(self, now) -> QuerySet:
+        """Pending deliveries whose next attempt is due at `now`."""
+        return self.filter(status="pending", next_attempt_at__lte=now)
 
 
 class ProgressReportQuerySet(ScopedQuerySet):
@@ -40,6 +49,14 @@ class ProgressReportQuerySet(ScopedQuerySet):
     user reaches. Mentors read only the national report."""
 
     access = Access(read=SIGNED_IN)
+
+    def unfinished(self) -> QuerySet:
+        """Reports whose files were not written since their figures were stored
+        (nor, for a mailing run, their mail recorded: both happen at once)."""
+        return self.filter(
+            Q(files_generated_at__isnull=True)
+            | Q(files_generated_at__lt=F("generated_at"))
+        )
 
     def visible_to(self, user) -> QuerySet:
         from .models import ReportScope

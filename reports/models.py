@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.constraints import choice_is_known
 
 from .files import report_file_path
-from .managers import ProgressReportQuerySet, ReportRunQuerySet
+from .managers import (
+    ProgressReportQuerySet,
+    ReportDeliveryQuerySet,
+    ReportRunQuerySet,
+)
 
 
 class ReportScope(models.TextChoices):
@@ -69,6 +73,25 @@ class ReportRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A worker that dies leaves no word: the run's last sign of work (queued, taken,
+    # a report finished) tells the sweep when no live worker holds it any more.
+    heartbeat_at = models.DateTimeField(_("last sign of work"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"),
+        default=1,
+        help_text=_(
+            "How many times the run was queued: once, and again each time the "
+            "sweep found no live worker holding it."
+        ),
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Set on the monthly run, so that a second beat makes no second run."
+        ),
+    )
 
     objects = ReportRunQuerySet.as_manager()
 
@@ -82,6 +105,20 @@ class ReportRun(models.Model):
             choice_is_known("status", ReportRunStatus, "report_run_status_known"),
             models.CheckConstraint(
                 condition=Q(period__day=1), name="report_run_period_first_of_month"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="report_run_idempotency_key_once",
+                violation_error_message=_("This run has been requested already."),
+            ),
+        ]
+        indexes = [
+            # The sweep's look-up: unfinished runs by their last sign of work.
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_run_unfinished_idx",
             ),
         ]
 
@@ -153,3 +190,64 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         where = self.scope_code or _("Indonesia")
         return f"{self.get_scope_display()} {where} {self.period:%Y-%m}"
+
+
+class ReportDeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+
+
+class ReportDelivery(models.Model):
+    """A BLKK report to mail to one manager: recorded with the report's files, marked
+    sent only after the mail server took it, tried again with backoff until then.
+    One row per report and address, so a report is never mailed twice to anyone."""
+
+    Status = ReportDeliveryStatus
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("report"),
+    )
+    recipient = models.EmailField(_("recipient"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportDeliveryStatus.choices,
+        default=ReportDeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = ReportDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "recipient"]
+        verbose_name = _("report delivery")
+        verbose_name_plural = _("report deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "recipient"], name="report_delivery_once"
+            ),
+            choice_is_known(
+                "status", ReportDeliveryStatus, "report_delivery_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(sent_at__isnull=False),
+                name="report_delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            # The sweep's look-up: pending mail whose next attempt is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
+                name="report_delivery_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} -> {self.recipient}"

@@ -16,12 +16,20 @@ the API:
 Storing is one `INSERT ... ON CONFLICT (scope, scope_code, period) DO UPDATE` per
 batch, so regenerating replaces a report atomically, and two workers generating the
 same report at once leave one row.
+
+Surviving faults (docs/reports.md): a broker that does not take a task is answered
+(`TaskQueueUnavailable`) and leaves no run queued; a run records signs of work
+(`heartbeat_at`), and `report_runs_requeue_stale` (the sweep) queues again a run no
+live worker holds; mail is a `ReportDelivery` per report and manager, sent once and
+tried again until it is (`report_delivery_send`, `report_deliveries_requeue_due`);
+beat's monthly run is one per month (`reports_generate_month_once`).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import logging
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -31,10 +39,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blkk_portal.celery import TaskQueueUnavailable, publish
 from blkk_portal.months import Month
 from training.models import Blkk
 
@@ -46,11 +56,15 @@ from .files import (
     report_title,
 )
 from .kpis import BlkkFigures, counts_total, figures_by_blkk, kpis_from_counts
-from .models import ProgressReport, ReportRun, ReportScope
-from .selectors import report_run_progress, report_trend, scope_blkks, scope_name
+from .models import ProgressReport, ReportDelivery, ReportRun, ReportScope
+from .selectors import report_trend, scope_blkks, scope_name
+
+logger = logging.getLogger(__name__)
 
 # Reports rendered and mailed per task of the fan-out.
 CHUNK_SIZE = 50
+# Rows the sweep queues again at most per run of it (every 5 minutes).
+SWEEP_BATCH = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -214,26 +228,137 @@ def report_files_render(*, report_id: int) -> ProgressReport:
 
 # Mail -------------------------------------------------------------------------------
 
+# However often a report's mail fails, it is tried again at least this often.
+MAIL_RETRY_MAX = datetime.timedelta(hours=6)
+
+
+def report_deliveries_record(*, report: ProgressReport) -> list[int]:
+    """Record the mail of a BLKK report to each of the BLKK's managers (active, with
+    an address), once per report and address: a report mailed already, or an
+    address it is recorded for already, gets no second row. Call it holding the
+    report's row lock. Returns the ids of the report's deliveries still to send."""
+    if report.scope != ReportScope.BLKK or report.mailed_at is not None:
+        return []
+    now = timezone.now()
+    blkk = Blkk.objects.get(code=report.scope_code)
+    recipients = sorted(
+        blkk.managers.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        ProgressReport.objects.filter(pk=report.pk).update(mailed_at=now)
+        return []
+    # A first send that never happens (its task lost) is due again after this.
+    retry_at = now + _mail_retry_delay(attempts=1)
+    ReportDelivery.objects.bulk_create(
+        [
+            ReportDelivery(report=report, recipient=email, next_attempt_at=retry_at)
+            for email in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        report.deliveries.filter(status=ReportDelivery.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def report_delivery_send(*, delivery_id: int) -> bool:
+    """Send one recorded delivery, and mark it sent only once the mail server took
+    it. A failure is recorded with the time of the next attempt (doubling from
+    REPORT_MAIL_RETRY_SECONDS up to 6 hours) and the row stays pending, so the
+    report is never lost. The row lock, taken without waiting, makes two workers
+    with the same delivery send it once. Returns whether it was sent now."""
+    with transaction.atomic():
+        delivery = (
+            ReportDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status=ReportDelivery.Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return False  # sent already, or being sent by another worker
+        report = ProgressReport.objects.get(pk=delivery.report_id)
+        blkk = Blkk.objects.get(code=report.scope_code)
+        delivery.attempts += 1
+        try:
+            report_summary_message(report, blkk.name, [delivery.recipient]).send()
+        except OSError as error:  # smtplib's errors, dropped connections, a lost file
+            delivery.last_error = repr(error)[:2000]
+            delivery.next_attempt_at = timezone.now() + _mail_retry_delay(
+                attempts=delivery.attempts
+            )
+            delivery.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            # The error's name only: an SMTP refusal names the addresses.
+            logger.warning(
+                "report mail %s not sent (attempt %d): %s",
+                delivery.pk,
+                delivery.attempts,
+                type(error).__name__,
+            )
+            return False
+        delivery.status = ReportDelivery.Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["attempts", "status", "sent_at"])
+    _report_mark_mailed(report_id=report.pk)
+    return True
+
+
+def _mail_retry_delay(*, attempts: int) -> datetime.timedelta:
+    base = datetime.timedelta(seconds=settings.REPORT_MAIL_RETRY_SECONDS)
+    return min(base * 2 ** max(attempts - 1, 0), MAIL_RETRY_MAX)
+
+
+def _report_mark_mailed(*, report_id: int) -> None:
+    """`mailed_at` once no delivery of the report is pending (read after this
+    delivery committed, so the last of two concurrent sends sees both)."""
+    ProgressReport.objects.filter(pk=report_id, mailed_at__isnull=True).exclude(
+        deliveries__status=ReportDelivery.Status.PENDING
+    ).update(mailed_at=timezone.now())
+
+
+def report_deliveries_queue(delivery_ids: list[int]) -> None:
+    """Queue the sending of each delivery after commit. A broker that does not
+    take one leaves it pending for the sweep: nothing is lost."""
+    from .tasks import report_delivery_send as send_task
+
+    for delivery_id in delivery_ids:
+        transaction.on_commit(
+            functools.partial(publish, send_task, (delivery_id,)), robust=True
+        )
+
 
 def report_mail_managers(*, report_id: int) -> int:
-    """Mail a BLKK report, with its files, to the BLKK's managers once: a report
-    already mailed is not mailed again, so a redelivered task sends nothing twice.
-    Returns the number of messages sent."""
+    """Mail a BLKK report, with its files, to the BLKK's managers now, in this
+    process (the `generate_reports --mail` command): recorded, then sent, once per
+    manager however often it is called. Returns the number of messages sent."""
     with transaction.atomic():
         report = ProgressReport.objects.select_for_update().get(pk=report_id)
-        if report.scope != ReportScope.BLKK or report.mailed_at is not None:
-            return 0
-        blkk = Blkk.objects.get(code=report.scope_code)
-        recipients = sorted(
-            blkk.managers.filter(is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
+        pending = report_deliveries_record(report=report)
+    return sum(report_delivery_send(delivery_id=pk) for pk in pending)
+
+
+def report_deliveries_requeue_due(*, now: datetime.datetime | None = None) -> int:
+    """The sweep's part for mail: queue again each pending delivery whose next
+    attempt is due, pushing that time on so the next sweep does not queue it
+    twice. Returns how many were queued."""
+    from .tasks import report_delivery_send as send_task
+
+    now = now or timezone.now()
+    queued = 0
+    due = ReportDelivery.objects.due(now).order_by("next_attempt_at", "pk")
+    rows = due.values_list("pk", "attempts", "next_attempt_at")[:SWEEP_BATCH]
+    for pk, attempts, was_due_at in rows:
+        retry_at = now + _mail_retry_delay(attempts=attempts + 1)
+        # Conditional, so that of two sweeps at once (two beats) one queues it.
+        taken = ReportDelivery.objects.filter(pk=pk, next_attempt_at=was_due_at).update(
+            next_attempt_at=retry_at
         )
-        if recipients:
-            report_summary_message(report, blkk.name, recipients).send()
-        report.mailed_at = timezone.now()
-        report.save(update_fields=["mailed_at"])
-    return len(recipients)
+        if taken:
+            publish(send_task, (pk,))
+            queued += 1
+    return queued
 
 
 def report_summary_message(
@@ -278,15 +403,41 @@ def _run_create(
         notify=notify,
         requested_by=requested_by if getattr(requested_by, "pk", None) else None,
         task_id=str(uuid.uuid4()),
+        heartbeat_at=timezone.now(),
     )
 
 
-def _enqueue_run(run: ReportRun) -> None:
+def _enqueue_run(run: ReportRun, *, refused: str) -> None:
+    """Queue the run's task after commit (at once outside a transaction). If the
+    broker does not take it, `refused="fail"` marks the run failed and raises
+    TaskQueueUnavailable (someone is waiting for an answer); `refused="sweep"`
+    leaves it queued for the sweep to queue again."""
+    transaction.on_commit(
+        functools.partial(
+            _publish_run, run_id=run.pk, task_id=run.task_id, refused=refused
+        )
+    )
+
+
+def _publish_run(*, run_id: int, task_id: str, refused: str) -> None:
     from .tasks import report_run_execute
 
-    transaction.on_commit(
-        lambda: report_run_execute.apply_async((run.pk,), task_id=run.task_id)
-    )
+    try:
+        publish(report_run_execute, (run_id,), task_id=task_id)
+    except TaskQueueUnavailable as error:
+        logger.warning("report run %s not queued: %r", run_id, error.__cause__)
+        if refused == "sweep":
+            return
+        report_run_fail(
+            run_id=run_id,
+            error=f"The task queue did not answer: {error.__cause__!r}",
+        )
+        raise TaskQueueUnavailable(
+            _(
+                "Reports cannot be queued right now: the task queue is not "
+                "answering. Try again in a few minutes."
+            )
+        ) from error.__cause__
 
 
 def report_generate_async(
@@ -294,7 +445,9 @@ def report_generate_async(
 ) -> ReportRun:
     """Queue one report's generation after the current transaction commits. Checks
     the scope now (ValidationError), not whether `requested_by` may ask: see
-    `report_generation_allowed`."""
+    `report_generation_allowed`. If the broker does not take the task, the run is
+    marked failed and TaskQueueUnavailable is raised, at commit: a view that must
+    answer it calls this outside the request's transaction."""
     month = as_month(period)
     scope_blkks(scope, scope_code)
     run = _run_create(
@@ -304,14 +457,15 @@ def report_generate_async(
         requested_by=requested_by,
         notify=False,
     )
-    _enqueue_run(run)
+    _enqueue_run(run, refused="fail")
     return run
 
 
 def reports_generate_month_async(
     *, period: datetime.date | Month | str, requested_by=None, notify: bool = False
 ) -> ReportRun:
-    """Queue every report of a month (the monthly fan-out) after commit."""
+    """Queue every report of a month (the monthly fan-out) after commit; a broker
+    that does not take it is answered as by `report_generate_async`."""
     run = _run_create(
         month=as_month(period),
         scope="",
@@ -319,51 +473,198 @@ def reports_generate_month_async(
         requested_by=requested_by,
         notify=notify,
     )
-    _enqueue_run(run)
+    _enqueue_run(run, refused="fail")
     return run
 
 
-def report_run_start(*, run_id: int) -> list[list[int]]:
-    """Compute and store the run's reports; returns their ids in chunks for the
-    fan-out of files and mail."""
-    run = ReportRun.objects.get(pk=run_id)
-    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.RUNNING)
+def reports_generate_month_once(*, period: datetime.date | Month | str) -> ReportRun:
+    """Beat's monthly run of `period` (every scope, managers mailed): made and queued
+    once however many beats ask. Its idempotency key is unique in the database, so
+    of two calls at once one inserts the run and the other gets that same run. A
+    broker that does not take it leaves it queued for the sweep."""
+    month = as_month(period)
+    run, created = ReportRun.objects.get_or_create(
+        idempotency_key=f"monthly:{month}",
+        defaults={
+            "period": month.first_day,
+            "notify": True,
+            "task_id": str(uuid.uuid4()),
+            "heartbeat_at": timezone.now(),
+        },
+    )
+    if created:
+        _enqueue_run(run, refused="sweep")
+    return run
+
+
+@dataclass(frozen=True)
+class RunStart:
+    """A worker's hold on a run: its attempt, and the reports left to finish."""
+
+    attempt: int
+    chunks: list[list[int]]
+
+
+def report_run_claim(*, run_id: int) -> int | None:
+    """Take a queued run for this worker, in one UPDATE, so that of two messages
+    for one run (a redelivery, a sweep) one takes it. Returns the run's attempt,
+    which its chunks carry, or None when the run is not queued (a live worker holds
+    it, or it ended)."""
+    taken = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+        status=ReportRun.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    if not taken:
+        return None
+    return ReportRun.objects.values_list("attempts", flat=True).get(pk=run_id)
+
+
+def report_run_release(*, run_id: int, attempt: int) -> None:
+    """Give a taken run back to the queue, for the retry of a task that failed."""
+    ReportRun.objects.filter(
+        pk=run_id, status=ReportRun.Status.RUNNING, attempts=attempt
+    ).update(status=ReportRun.Status.QUEUED)
+
+
+def report_run_start(*, run_id: int) -> RunStart | None:
+    """Take the run, compute and store its reports unless an earlier attempt did,
+    and return the reports still to finish in chunks for the fan-out (all of them
+    the first time; what a dead worker left, after the sweep queued it again).
+    None when the run is not this worker's to take. On an error the run is given
+    back, so the task's retry takes it again."""
+    attempt = report_run_claim(run_id=run_id)
+    if attempt is None:
+        return None
+    try:
+        pending = _run_reports_to_finish(ReportRun.objects.get(pk=run_id))
+    except Exception:
+        report_run_release(run_id=run_id, attempt=attempt)
+        raise
+    return RunStart(
+        attempt=attempt,
+        chunks=[
+            pending[start : start + CHUNK_SIZE]
+            for start in range(0, len(pending), CHUNK_SIZE)
+        ],
+    )
+
+
+def _run_reports_to_finish(run: ReportRun) -> list[int]:
+    if not run.reports_total:
+        report_ids = _run_store_reports(run)
+        ReportRun.objects.filter(pk=run.pk).update(
+            reports_total=len(report_ids), heartbeat_at=timezone.now()
+        )
+    pending = list(
+        ProgressReport.objects.filter(run=run)
+        .unfinished()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not pending:
+        report_run_finish_if_complete(run=run)
+    return pending
+
+
+def _run_store_reports(run: ReportRun) -> list[int]:
     month = Month.of(run.period)
     if run.scope:
         report = report_compute_and_store(
             scope=run.scope, scope_code=run.scope_code, month=month, run=run
         )
-        report_ids = [report.pk]
-    else:
-        report_ids = reports_generate_month(month=month, run=run)
-    ReportRun.objects.filter(pk=run.pk).update(reports_total=len(report_ids))
-    return [
-        report_ids[start : start + CHUNK_SIZE]
-        for start in range(0, len(report_ids), CHUNK_SIZE)
-    ]
+        return [report.pk]
+    return reports_generate_month(month=month, run=run)
 
 
-def report_run_chunk(*, run_id: int, report_ids: list[int]) -> None:
-    """Render files (and, for a notifying run, mail BLKK managers) for one chunk,
-    then mark the run done if every report of it has its files."""
+@transaction.atomic
+def report_finish(*, report_id: int, notify: bool) -> list[int]:
+    """Render the report's files and, for a mailing run, record its mail, in one
+    transaction: a report whose files are written has its mail recorded too, so a
+    run resumed after a dead worker skips it without losing the mail. Returns the
+    deliveries to send (queued after commit)."""
+    report = report_files_render(report_id=report_id)
+    if not notify:
+        return []
+    pending = report_deliveries_record(report=report)
+    report_deliveries_queue(pending)
+    return pending
+
+
+def report_run_chunk(
+    *, run_id: int, report_ids: list[int], attempt: int | None = None
+) -> None:
+    """Finish one chunk of reports (files, and mail for a mailing run), each a sign
+    of work, then mark the run done if none is left. A chunk of an earlier attempt
+    (the sweep queued the run again since) or of an ended run does nothing."""
     run = ReportRun.objects.get(pk=run_id)
+    if run.status != ReportRun.Status.RUNNING:
+        return
+    if attempt is not None and run.attempts != attempt:
+        return
     for report_id in report_ids:
-        report_files_render(report_id=report_id)
-        if run.notify:
-            report_mail_managers(report_id=report_id)
+        report_finish(report_id=report_id, notify=run.notify)
+        ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     report_run_finish_if_complete(run=run)
 
 
 def report_run_finish_if_complete(*, run: ReportRun) -> None:
-    run.refresh_from_db(fields=["reports_total", "status"])
-    progress = report_run_progress(run)
-    if progress.total and progress.done >= progress.total:
-        ReportRun.objects.filter(pk=run.pk).exclude(
-            status=ReportRun.Status.DONE
-        ).update(status=ReportRun.Status.DONE, finished_at=timezone.now())
+    """Done once every report of the run has its files (and mail recorded)."""
+    if ProgressReport.objects.filter(run=run).unfinished().exists():
+        return
+    ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING).update(
+        status=ReportRun.Status.DONE, finished_at=timezone.now()
+    )
 
 
 def report_run_fail(*, run_id: int, error: str) -> None:
     ReportRun.objects.filter(pk=run_id).update(
         status=ReportRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def report_runs_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """The sweep's part for runs: a run that showed no sign of work for
+    REPORT_RUN_STALE_SECONDS has no live worker. Running, its worker died: it is
+    queued again as a new attempt, or given up once it had REPORT_RUN_MAX_ATTEMPTS.
+    Queued, its message was lost or is stuck behind others: it is queued again (a
+    second message is harmless, one of them takes the run). Returns how many runs
+    were queued again."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.REPORT_RUN_STALE_SECONDS)
+    stale = ReportRun.objects.filter(
+        status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING],
+        heartbeat_at__lt=stale_before,
+    ).order_by("heartbeat_at", "pk")
+    requeued = 0
+    for run in stale.only("pk", "status", "heartbeat_at", "attempts", "task_id"):
+        requeued += _run_requeue(run, now=now)
+    return requeued
+
+
+def _run_requeue(run: ReportRun, *, now: datetime.datetime) -> int:
+    from .tasks import report_run_execute
+
+    # Conditional on what was read, so that of two sweeps at once (two beats) one
+    # acts, and a worker that showed a sign of work since keeps its run.
+    unchanged = ReportRun.objects.filter(
+        pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at
+    )
+    dead_worker = run.status == ReportRun.Status.RUNNING
+    if dead_worker and run.attempts >= settings.REPORT_RUN_MAX_ATTEMPTS:
+        unchanged.update(
+            status=ReportRun.Status.FAILED,
+            finished_at=now,
+            error=(
+                f"Given up after {run.attempts} attempts: each time, its worker "
+                "stopped without finishing or a word (as a killed worker does)."
+            ),
+        )
+        return 0
+    # A new attempt after a dead worker: the chunks it left queued do nothing.
+    attempts = F("attempts") + 1 if dead_worker else F("attempts")
+    if not unchanged.update(
+        status=ReportRun.Status.QUEUED, heartbeat_at=now, attempts=attempts
+    ):
+        return 0
+    logger.warning("report run %s had no live worker: queued again", run.pk)
+    publish(report_run_execute, (run.pk,), task_id=run.task_id)
+    return 1

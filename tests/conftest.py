@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+import kombu.pools
 import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from blkk_portal.celery import app as celery_app
+from tests.faults.harness import RedisServer, free_port
 from tests.personas import make_persona
 from tests.training.factories import BlkkFactory, regency
 from tests.world import build_world
@@ -118,3 +121,64 @@ def client_for(user) -> APIClient:
 def api():
     """`api(user)`: a client that authenticates as `user` with a token."""
     return client_for
+
+
+# Brokers: tests that need the real publish path (its timeouts, its errors) send
+# tasks to a broker instead of running them in-process.
+
+
+def forget_broker_connections() -> None:
+    """Close and forget the pooled broker connections and producers (kombu keeps
+    them in a registry of its own), so the next publish connects to the broker the
+    settings name now."""
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_broker(settings):
+    """`celery_broker(url)`: from then on, tasks are published to the broker at
+    `url` instead of running in this process."""
+
+    def use(url: str) -> None:
+        settings.CELERY_BROKER_URL = url
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        forget_broker_connections()
+
+    yield use
+    forget_broker_connections()
+
+
+@pytest.fixture
+def dead_broker_url() -> str:
+    """A broker address where nothing listens: connections are refused."""
+    return f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own (never the shared one), stopped after."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    if server.running():
+        server.thaw()
+    server.stop()
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Mail goes by SMTP to a port where nothing listens: every send is refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def slow_mail_server(settings):
+    """Mail is kept in `mail.outbox` as usual, each send taking a moment, as a real
+    server's does (so that two senders at once overlap)."""
+    settings.EMAIL_BACKEND = "tests.mail.SlowLocmemBackend"

@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from blkk_portal.api.filters import CodeFilter, MonthFilter
+from blkk_portal.api.queueing import queues_tasks
 from blkk_portal.api.viewsets import ReadOnlyScopedViewSet
 from reports import files, selectors, services
 from reports.models import ProgressReport, ReportRun, ReportScope
@@ -52,13 +53,28 @@ class ProgressReportViewSet(ReadOnlyScopedViewSet):
     serializer_class = serializers.ProgressReportSerializer
     filterset_class = ProgressReportFilter
 
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        view = super().as_view(actions, **initkwargs)
+        if actions and set(actions.values()) == {"generate"}:
+            # Its run is committed and its task published within the request, so a
+            # broker that does not answer is this request's 503 (the run failed).
+            return queues_tasks(view)
+        return view
+
     @extend_schema(
         request=serializers.ReportGenerateSerializer,
-        responses={202: GenerationAccepted},
+        responses={
+            202: GenerationAccepted,
+            503: OpenApiResponse(
+                description="The task queue is not answering: nothing was queued."
+            ),
+        },
     )
     @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
     def generate(self, request):
-        """Generate one scope's report for a month, in the background (202)."""
+        """Generate one scope's report for a month, in the background (202); 503
+        with `Retry-After` when the task queue does not answer (nothing queued)."""
         data = serializers.ReportGenerateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         scope, code = data.validated_data["scope"], data.validated_data["scope_code"]

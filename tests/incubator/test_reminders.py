@@ -8,18 +8,21 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from blkk_portal.models import ReminderSent
 from blkk_portal.months import Month
 from incubator import tasks
 from incubator.models import Stage
 from incubator.reminders import metric_reminders_send
 from incubator.services import venture_change_stage
 from tests.accounts.factories import UserFactory
+from tests.threads import run_together
 
 from .factories import VentureFactory, VentureMetricFactory
 
 pytestmark = pytest.mark.django_db
 
 APRIL = Month(2026, 4)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def venture_in(blkk, name: str):
@@ -80,3 +83,62 @@ def test_the_weekly_task_reminds_about_last_month(blkk_a):
 
     assert tasks.metric_reminders_send.delay().get() == 1
     assert str(Month.last_completed()) in mail.outbox[0].subject
+
+
+# Once per manager and week (issue #9): however often the weekly task runs.
+
+MONDAY = datetime.date(2026, 5, 4)
+
+
+def test_running_the_reminder_twice_in_a_week_reminds_each_manager_once(blkk_a):
+    UserFactory(blkk_manager=True, managed_blkks=[blkk_a])
+    venture_in(blkk_a, "Keripik Tempe Sari")
+
+    assert metric_reminders_send(month=APRIL, today=MONDAY) == 1
+    assert metric_reminders_send(month=APRIL, today=MONDAY + ONE_DAY * 6) == 0
+
+    assert len(mail.outbox) == 1
+    assert metric_reminders_send(month=APRIL, today=MONDAY + ONE_DAY * 7) == 1
+
+
+def test_the_weekly_task_run_twice_reminds_once(blkk_a):
+    UserFactory(blkk_manager=True, managed_blkks=[blkk_a])
+    venture_in(blkk_a, "Keripik Tempe Sari")
+
+    assert tasks.metric_reminders_send.delay().get() == 1
+    assert tasks.metric_reminders_send.delay().get() == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_reminder_tasks_at_once_remind_each_manager_once(blkk_a, slow_mail_server):
+    managers = UserFactory.create_batch(2, blkk_manager=True, managed_blkks=[blkk_a])
+    venture_in(blkk_a, "Keripik Tempe Sari")
+
+    def remind():
+        return metric_reminders_send(month=APRIL, today=MONDAY)
+
+    outcomes = run_together(remind, remind)
+
+    assert sorted(outcomes) == [0, 2] or sorted(outcomes) == [1, 1], outcomes
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in managers)
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_by_the_retry(
+    blkk_a, mail_server_down, settings
+):
+    manager = UserFactory(blkk_manager=True, managed_blkks=[blkk_a])
+    venture_in(blkk_a, "Keripik Tempe Sari")
+
+    with pytest.raises(OSError, match="Connection refused"):
+        metric_reminders_send(month=APRIL, today=MONDAY)
+    assert not ReminderSent.objects.exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert metric_reminders_send(month=APRIL, today=MONDAY) == 1
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+
+
+def test_the_weekly_task_retries_mail_errors_with_backoff():
+    assert OSError in tasks.metric_reminders_send.autoretry_for
+    assert tasks.metric_reminders_send.retry_backoff

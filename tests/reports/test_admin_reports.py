@@ -207,3 +207,48 @@ def test_another_users_run_is_not_found(client, manager_a, blkk_a):
     client.force_login(manager_a)
     url = reverse("admin:reports_progressreport_run", args=[run.pk])
     assert client.get(url).status_code == 404
+
+
+# A broker that does not answer: the page says so (503) and leaves no run queued.
+
+QUEUE_DOWN = (
+    "Reports cannot be queued right now: the task queue is not answering. "
+    "Try again in a few minutes."
+)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("scope", ["", "national"])
+def test_generate_page_answers_503_and_queues_nothing_when_the_broker_is_down(
+    ministry_client, celery_broker, dead_broker_url, scope
+):
+    celery_broker(dead_broker_url)
+
+    response = ministry_client.post(
+        reverse(GENERATE), {"period": "2026-04", "scope": scope}
+    )
+
+    assert response.status_code == 503
+    assert QUEUE_DOWN in response.content.decode()
+    assert list(ReportRun.objects.values_list("status", flat=True)) == ["failed"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_regenerate_action_says_the_queue_is_down_and_queues_nothing(
+    ministry_client, blkk_a, celery_broker, dead_broker_url
+):
+    reports = [
+        ProgressReportFactory(scope="blkk", scope_code=blkk_a.code),
+        ProgressReportFactory(),
+    ]
+    celery_broker(dead_broker_url)
+
+    response = ministry_client.post(
+        reverse(CHANGELIST),
+        {"action": "regenerate", "_selected_action": [r.pk for r in reports]},
+        follow=True,
+    )
+
+    assert QUEUE_DOWN in response.content.decode()
+    assert "queued for regeneration" not in response.content.decode()
+    assert list(ReportRun.objects.values_list("status", flat=True)) == ["failed"]

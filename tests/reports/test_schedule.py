@@ -41,6 +41,21 @@ def test_reminders_run_on_monday_mornings_in_jakarta(task_name):
     assert schedule_of(task_name) == ("0", "7", "*", "*", "1", "Asia/Jakarta")
 
 
+def test_the_sweep_runs_every_five_minutes():
+    assert schedule_of("reports.tasks.reports_sweep") == (
+        "*/5",
+        "*",
+        "*",
+        "*",
+        "*",
+        "Asia/Jakarta",
+    )
+
+
+def test_every_schedule_is_a_crontab():
+    assert not PeriodicTask.objects.filter(crontab__isnull=True).exists()
+
+
 def test_every_scheduled_task_is_registered_with_the_worker():
     app.loader.import_default_modules()
     scheduled = set(PeriodicTask.objects.values_list("task", flat=True))

@@ -8,6 +8,7 @@ from django.db import OperationalError
 
 from blkk_portal.months import Month
 from incubator import tasks as incubator_tasks
+from mentoring import tasks as mentoring_tasks
 from reports import selectors, services, tasks
 from reports.models import ProgressReport, ReportRun
 from tests.accounts.factories import UserFactory
@@ -24,7 +25,10 @@ APRIL = Month(2026, 4)
         tasks.reports_generate_last_month,
         tasks.report_run_execute,
         tasks.report_run_chunk,
+        tasks.report_delivery_send,
+        tasks.reports_sweep,
         incubator_tasks.metric_reminders_send,
+        mentoring_tasks.mentor_reminders_send,
     ],
     ids=lambda t: t.name,
 )
@@ -99,7 +103,7 @@ def test_a_chunk_retries_after_a_passing_database_error(blkk_a, monkeypatch):
 
     monkeypatch.setattr(services, "report_files_render", fail_once)
     run = national_run()
-    [chunk] = services.report_run_start(run_id=run.pk)
+    [chunk] = services.report_run_start(run_id=run.pk).chunks
 
     # As a worker runs it: errors become the task's state, not exceptions here.
     tasks.report_run_chunk.apply(args=(run.pk, chunk), throw=False)
