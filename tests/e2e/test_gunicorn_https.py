@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e.test_reports_worker import test_database_url
+from tests.faults.harness import test_database_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 

@@ -36,7 +36,8 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
+
+from tests.faults.harness import free_port, test_database_url
 
 # Bounds, not expectations: a start or stop that takes longer than this fails.
 START_SECONDS = 60
@@ -53,22 +54,6 @@ ACCESS_LINE = re.compile(
 SERVER_SECRET_KEY = "faults-server-secret-key-not-for-production"
 
 
-def test_database_url() -> str:
-    """The URL of the database this test run uses (pytest-django's test copy)."""
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]  # not a test
-
-
-def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class DatabaseProxy:
     """A TCP relay on loopback between the server and PostgreSQL, which a test can
     cut (every connection dropped, new ones refused: the database is unreachable
@@ -76,7 +61,7 @@ class DatabaseProxy:
 
     def __init__(self, target: tuple[str, int]):
         self.target = target
-        self.port = free_loopback_port()
+        self.port = free_port()
         self._listener: socket.socket | None = None
         self._accepting = threading.Event()
         self._pipes: list[socket.socket] = []
@@ -155,7 +140,7 @@ class PortalServer:
     workers: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
     database_url: str | None = None
-    port: int = field(default_factory=free_loopback_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property
