@@ -171,7 +171,9 @@ class PortalServer:
                 "STATIC_ROOT": str(self.static_root),
                 "MEDIA_ROOT": str(self.workdir / "media"),
                 "EMAIL_URL": "dummymail://",
-                "LOG_LEVEL": "WARNING",
+                # INFO: gunicorn.conf.py applies the level to the access log too,
+                # whose lines tell which worker served each request.
+                "LOG_LEVEL": "INFO",
                 "PYTHONUNBUFFERED": "1",
             }
         )
