@@ -71,6 +71,14 @@ def test_two_beats_and_two_workers_store_and_mail_the_month_once(
             what="both beats to send the monthly task",
             watching=[*workers, *beats],
         )
+        # A beat logs "Sending due task" before it publishes: stopped at once, it
+        # may not have published yet. Stopped once the workers had the messages.
+        wait_until(
+            lambda: sum(w.received(MONTHLY_TASK) for w in workers) >= 2,
+            seconds=WAIT_SECONDS,
+            what="the workers to take both messages",
+            watching=[*workers, *beats],
+        )
         for beat in beats:
             beat.stop()
 

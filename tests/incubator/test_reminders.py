@@ -15,7 +15,6 @@ from incubator.models import Stage
 from incubator.reminders import metric_reminders_send
 from incubator.services import venture_change_stage
 from tests.accounts.factories import UserFactory
-from tests.threads import run_together
 
 from .factories import VentureFactory, VentureMetricFactory
 
@@ -108,20 +107,6 @@ def test_the_weekly_task_run_twice_reminds_once(blkk_a):
     assert tasks.metric_reminders_send.delay().get() == 1
     assert tasks.metric_reminders_send.delay().get() == 0
     assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_reminder_tasks_at_once_remind_each_manager_once(blkk_a, slow_mail_server):
-    managers = UserFactory.create_batch(2, blkk_manager=True, managed_blkks=[blkk_a])
-    venture_in(blkk_a, "Keripik Tempe Sari")
-
-    def remind():
-        return metric_reminders_send(month=APRIL, today=MONDAY)
-
-    outcomes = run_together(remind, remind)
-
-    assert sorted(outcomes) == [0, 2] or sorted(outcomes) == [1, 1], outcomes
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in managers)
 
 
 def test_a_reminder_the_mail_server_refused_is_sent_by_the_retry(

@@ -12,7 +12,6 @@ from mentoring import tasks
 from mentoring.models import MentorAssignment
 from mentoring.reminders import mentor_reminders_send
 from tests.incubator.factories import VentureFactory
-from tests.threads import run_together
 
 from .factories import MentorAssignmentFactory, MentorFactory, MentoringSessionFactory
 
@@ -87,23 +86,6 @@ def test_running_the_reminder_twice_in_a_week_reminds_each_mentor_once():
     assert tasks.mentor_reminders_send.delay().get() == 1  # today: another week
     assert mentor_reminders_send(today=TODAY) == 0
     assert len(mail.outbox) == 2
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_reminder_tasks_at_once_remind_each_mentor_once(slow_mail_server):
-    mentors = MentorFactory.create_batch(2)
-    for mentor in mentors:
-        assignment(mentor, f"Usaha {mentor.full_name}")
-
-    outcomes = run_together(
-        lambda: mentor_reminders_send(today=TODAY),
-        lambda: mentor_reminders_send(today=TODAY),
-    )
-
-    assert sum(outcomes) == 2, outcomes
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        mentor.user.email for mentor in mentors
-    )
 
 
 def test_a_reminder_the_mail_server_refused_is_sent_by_the_retry(

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
 from blkk_portal.months import Month
-from reports import services
-from reports.models import ProgressReport
+from reports import services, tasks
+from reports.models import ProgressReport, ReportRun
+from tests.accounts.factories import UserFactory
 from tests.threads import pause, run_together
 from tests.training.factories import BlkkFactory
 
@@ -59,3 +61,44 @@ def test_two_monthly_passes_at_once_store_each_report_once(slow_kpi_pass):
     assert sorted(outcomes[0]) == sorted(outcomes[1])
     # The country, Jawa Barat and three BLKKs.
     assert ProgressReport.objects.count() == 5
+
+
+# Two beats at once (hole 5 of issue #9): one monthly run, decided by its unique key.
+
+
+@pytest.fixture
+def managers(blkk_a, blkk_b):
+    return [
+        UserFactory(blkk_manager=True, managed_blkks=[blkk_a]),
+        UserFactory(blkk_manager=True, managed_blkks=[blkk_b]),
+    ]
+
+
+@pytest.fixture
+def slow_commit_of_a_new_run(monkeypatch):
+    """The beat task that inserts the run holds its transaction open a moment, so
+    that the other one's insert meets it in the unique index."""
+    enqueue = services._enqueue_run
+
+    def enqueue_then_wait(*args, **kwargs):
+        enqueue(*args, **kwargs)
+        pause(0.3)
+
+    monkeypatch.setattr(services, "_enqueue_run", enqueue_then_wait)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_beats_at_once_make_one_monthly_run_stored_and_mailed_once(
+    managers, slow_commit_of_a_new_run
+):
+    # The task's body, called as a worker calls it (Celery's eager mode keeps
+    # global state that two threads at once would race on).
+    outcomes = run_together(
+        tasks.reports_generate_last_month, tasks.reports_generate_last_month
+    )
+
+    assert len(set(outcomes)) == 1, outcomes
+    assert ReportRun.objects.count() == 1
+    assert ProgressReport.objects.count() == 5
+    mailed = sorted(address for message in mail.outbox for address in message.to)
+    assert mailed == sorted(m.email for m in managers)

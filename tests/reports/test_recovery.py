@@ -16,7 +16,6 @@ from blkk_portal.months import Month
 from reports import services, tasks
 from reports.models import ProgressReport, ReportDelivery, ReportRun
 from tests.accounts.factories import UserFactory
-from tests.threads import pause, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -163,35 +162,6 @@ def test_running_the_monthly_task_twice_makes_one_run_and_mails_once(
         second = tasks.reports_generate_last_month.delay().get()
 
     assert first == second
-    assert ReportRun.objects.count() == 1
-    assert ProgressReport.objects.count() == 5
-    assert mailed_addresses() == sorted(m.email for m in managers)
-
-
-@pytest.fixture
-def slow_commit_of_a_new_run(monkeypatch):
-    """The beat task that inserts the run holds its transaction open a moment, so
-    that the other one's insert meets it in the unique index."""
-    enqueue = services._enqueue_run
-
-    def enqueue_then_wait(*args, **kwargs):
-        enqueue(*args, **kwargs)
-        pause(0.3)
-
-    monkeypatch.setattr(services, "_enqueue_run", enqueue_then_wait)
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_beats_at_once_make_one_monthly_run_stored_and_mailed_once(
-    managers, slow_commit_of_a_new_run
-):
-    # The task's body, called as a worker calls it (Celery's eager mode keeps
-    # global state that two threads at once would race on).
-    outcomes = run_together(
-        tasks.reports_generate_last_month, tasks.reports_generate_last_month
-    )
-
-    assert len(set(outcomes)) == 1, outcomes
     assert ReportRun.objects.count() == 1
     assert ProgressReport.objects.count() == 5
     assert mailed_addresses() == sorted(m.email for m in managers)
