@@ -128,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries only; on the portal's list
     # pages it added 0.2-0.9 s to each query (docs/benchmarks.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that hangs rather than refuses is given up after this long, so a
+    # request (and /healthz/) answers 503 instead of waiting for the balancer.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
