@@ -344,8 +344,9 @@ class ScopedInline(ScopedMixin, admin.TabularInline):
     show_change_link = True
 
 
-class ReadOnlyInline(ScopedInline):
-    """A list of related rows, edited on their own page (their rules need a service)."""
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted through the admin (reference data,
+    an audit trail, rows edited on their own page)."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -355,3 +356,7 @@ class ReadOnlyInline(ScopedInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, ScopedInline):
+    """A list of related rows, edited on their own page (their rules need a service)."""

@@ -22,8 +22,12 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return python("manage.py", *args, env=env)
+
+
+def python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (fixed arguments, the test's own interpreter)
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -110,15 +114,7 @@ def test_every_silenced_deploy_warning_is_explained_and_no_other_is_raised():
         "DJANGO_SETTINGS_MODULE": "blkk_portal.settings",
         "LOG_LEVEL": "WARNING",
     }
-    result = subprocess.run(  # noqa: S603 (fixed arguments, the test's own interpreter)
-        [sys.executable, "-c", DEPLOY_CHECKS_UNSILENCED],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python("-c", DEPLOY_CHECKS_UNSILENCED, env=env)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["silenced"] == found["explained"]

@@ -6,7 +6,12 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
+from blkk_portal.admin_base import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+)
 
 from . import services
 from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
@@ -73,19 +78,10 @@ def full_nik_visible(request, trainee: Trainee) -> bool:
     return not condition or Trainee.objects.filter(condition, pk=trainee.pk).exists()
 
 
-class ReferenceDataAdmin(ScopedAdmin):
+class ReferenceDataAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Regions come from the official Kemendagri file and change only with it."""
 
     search_fields = ["code", "name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Province)

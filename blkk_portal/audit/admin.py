@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from blkk_portal.admin_base import ReadOnlyAdminMixin
+
 from .models import PersonalDataEvent
 
 
 @admin.register(PersonalDataEvent)
-class PersonalDataEventAdmin(admin.ModelAdmin):
+class PersonalDataEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "subject", "record_id", "rows", "query"]
     list_filter = ["action", "subject"]
     search_fields = ["=username"]
@@ -20,12 +22,3 @@ class PersonalDataEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
