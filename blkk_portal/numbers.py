@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 _DIGITS = re.compile(r"[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"-?[0-9]+")
 
 # For URL patterns and OpenAPI schemas: ASCII digits, anchored by the caller.
@@ -28,3 +29,8 @@ def is_ascii_digits(text: str) -> bool:
 def is_ascii_integer(text: str) -> bool:
     """True for ASCII digits with an optional leading minus, nothing around."""
     return _INTEGER.fullmatch(text) is not None
+
+
+def is_ascii_iso_date(text: str) -> bool:
+    """True for `YYYY-MM-DD` in ASCII digits, nothing around (the API's dates)."""
+    return _ISO_DATE.fullmatch(text) is not None

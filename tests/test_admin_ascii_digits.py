@@ -73,3 +73,22 @@ def test_an_id_in_an_admin_url_takes_ascii_digits_only(world, ministry, spell):
     assert change.status_code == 302
     assert change.url == reverse("admin:index")
     assert history.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "\u0662\u0660\u0662\u0666-\u0660\u0665-\u0660\u0661",
+        "\uff12\uff10\uff12\uff16-\uff10\uff15-\uff10\uff11",
+    ],
+)
+def test_a_date_in_an_admin_form_takes_ascii_digits_only(world, ministry, day):
+    # Django's own date field already refuses these (its strptime reads ASCII
+    # digits only); kept so that a custom date field cannot bring them back.
+    batch = world.objects[TrainingBatch]["a"]
+
+    response = post_change(ministry, batch, end_date=day)
+
+    assert form_errors(response) == {"end_date": ["Enter a valid date."]}
+    batch.refresh_from_db()
+    assert str(batch.end_date) != "2026-05-01"

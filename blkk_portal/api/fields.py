@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from blkk_portal.months import SCHEMA_PATTERN, Month
-from blkk_portal.numbers import is_ascii_digits, is_ascii_integer
+from blkk_portal.numbers import is_ascii_digits, is_ascii_integer, is_ascii_iso_date
 
 # Free text (notes, topics, addresses) is stored in unbounded columns; the API bounds
 # it so that one request cannot store megabytes.
@@ -40,6 +40,17 @@ DrfBigIntegerField: type[serializers.IntegerField] = serializers.BigIntegerField
 
 class AsciiBigIntegerField(AsciiDigitsOnly, DrfBigIntegerField):  # type: ignore[valid-type,misc]
     pass
+
+
+class AsciiDateField(serializers.DateField):
+    """DRF's date, but text must be exactly `YYYY-MM-DD` in ASCII digits: DRF's
+    own reads Arabic-Indic digits and accepts "2026-08-01\n" (Django's date
+    pattern ends in `$`)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and not is_ascii_iso_date(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
 
 
 class PortalPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -19,6 +19,7 @@ from blkk_portal.services import ModelServices
 from .fields import (
     MAX_TEXT_LENGTH,
     AsciiBigIntegerField,
+    AsciiDateField,
     AsciiIntegerField,
     DrfBigIntegerField,
     PortalPrimaryKeyRelatedField,
@@ -28,8 +29,9 @@ _DRF_MAPPING = serializers.ModelSerializer.serializer_field_mapping
 _ASCII_FIELDS = {
     serializers.IntegerField: AsciiIntegerField,
     DrfBigIntegerField: AsciiBigIntegerField,
+    serializers.DateField: AsciiDateField,
 }
-# Every integer column is read from ASCII digits only (when sent as text).
+# Every integer and date column is read from ASCII digits only (when sent as text).
 INTEGER_FIELD_MAPPING = {
     model_field: _ASCII_FIELDS[field]
     for model_field, field in _DRF_MAPPING.items()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from blkk_portal.api.fields import (
+    AsciiDateField,
     MonthField,
     OnlyWritableRow,
     ScopedManyRelatedField,
@@ -50,9 +51,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         help_text=_("Empty for the first entry, when the venture was created."),
     )
     to_stage = serializers.ChoiceField(choices=Stage.choices)
-    changed_on = serializers.DateField(
-        required=False, help_text=_("Defaults to today.")
-    )
+    changed_on = AsciiDateField(required=False, help_text=_("Defaults to today."))
     note = bounded_text(required=False, allow_blank=True, default="")
 
     class Meta:

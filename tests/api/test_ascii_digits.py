@@ -282,3 +282,43 @@ def test_every_number_filter_reads_ascii_digits_only():
         if flt.field_class is not IntegerField
     ]
     assert wrong == []
+
+
+ARABIC_INDIC_DATE = "\u0662\u0660\u0662\u0666-\u0660\u0665-\u0660\u0661"
+FULL_WIDTH_DATE = "\uff12\uff10\uff12\uff16-\uff10\uff15-\uff10\uff11"
+
+
+@pytest.mark.parametrize(
+    "day", ["2026-05-01\n", " 2026-05-01", ARABIC_INDIC_DATE, FULL_WIDTH_DATE]
+)
+def test_a_date_takes_ascii_yyyy_mm_dd_only(world, ministry, day):
+    batch = world.objects[TrainingBatch]["a"]
+    response = ministry.patch(
+        url("training-batches", batch.pk), {"end_date": day}, format="json", **EN
+    )
+
+    assert response.status_code == 400
+    assert "Date has wrong format" in response.json()["end_date"][0]
+    batch.refresh_from_db()
+    assert str(batch.end_date) != "2026-05-01"
+
+
+def test_a_stage_change_date_takes_ascii_digits_only(world, ministry):
+    venture = world.objects[Venture]["a"]
+    response = ministry.post(
+        f"{url('ventures', venture.pk)}stage/",
+        {"to_stage": "incubation", "changed_on": ARABIC_INDIC_DATE},
+        format="json",
+        **EN,
+    )
+    assert response.status_code == 400
+    assert "changed_on" in response.json()
+
+
+def test_a_date_in_ascii_digits_is_still_read(world, ministry):
+    batch = world.objects[TrainingBatch]["a"]
+    response = ministry.patch(
+        url("training-batches", batch.pk), {"end_date": "2026-05-01"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["end_date"] == "2026-05-01"
