@@ -343,12 +343,11 @@ def trainee_views_record(
     """Log the whole NIKs `user` was just shown (DESIGN.md: every whole-NIK view by
     anyone but the registering BLKK's managers). `trainees` carry the list's
     `full_nik_visible` flag; `one` is a single record's page rather than a list."""
+    whole = [t for t in trainees if getattr(t, "full_nik_visible", False)]
+    if not whole:
+        return
     own = set() if user.sees_everything else managed_blkk_ids(user)
-    shown = [
-        trainee
-        for trainee in trainees
-        if getattr(trainee, "full_nik_visible", False) and trainee.blkk_id not in own
-    ]
+    shown = [trainee for trainee in whole if trainee.blkk_id not in own]
     if not shown:
         return
     audit_record(
