@@ -57,7 +57,7 @@ class NikSearchMixin:
         except NikSearchRefused as refused:
             context = {
                 **self.admin_site.each_context(request),
-                "title": refused.message,
+                "title": _("Search not available"),
                 "opts": self.model._meta,
                 "message": refused.message,
             }
