@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from blkk_portal.accounts.models import User
 from tests.admin_forms import EN, admin_url, form_errors, post_change
 from tests.api.resources import url
+from tests.training.factories import BlkkFactory, regency
 from training import services
 from training.models import (
     Blkk,
@@ -58,13 +59,7 @@ def test_enrolling_manager_cannot_move_the_person_to_their_blkk(world, api, shar
 
 def test_registering_manager_cannot_move_the_person_either(world, api):
     person = world.objects[Trainee]["a"]
-    second = Blkk.objects.create(
-        code="BLKK-32.73-009",
-        name="BLKK A2",
-        host_institution="Yayasan A2",
-        institution_type="community",
-        regency_id="32.73",
-    )
+    second = BlkkFactory(regency=regency("32.73"))
     second.managers.add(world.users["manager_a"])
     response = api(User.objects.get(username=world.users["manager_a"].username)).patch(
         url("trainees", person.pk), {"blkk": second.pk}, format="json"
@@ -230,13 +225,7 @@ def test_a_manager_of_two_blkks_names_the_one_that_keeps_the_record(world, share
     """Bob also manages a second BLKK that enrolled nobody: he may file under the
     BLKK that enrolled the person, not under the other one."""
     bob = world.users["manager_b"]
-    idle = Blkk.objects.create(
-        code="BLKK-35.78-009",
-        name="BLKK B2",
-        host_institution="Yayasan B2",
-        institution_type="community",
-        regency_id="35.78",
-    )
+    idle = BlkkFactory(regency=regency("35.78"))
     idle.managers.add(bob)
     fields = {
         "trainee": shared,
