@@ -4,9 +4,12 @@ are read from ASCII digits only, the whole text (`blkk_portal.numbers`,
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .months import Month
@@ -62,3 +65,95 @@ class MonthFormField(forms.Field):
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid"
             ) from None
+
+
+# --- portal pages ---------------------------------------------------------------
+
+# Rupiah as people type them: "1250000", "1.250.000", "Rp 1.250.000" (ASCII digits,
+# dots only between groups of three).
+_RUPIAH = re.compile(r"(?:Rp\.?\s?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)", re.IGNORECASE)
+RUPIAH_MESSAGE = _("Give a whole number of rupiah, for example 1.250.000.")
+
+
+class RupiahField(IntegerField):
+    """Whole rupiah, typed with or without the dots between thousands."""
+
+    default_error_messages = {"invalid": RUPIAH_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if value in self.empty_values:
+                return None
+            match = _RUPIAH.fullmatch(value)
+            if match is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = match[1].replace(".", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        # Shown back as typed; a stored amount is shown as plain digits, which the
+        # field reads back the same.
+        return value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # A text input: the browser's number input would refuse "1.250.000".
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs.pop("step", None)
+        return attrs
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; it sends and shows `YYYY-MM-DD`."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Forms of the portal pages: labels above fields, hints, errors beside the
+    field and summarised at the top (templates/portal/forms/)."""
+
+    form_template_name = "portal/forms/form.html"
+    field_template_name = "portal/forms/field.html"
+
+
+PORTAL_RENDERER = PortalFormRenderer()
+
+
+class PortalFormMixin:
+    """Renders with the portal's templates; dates with the date picker."""
+
+    default_renderer = PORTAL_RENDERER
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.DateField) and not isinstance(
+                field.widget, DateInput
+            ):
+                field.widget = DateInput(attrs=field.widget.attrs)
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    pass
+
+
+class PortalModelForm(PortalFormMixin, forms.ModelForm):
+    """A model's fields, labels and choices; the row itself is validated and stored
+    by the model's service, not by the form (`blkk_portal.pages`)."""
+
+    def _post_clean(self) -> None:
+        # ModelForm would build and full_clean() the instance here; the service does
+        # that, with the rules the form does not know, so it is not done twice.
+        return

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The widgets' own templates, for the portal's form renderer (TemplatesSetting).
+    "django.forms",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "blkk_portal.context_processors.portal",
             ],
         },
     },
@@ -172,6 +175,8 @@ AXES_RESET_ON_SUCCESS = True
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Whole month names and the portal's number grouping (blkk_portal/formats/).
+FORMAT_MODULE_PATH = ["blkk_portal.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

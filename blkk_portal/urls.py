@@ -32,6 +32,11 @@ urlpatterns = [
     # ADMIN_URL moves the admin elsewhere; nothing else names its path.
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("blkk_portal.api.urls")),
+    # Portal pages: each app lists its own (training first: it names the BLKK code).
+    path("", include("training.urls")),
+    path("", include("incubator.urls")),
+    path("", include("mentoring.urls")),
+    path("", include("reports.urls")),
     # The schema reads no data: no transaction around it.
     path(
         "api/schema/",

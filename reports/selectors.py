@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blkk_portal.accounts.models import Role
+from blkk_portal.months import Month
 from incubator.models import Venture
 from mentoring.models import MentoringSession
-from training.models import Blkk, Enrollment, Province, Trainee
+from training.models import Blkk, Enrollment, OutcomeStatus, Province, Trainee
 
+from .kpis import KPI_KEYS, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportRun, ReportScope
 
 if TYPE_CHECKING:
@@ -122,3 +124,57 @@ def scope_counts(*, user) -> list[tuple[StrOrPromise, int]]:
             MentoringSession.objects.visible_to(user).count(),
         ),
     ]
+
+
+# --- a BLKK's page ---------------------------------------------------------------
+
+# How each KPI reads on a page (the `portal` template filters).
+KPI_KINDS = {"revenue_total": "rupiah", "mentoring_hours": "hours"}
+# Shown on a BLKK's page: every KPI but the count of BLKKs (one, itself).
+BLKK_PAGE_KEYS = tuple(key for key in KPI_KEYS if key != "blkk_count")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int | float
+    kind: str = "count"
+
+
+def figures_of(kpis: dict) -> list[Figure]:
+    """A report's KPIs as labelled figures, outcome counts one per status."""
+    from .files import KPI_LABELS
+
+    statuses = dict(OutcomeStatus.choices)
+    figures = []
+    for key in BLKK_PAGE_KEYS:
+        if key == "outcome_counts":
+            for status, count in kpis.get(key, {}).items():
+                label = f"{KPI_LABELS[key]}: {statuses.get(status, status)}"
+                figures.append(Figure(f"outcome_{status}", label, count))
+            continue
+        kind = KPI_KINDS.get(key, "count")
+        figures.append(Figure(key, str(KPI_LABELS[key]), kpis.get(key, 0), kind))
+    return figures
+
+
+def blkk_month_so_far(blkk: Blkk, month: Month) -> list[Figure]:
+    """The BLKK's KPIs for `month` so far, computed now by the reports' own pass."""
+    rows = figures_by_blkk(month, Blkk.objects.filter(pk=blkk.pk))
+    return figures_of(kpis_from_counts(counts_total(rows.values())))
+
+
+def blkk_trend(blkk: Blkk, month: Month) -> list[dict]:
+    """The BLKK's stored monthly reports for the twelve months before `month`."""
+    first = month.shifted(-TREND_MONTHS).first_day
+    return list(
+        ProgressReport.objects.filter(
+            scope=ReportScope.BLKK,
+            scope_code=blkk.code,
+            period__gte=first,
+            period__lt=month.first_day,
+        )
+        .order_by("period")
+        .values("period", "kpis")
+    )

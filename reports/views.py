@@ -1,11 +1,17 @@
-"""Portal pages of the reports app: the signed-in user's home."""
+"""Portal pages of the reports app: each role's home and a BLKK's page."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from blkk_portal.accounts.models import Role
+from blkk_portal.accounts.scope import scope_of
+from blkk_portal.months import Month
+from training.views import BlkkHere, blkk_page, blkks_opened_by
 
 from . import selectors
 
@@ -13,6 +19,33 @@ from . import selectors
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's scope at a glance, with links to where they work."""
-    context = {"counts": selectors.scope_counts(user=request.user)}
+    """The home of the user's role (DESIGN.md, "Portal pages"): a manager's BLKK (or
+    the list of their BLKKs), a mentor's mentees; ministry and province staff get
+    their scope at a glance with the way into each BLKK."""
+    user = request.user
+    if user.role == Role.BLKK_MANAGER:
+        managed = list(blkks_opened_by(user).values_list("code", flat=True)[:2])
+        if len(managed) == 1:
+            return redirect("blkk-home", managed[0])
+        return redirect("blkk-list")
+    if user.role == Role.MENTOR or (
+        not user.role and scope_of(user).mentor_id is not None
+    ):
+        return redirect("mentor-home")
+    context = {"counts": selectors.scope_counts(user=user)}
     return render(request, "reports/home.html", context)
+
+
+@require_GET
+@blkk_page
+def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
+    """A BLKK's page: this month so far, the last twelve stored months, what needs
+    doing, and the way to each of its records."""
+    month = Month.of(timezone.localdate())
+    context = {
+        "here": here,
+        "month": month,
+        "kpis": selectors.blkk_month_so_far(here.blkk, month),
+        "trend": selectors.blkk_trend(here.blkk, month),
+    }
+    return render(request, "reports/blkk_home.html", context)

@@ -21,13 +21,23 @@ def test_home_requires_login(client, db):
     assert reverse("login") in response["Location"]
 
 
-def test_login_with_password_then_home_shows_own_scope(client, world):
+def test_a_manager_signs_in_and_lands_on_their_blkk(client, world):
     response = client.post(
         reverse("login"), {"username": "manager_a", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
+    blkk = world.users["manager_a"].managed_blkks.get()
+    assert response.redirect_chain[-1][0] == reverse("blkk-home", args=[blkk.code])
+
+
+def test_province_staff_sign_in_to_their_scope_at_a_glance(client, world):
+    response = client.post(
+        reverse("login"), {"username": "province_32", "password": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
     counts = dict(response.context["counts"])
-    assert all(value == 1 for value in counts.values()), counts
+    assert counts
+    assert all(value >= 1 for value in counts.values()), counts
 
 
 def test_repeated_failed_logins_lock_the_account(client, world, settings):

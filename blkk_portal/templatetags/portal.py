@@ -1,0 +1,51 @@
+"""The portal's formats, in one place (DESIGN.md, "Portal pages"): `Rp 1.250.000`,
+`1.234`, `22 November 2026`, `November 2026`; years stay `2026`.
+
+Views hand templates numbers and dates, never text they formatted themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.formats import date_format, number_format
+
+register = template.Library()
+# What a missing figure or date shows: a dash, not "None".
+NOTHING = "\u2013"
+
+
+@register.filter
+def angka(value) -> str:
+    """A count with its thousands grouped: `1.234` (`1,234` in English)."""
+    if value is None or value == "":
+        return NOTHING
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+@register.filter
+def rupiah(value) -> str:
+    """An amount of rupiah: `Rp 1.250.000`."""
+    if value is None or value == "":
+        return NOTHING
+    return f"Rp\u00a0{angka(value)}"
+
+
+@register.filter(expects_localtime=True)
+def tanggal(value) -> str:
+    """A date: `22 November 2026`; a moment, at the portal's local time."""
+    if not value:
+        return NOTHING
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "DATETIME_FORMAT", use_l10n=True)
+    return date_format(value, "DATE_FORMAT", use_l10n=True)
+
+
+@register.filter
+def bulan(value) -> str:
+    """A month (a date in it, or a `Month`): `November 2026`."""
+    if not value:
+        return NOTHING
+    day = getattr(value, "first_day", value)
+    return date_format(day, "YEAR_MONTH_FORMAT", use_l10n=True)
