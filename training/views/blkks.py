@@ -32,8 +32,8 @@ from blkk_portal.pages import (
     roles_required,
 )
 
-from .models import Blkk, Province
-from .services import managed_blkk_ids
+from ..models import Blkk, Province
+from ..services import managed_blkk_ids
 
 READ_ONLY = _("You can only read this BLKK's records.")
 STAFF_ROLES = (Role.MINISTRY, Role.PROVINCE, Role.BLKK_MANAGER)
