@@ -9,7 +9,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import BaseRenderer, TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .months import Month
@@ -134,7 +134,7 @@ PORTAL_RENDERER = PortalFormRenderer()
 class PortalFormMixin:
     """Renders with the portal's templates; dates with the date picker."""
 
-    default_renderer = PORTAL_RENDERER
+    default_renderer: BaseRenderer | type[BaseRenderer] | None = PORTAL_RENDERER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,7 +40,8 @@ def roles_required(*roles: Role) -> Callable:
         @login_required
         @wraps(view)
         def guarded(request: HttpRequest, *args, **kwargs):
-            if request.user.role not in roles and not request.user.is_superuser:
+            user = request.user
+            if getattr(user, "role", "") not in roles and not user.is_superuser:
                 raise PermissionDenied(_("This page is not for your role."))
             return view(request, *args, **kwargs)
 
