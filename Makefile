@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Front-end packages (package-lock.json), installed again when the lock file changes.
+NODE_STAMP := node_modules/.installed
 
 # Test services; override from the environment to point elsewhere.
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
@@ -21,7 +23,14 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@bash scripts/need_command.sh npm npm
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+## venv: the setup that `make run` and `make test` share: Python packages and
+## front-end packages (npm ci), each redone only when its source changed
+venv: $(STAMP) $(NODE_STAMP)
 
 ## run: the portal on the embedded SQLite file, seeded, at http://127.0.0.1:8000
 run: venv
@@ -71,8 +80,8 @@ smoke-embedded: venv
 
 ## messages: refresh and compile the Indonesian catalogue after changing strings
 messages: venv
-	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --no-obsolete
-	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv
+	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=node_modules --no-obsolete
+	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3
+	rm -rf $(VENV) node_modules var/db.sqlite3

@@ -182,7 +182,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from the npm registry (package.json, package-lock.json;
+# `npm ci` in `make venv` and the Dockerfile), never from a CDN: the portal runs on
+# an intranet. Each package's dist folder is served under a prefix, so templates
+# name `{% static 'vendor/htmx/htmx.min.js' %}`.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")

@@ -10,3 +10,13 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// htmx's requests other than GET carry Django's CSRF token as the X-CSRFToken
+// header, taken from <meta name="csrf-token"> in base.html (no inline script, and
+// the same token as the page's own forms).
+document.addEventListener("htmx:configRequest", (event) => {
+  const token = document.querySelector('meta[name="csrf-token"]');
+  if (token && event.detail.verb !== "get") {
+    event.detail.headers["X-CSRFToken"] = token.content;
+  }
+});
