@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Front-end packages (package-lock.json), installed again when the lock file changes.
 NODE_STAMP := node_modules/.installed
+# The Indonesian catalogue is compiled here from the committed .po, never committed.
+CATALOGUE := locale/id/LC_MESSAGES/django.mo
 
 # Test services; override from the environment to point elsewhere.
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
@@ -28,9 +30,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-## venv: the setup that `make run` and `make test` share: Python packages and
-## front-end packages (npm ci), each redone only when its source changed
-venv: $(STAMP) $(NODE_STAMP)
+$(CATALOGUE): locale/id/LC_MESSAGES/django.po | $(STAMP)
+	@bash scripts/need_command.sh msgfmt gettext
+	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
+	touch $(CATALOGUE)
+
+## venv: the setup that `make run` and `make test` share: Python packages, front-end
+## packages (npm ci) and the compiled catalogue, each redone only when its source changed
+venv: $(STAMP) $(NODE_STAMP) $(CATALOGUE)
 
 ## run: the portal on the embedded SQLite file, seeded, at http://127.0.0.1:8000
 run: venv
@@ -81,7 +88,8 @@ smoke-embedded: venv
 ## messages: refresh and compile the Indonesian catalogue after changing strings
 messages: venv
 	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=node_modules --no-obsolete
+	@bash scripts/need_command.sh msgfmt gettext
 	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules var/db.sqlite3
+	rm -rf $(VENV) node_modules $(CATALOGUE) var/db.sqlite3
