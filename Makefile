@@ -8,13 +8,15 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # The Indonesian catalogue is compiled here from the committed .po, never committed.
 CATALOGUE := locale/id/LC_MESSAGES/django.mo
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright.
+CHROMIUM := /usr/bin/chromium
 
 # Test services; override from the environment to point elsewhere.
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
 export CACHE_URL ?= rediscache://127.0.0.1:6379/1
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-faults venv lint architecture types system-check check-services \
+.PHONY: run test test-faults test-browser venv lint architecture types system-check check-services \
 	smoke-embedded migrations-check messages clean
 
 $(BIN)/python:
@@ -35,6 +37,9 @@ $(CATALOGUE): locale/id/LC_MESSAGES/django.po | $(STAMP)
 	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
 	touch $(CATALOGUE)
 
+$(CHROMIUM):
+	@bash scripts/need_command.sh $(CHROMIUM) chromium
+
 ## venv: the setup that `make run` and `make test` share: Python packages, front-end
 ## packages (npm ci) and the compiled catalogue, each redone only when its source changed
 venv: $(STAMP) $(NODE_STAMP) $(CATALOGUE)
@@ -49,7 +54,7 @@ run: venv
 
 ## test: lint, the architecture, types and system checks, then the whole suite on
 ## PostgreSQL and Redis, then the embedded smoke test
-test: venv lint architecture types system-check check-services migrations-check
+test: venv $(CHROMIUM) lint architecture types system-check check-services migrations-check
 	$(BIN)/pytest -n auto --dist loadscope
 	$(MAKE) --no-print-directory smoke-embedded
 
@@ -57,6 +62,11 @@ test: venv lint architecture types system-check check-services migrations-check
 ## (tests/faults/; a few minutes; CI runs it after `make test`)
 test-faults: venv check-services
 	$(BIN)/pytest tests/faults -m faults -p no:xdist
+
+## test-browser: only the browser tests (tests/browser/), listing the screenshots they
+## saved in var/screenshots/ (pytest's -rP: the output of passed tests, logs quieted)
+test-browser: venv $(CHROMIUM) check-services
+	LOG_LEVEL=WARNING $(BIN)/pytest tests/browser -p no:xdist -rP --show-capture=stdout
 
 lint: venv
 	$(BIN)/ruff check .
