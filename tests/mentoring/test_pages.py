@@ -21,6 +21,8 @@ from blkk_portal.templatetags.portal import tanggal
 from mentoring import services
 from mentoring.models import MentorAssignment, MentoringSession
 from tests.incubator.factories import VentureFactory
+from tests.personas import PASSWORD
+from tests.test_content_policy import assert_strict_policy, inline_scripts
 from tests.training.factories import TraineeFactory
 
 from .factories import MentorAssignmentFactory, MentoringSessionFactory
@@ -587,3 +589,55 @@ def test_another_mentors_session_is_404(client, mentor_a, mentor_b, name):
     assert client.post(url, data).status_code == 404
     session.refresh_from_db()
     assert session.topics == "Milik Omar"
+
+
+# --- the page rules every portal page keeps ----------------------------------------
+
+
+def test_mentor_pages_have_no_inline_script_or_style(client, mentor_a, pages):
+    client.force_login(mentor_a)
+    for url in pages:
+        response = client.get(url)
+        assert_strict_policy(response)
+        assert inline_scripts(response) == [], url
+        assert "style=" not in response.content.decode(), url
+
+
+def test_a_session_posted_after_the_sign_in_expired_comes_back_unsaved(
+    client, mentor_a
+):
+    assignment = assignment_of(mentor_a)
+    url = reverse("session-create")
+    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        login = {"username": "mentor_a", "password": PASSWORD, "next": url}
+        assert client.post(reverse("login"), login).status_code == 302
+        clock.shift(datetime.timedelta(minutes=31))
+        data = session_post(assignment, topics="Ditulis sebelum sesi habis")
+        expired = client.post(url, data)
+        assert expired.status_code == 302
+        assert not MentoringSession.objects.exists()
+        assert client.post(reverse("login"), login)["Location"] == url
+        resumed = client.get(url)
+    form = resumed.context["form"]
+    assert form.is_bound
+    assert form["topics"].value() == "Ditulis sebelum sesi habis"
+    assert not MentoringSession.objects.exists()
+
+
+def test_a_session_can_be_changed_until_the_end_of_the_next_day_in_papua(
+    client, mentor_a
+):
+    papua = datetime.timezone(datetime.timedelta(hours=9))
+    assignment = assignment_of(mentor_a)
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 10, 0, tzinfo=papua)):
+        session = session_of(assignment)
+    url = reverse("session-update", args=[session.pk])
+    client.force_login(mentor_a)
+    last_minute = datetime.datetime(2026, 3, 11, 23, 59, tzinfo=papua)
+    with time_machine.travel(last_minute, tick=False):
+        assert client.get(url).status_code == 200
+        assert url in client.get(history_url(assignment)).content.decode()
+    with time_machine.travel(last_minute + datetime.timedelta(minutes=1), tick=False):
+        assert client.get(url).status_code == 403
+        assert url not in client.get(history_url(assignment)).content.decode()
