@@ -877,3 +877,14 @@ def test_the_pages_need_no_inline_script_or_style(client, blkk_a, manager_a, per
         assert_strict_policy(response)
         assert inline_scripts(response) == []
         assert "style=" not in response.content.decode()
+
+
+def test_the_whole_nik_on_an_enrolling_blkks_change_page_is_audited(
+    client, blkk_a, manager_a, person_a, person_b_enrolled_at_a
+):
+    signed_in(client, manager_a)
+    client.get(page("trainee-update", blkk_a, person_a.pk))
+    assert not PersonalDataEvent.objects.exists()
+    response = client.get(page("trainee-update", blkk_a, person_b_enrolled_at_a.pk))
+    assert person_b_enrolled_at_a.nik in text(response)
+    assert PersonalDataEvent.objects.get().record_id == person_b_enrolled_at_a.pk

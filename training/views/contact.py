@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +17,7 @@ from blkk_portal.pages import form_data, save_through_service, see_other
 
 from .. import services
 from ..forms import BlkkContactForm
-from ..models import Blkk
+from ..models import BLKK_CONTACT_FIELDS, Blkk
 from .blkks import BlkkHere, blkk_page
 
 SAVED = _("The contact details are saved.")
@@ -30,7 +31,12 @@ def blkk_contact(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     if request.method == "POST":
         here.ensure_writable()
     if not here.writable:
-        return render(request, "training/blkk_contact.html", {"here": here})
+        labels = {
+            name: capfirst(Blkk._meta.get_field(name).verbose_name)
+            for name in BLKK_CONTACT_FIELDS
+        }
+        context = {"here": here, "labels": labels}
+        return render(request, "training/blkk_contact.html", context)
     if not request.user.has_perm("training.change_blkk"):
         raise PermissionDenied(_("This page is not for your role."))
     blkk = get_object_or_404(here.writable_rows(Blkk), pk=here.blkk.pk)
