@@ -396,6 +396,8 @@ def test_manager_sees_their_persons_page_with_what_happened_to_them(
     assert page("trainee-update", blkk_a, person.pk) in content
     assert response.context["phone_only"] is False
     assert response.context["writable"]["certifications"] == {certification.pk}
+    assert response.context["writable"]["enrollments"] == {person.enrollments.get().pk}
+    assert response.context["can_record"] == {"certification": True, "outcome": True}
     assert not PersonalDataEvent.objects.exists()
 
 
@@ -460,6 +462,15 @@ def test_province_staff_read_a_persons_page_with_the_nik_masked(
     assert person_a.nik not in content
     assert mask_nik(person_a.nik) in content
     assert response.context["can_edit"] is False
+    assert response.context["writable"] == {
+        "enrollments": set(),
+        "certifications": set(),
+        "outcomes": set(),
+    }
+    assert response.context["can_record"] == {
+        "certification": False,
+        "outcome": False,
+    }
 
 
 def test_a_persons_page_seen_by_the_ministry_is_audited(

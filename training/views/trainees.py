@@ -150,11 +150,17 @@ def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
         "can_edit": can_edit,
         "phone_only": can_edit
         and trainee.blkk_id not in services.managed_blkk_ids(user),
-        # Records this BLKK's managers keep: each gets a link to change it.
+        # Records this BLKK's managers keep: each gets a link to change it (the
+        # batch pages change enrollments), and new ones may be recorded here.
         "writable": {
             "enrollments": _writable_ids(here, Enrollment, trainee),
             "certifications": _writable_ids(here, Certification, trainee),
             "outcomes": _writable_ids(here, GraduateOutcome, trainee),
+        },
+        "can_record": {
+            "certification": here.writable
+            and user.has_perm("training.add_certification"),
+            "outcome": here.writable and user.has_perm("training.add_graduateoutcome"),
         },
     }
     return render(request, "training/trainee_detail.html", context)
