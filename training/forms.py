@@ -7,13 +7,21 @@ for the person's own BLKKs' managers and ministry staff, masked for everyone els
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxLengthValidator
+from django.forms.models import ModelChoiceIterator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.accounts.models import Role
-from blkk_portal.forms import ModelChoiceField
+from blkk_portal.forms import ModelChoiceField, PortalModelForm
 
-from .validators import mask_nik
+from .models import BLKK_CONTACT_FIELDS, Blkk, Regency, Trainee
+from .validators import mask_nik, nik_agreement_errors
 
 SEPARATOR = " \u00b7 "
 
@@ -61,3 +69,169 @@ class PersonMultipleChoiceField(_PersonLabels, forms.ModelMultipleChoiceField):
     """Several people among `queryset`, as checkboxes (a phone shows them all)."""
 
     widget = forms.CheckboxSelectMultiple
+
+
+# --- a BLKK's trainees and contact details (training/views/trainees.py, contact.py) ---
+
+# NIK, birth date and gender are checked as they are typed (`trainee_check`).
+CHECKED_FIELDS = ("nik", "birth_date", "gender")
+CHECKED_FIELD_TEMPLATE = "training/trainee_checked_field.html"
+
+
+class RegencyChoiceIterator(ModelChoiceIterator):
+    """Regencies grouped by province, one `<optgroup>` each: a phone's picker
+    scrolls to the province, then the regency."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.select_related("province").order_by(
+            "province__name", "name"
+        )
+        for province, regencies in groupby(rows, key=attrgetter("province")):
+            yield (province.name, [self.choice(regency) for regency in regencies])
+
+
+class RegencyChoiceField(ModelChoiceField):
+    iterator = RegencyChoiceIterator
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+class ModelValidatorsMixin:
+    """Runs each model field's own validators (the NIK's, the phone's) on the form
+    field too: they are the ones the service runs, so their messages are the same,
+    and they all show at once rather than after the other fields are put right
+    (a `PortalModelForm` leaves the row's validation to the service)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        opts = self._meta.model._meta  # type: ignore[attr-defined]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            try:
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            for validator in getattr(model_field, "validators", []):
+                if validator not in field.validators:
+                    field.validators.append(validator)
+
+
+class TraineeForm(ModelValidatorsMixin, PortalModelForm):
+    """A person's record with the API's field names. The NIK's own rules are the
+    model field's validators; its agreement with the birth date and gender is
+    `nik_agreement_errors`, the function the model's `clean()` calls, so the page,
+    the check as you type and the API give the same messages. The service checks
+    everything again when it stores the row."""
+
+    regency = RegencyChoiceField(
+        queryset=Regency.objects.all(),
+        label=capfirst(Trainee._meta.get_field("regency").verbose_name),
+    )
+
+    class Meta:
+        model = Trainee
+        fields = [
+            "nik",
+            "full_name",
+            "gender",
+            "birth_date",
+            "phone",
+            "regency",
+            "education",
+            "has_disability",
+            "prior_status",
+            "consent_on",
+        ]
+        widgets = {"gender": forms.RadioSelect}
+
+    def __init__(self, *args, check_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = Trainee.Gender.choices
+        if "nik" in self.fields:
+            # "NIK must be exactly 16 digits" says it all; a second message about
+            # its length would only repeat it.
+            self.fields["nik"].validators = [
+                validator
+                for validator in self.fields["nik"].validators
+                if not isinstance(validator, MaxLengthValidator)
+            ]
+            self.fields["nik"].widget.attrs.update(
+                {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+            )
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        for name in CHECKED_FIELDS:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            field.template_name = CHECKED_FIELD_TEMPLATE
+            # Its messages, checked as typed, are announced and describe the field.
+            described_by = [f"{self[name].auto_id}_check"]
+            if field.help_text:
+                described_by.insert(0, f"{self[name].auto_id}_helptext")
+            field.widget.attrs["aria-describedby"] = " ".join(described_by)
+            if check_url:
+                field.widget.attrs.update(
+                    {
+                        "hx-post": check_url,
+                        "hx-trigger": "change, keyup changed delay:500ms",
+                        # The answer swaps each field's message in by its id.
+                        "hx-swap": "none",
+                        "hx-sync": "closest form:replace",
+                    }
+                )
+
+    @property
+    def known_nik(self) -> str:
+        """The NIK the birth date and gender must agree with."""
+        if "nik" in self.fields:
+            return self.cleaned_data.get("nik") or ""
+        return self.instance.nik
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = nik_agreement_errors(
+            self.known_nik, cleaned.get("birth_date"), cleaned.get("gender")
+        )
+        for name, error in errors.items():
+            if name in self.fields:
+                self.add_error(name, error)
+        return cleaned
+
+
+class TraineeUpdateForm(TraineeForm):
+    """The record of a person the BLKK registered: everything but the NIK, which
+    identifies them and stays."""
+
+    class Meta(TraineeForm.Meta):
+        fields = [name for name in TraineeForm.Meta.fields if name != "nik"]
+
+
+class TraineePhoneForm(ModelValidatorsMixin, PortalModelForm):
+    """What a BLKK that only enrolled the person may change: their phone."""
+
+    class Meta:
+        model = Trainee
+        fields = ["phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+
+
+class BlkkContactForm(ModelValidatorsMixin, PortalModelForm):
+    """A BLKK's contact details, which its managers keep (`BLKK_CONTACT_FIELDS`)."""
+
+    class Meta:
+        model = Blkk
+        fields = list(BLKK_CONTACT_FIELDS)
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
