@@ -9,7 +9,7 @@ from rest_framework.validators import UniqueValidator
 from blkk_portal.accounts.models import Role
 from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
-from training import services
+from training import selectors, services
 from training.models import (
     Blkk,
     Certification,
@@ -226,25 +226,13 @@ class EnrollmentSerializer(PortalModelSerializer):
                 {"trainee_nik": [_("Give either trainee or trainee_nik, not both.")]}
             )
         if nik:
-            attrs["trainee"] = _trainee_by_nik(nik)
+            # The portal's enroll page looks the person up the same way.
+            attrs["trainee"] = selectors.trainee_by_nik(nik)
         if "trainee" not in attrs:
             raise serializers.ValidationError(
                 {"trainee": [_("Give the person: trainee (id) or trainee_nik.")]}
             )
         return attrs
-
-
-def _trainee_by_nik(nik: str) -> Trainee:
-    trainee = Trainee.objects.filter(nik=nik).first()
-    if trainee is None:
-        raise serializers.ValidationError(
-            {
-                "trainee_nik": [
-                    _("No person is registered with this NIK: register them first.")
-                ]
-            }
-        )
-    return trainee
 
 
 def recorded_by_blkk_field() -> ScopedRelatedField:
