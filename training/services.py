@@ -449,6 +449,41 @@ def enrollment_delete(*, enrollment: Enrollment, by: User | None) -> None:
     model_delete(enrollment)
 
 
+class EnrollmentsRefused(ValidationError):
+    """Some of the enrollments changed at once were refused, so none was changed.
+
+    `refusals` pairs each refused enrollment with its `ValidationError`, to say
+    which and why."""
+
+    def __init__(self, refusals: list[tuple[Enrollment, ValidationError]]) -> None:
+        super().__init__(
+            [message for _enrollment, error in refusals for message in error.messages]
+        )
+        self.refusals = refusals
+
+
+@transaction.atomic
+def enrollment_update_many(
+    *,
+    enrollments: Iterable[Enrollment],
+    by: User | None,
+    **changes: Unpack[EnrollmentChanges],
+) -> list[Enrollment]:
+    """Make the same change to several enrollments (completing a batch's graduates
+    on one date), each through `enrollment_update`, all or nothing: when any is
+    refused, none is stored and `EnrollmentsRefused` names every refused one."""
+    changed: list[Enrollment] = []
+    refusals: list[tuple[Enrollment, ValidationError]] = []
+    for enrollment in enrollments:
+        try:
+            changed.append(enrollment_update(enrollment=enrollment, by=by, **changes))
+        except ValidationError as error:
+            refusals.append((enrollment, error))
+    if refusals:
+        raise EnrollmentsRefused(refusals)
+    return changed
+
+
 # --- certifications and graduate outcomes ---------------------------------------------
 
 
