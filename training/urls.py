@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.pages import blkk_section
 
 from . import views
-from .views import batches
+from .views import batches, records
 
 
 class BlkkCodeConverter:
@@ -34,6 +34,9 @@ urlpatterns = [
 # --- batches, enrollments, certifications, outcomes, follow-ups ---------------------
 
 blkk_section(_("Batches"), "batch-list", order=20)
+blkk_section(_("Certifications"), "certification-list", order=30)
+blkk_section(_("Outcomes"), "outcome-list", order=40)
+blkk_section(_("Follow-ups"), "followup-list", order=45)
 
 BLKK = "blkk/<blkk:code>/"
 urlpatterns += [
@@ -42,4 +45,27 @@ urlpatterns += [
     path(f"{BLKK}batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
     path(f"{BLKK}batches/<int:pk>/edit/", batches.batch_update, name="batch-update"),
     path(f"{BLKK}batches/<int:pk>/enroll/", batches.batch_enroll, name="batch-enroll"),
+    path(
+        f"{BLKK}certifications/",
+        records.certification_list,
+        name="certification-list",
+    ),
+    path(
+        f"{BLKK}certifications/new/",
+        records.certification_create,
+        name="certification-create",
+    ),
+    path(
+        f"{BLKK}certifications/<int:pk>/edit/",
+        records.certification_update,
+        name="certification-update",
+    ),
+    path(f"{BLKK}outcomes/", records.outcome_list, name="outcome-list"),
+    path(f"{BLKK}outcomes/new/", records.outcome_create, name="outcome-create"),
+    path(
+        f"{BLKK}outcomes/<int:pk>/edit/",
+        records.outcome_update,
+        name="outcome-update",
+    ),
+    path(f"{BLKK}follow-ups/", records.followup_list, name="followup-list"),
 ]
