@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.accounts.models import Role
@@ -19,6 +20,7 @@ from blkk_portal.forms import (
     PortalModelForm,
     RupiahField,
 )
+from blkk_portal.pages import place_errors
 
 from .models import (
     Certification,
@@ -28,7 +30,7 @@ from .models import (
     TrainingBatch,
     VocationalField,
 )
-from .selectors import trainee_by_nik
+from .services import enrollment_person_by_nik
 from .validators import mask_nik, validate_nik
 
 SEPARATOR = " \u00b7 "
@@ -105,10 +107,10 @@ class BatchForm(PortalModelForm):
     vocational_field = ModelChoiceField(
         queryset=VocationalField.objects.order_by("name"),
         to_field_name="code",
-        label=_("vocational field"),
+        label=capfirst(_("vocational field")),
     )
     capacity = IntegerField(
-        label=_("capacity"),
+        label=capfirst(_("capacity")),
         initial=16,
         help_text=_("Places in the batch, from 1 to 500."),
         widget=forms.NumberInput(attrs={"min": 1, "max": 500, "inputmode": "numeric"}),
@@ -148,18 +150,19 @@ class EnrollForm(PortalForm):
         ),
     )
     status = forms.ChoiceField(
-        label=_("status"),
+        label=capfirst(_("status")),
         choices=ENROLL_STATUSES,
         initial=EnrollmentStatus.REGISTERED,
     )
 
-    def __init__(self, *args, people, offered, user, **kwargs):
+    def __init__(self, *args, batch, people, offered, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.batch = batch
         field = PersonChoiceField(
             queryset=people,
             user=user,
             required=False,
-            label=_("Person"),
+            label=capfirst(_("trainee")),
             help_text=_("Someone registered or trained at this BLKK."),
         )
         self.fields["trainee"] = field
@@ -175,9 +178,13 @@ class EnrollForm(PortalForm):
             self.add_error("trainee_nik", CHOOSE_OR_TYPE_NOT_BOTH)
         elif nik:
             try:
-                cleaned["trainee"] = trainee_by_nik(nik)
+                cleaned["trainee"] = enrollment_person_by_nik(
+                    trainee_nik=nik,
+                    batch=self.batch,
+                    status=cleaned.get("status") or EnrollmentStatus.REGISTERED,
+                )
             except forms.ValidationError as error:
-                self.add_error(None, error)
+                place_errors(self, error)
         elif trainee is None:
             self.add_error("trainee", CHOOSE_OR_TYPE)
         return cleaned
@@ -199,7 +206,7 @@ class EnrollmentsStatusForm(PortalForm):
         widget=forms.RadioSelect,
     )
     completed_on = forms.DateField(
-        label=_("completed on"),
+        label=capfirst(_("completed on")),
         required=False,
         help_text=_("For the status Completed."),
     )
@@ -237,7 +244,7 @@ class _PersonRecordForm(PortalModelForm):
     def __init__(self, *args, people, offered, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = PersonChoiceField(
-            queryset=people, user=user, label=_("Person"), required=True
+            queryset=people, user=user, label=capfirst(_("trainee")), required=True
         )
         self.fields["trainee"] = field
         self.offered = offer_people(field, offered, user=user)
@@ -255,7 +262,7 @@ class OutcomeForm(_PersonRecordForm):
     """A tracer-study answer, as the API's `graduate-outcomes/`."""
 
     monthly_income = RupiahField(
-        label=_("monthly income (IDR)"),
+        label=capfirst(_("monthly income (IDR)")),
         required=False,
         help_text=_("In rupiah, for example 1.250.000."),
     )

@@ -97,7 +97,15 @@ class AddMonths(Func):
         sql = f"date({first_of_month}, '+' || ({day} - 1) || ' days')"
         return sql, (*d_params, *m_params, *d_params, *d_params, *m_params)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(
+        self,
+        compiler,
+        connection,
+        function=None,
+        template=None,
+        arg_joiner=None,
+        **extra_context,
+    ):
         raise NotImplementedError(
             f"AddMonths has no SQL for {connection.vendor}: only PostgreSQL and SQLite."
         )

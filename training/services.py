@@ -29,6 +29,7 @@ from blkk_portal.services import (
     refuse_changes,
 )
 
+from . import selectors
 from .models import (
     BLKK_CONTACT_FIELDS,
     Blkk,
@@ -410,6 +411,22 @@ class EnrollmentChanges(TypedDict, total=False):
     batch: TrainingBatch
     status: str
     completed_on: datetime.date | None
+
+
+def enrollment_person_by_nik(
+    *, trainee_nik: str, batch: TrainingBatch, status: str = EnrollmentStatus.REGISTERED
+) -> Trainee:
+    """The person to enroll in `batch` by their exact NIK (`selectors.trainee_by_nik`),
+    for the API and the portal alike.
+
+    A batch with no place left is refused first, whatever the NIK: otherwise "full"
+    for a registered NIK and "nobody has it" for another would tell whether a NIK
+    is registered without anyone being enrolled. `enrollment_create` checks the
+    capacity again, under its lock.
+    """
+    with transaction.atomic():
+        enrollment_ensure_capacity(enrollment=Enrollment(batch=batch, status=status))
+    return selectors.trainee_by_nik(trainee_nik)
 
 
 @transaction.atomic

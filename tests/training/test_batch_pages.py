@@ -430,28 +430,38 @@ def test_completing_needs_a_date(client, manager_a, batch_a):
     assert enrollment.status == Enrollment.Status.ACTIVE
 
 
-def test_a_completion_before_the_batch_starts_is_refused(client, manager_a, batch_a):
-    enrollment = EnrollmentFactory(batch=batch_a, active=True)
+@pytest.mark.parametrize(
+    ("completed_on", "message"),
+    [
+        (
+            "2026-01-05",
+            translation.gettext_lazy(
+                "The completion date cannot be before the batch starts."
+            ),
+        ),
+        ("2999-01-05", translation.gettext_lazy("This date cannot be in the future.")),
+    ],
+)
+def test_a_refused_date_is_said_once_beside_it(
+    client, manager_a, batch_a, completed_on, message
+):
+    ticked = EnrollmentFactory.create_batch(2, batch=batch_a, active=True)
     response = signed_in(client, manager_a).post(
         url("batch-detail", batch_a.blkk, batch_a.pk),
         {
-            "enrollments": [enrollment.pk],
+            "enrollments": [enrollment.pk for enrollment in ticked],
             "status": "completed",
-            "completed_on": "2026-01-05",
+            "completed_on": completed_on,
         },
     )
     assert response.status_code == 200
-    expected = in_indonesian(
-        translation.gettext_lazy(
-            "The completion date cannot be before the batch starts."
-        )
+    form = response.context["form"]
+    assert form.errors["completed_on"] == [in_indonesian(message)]
+    assert form.non_field_errors() == []
+    assert in_indonesian(translation.gettext_lazy("Nothing was changed.")) in text(
+        response
     )
-    assert any(
-        error.endswith(expected)
-        for error in response.context["form"].non_field_errors()
-    )
-    enrollment.refresh_from_db()
-    assert enrollment.status == Enrollment.Status.ACTIVE
+    assert not Enrollment.objects.filter(status="completed").exists()
 
 
 def test_dropping_clears_the_completion_date(client, manager_a, batch_a):
@@ -634,6 +644,37 @@ def test_a_full_batch_is_refused_without_showing_who_the_nik_is(
     assert full in page
     assert "Rahasia Orang Lain" not in page
     assert not Enrollment.objects.filter(trainee=person).exists()
+
+
+def test_a_full_batch_answers_full_whatever_the_nik(
+    client, manager_a, batch_a, blkk_b, api
+):
+    # Else "full" for a registered NIK and "nobody has it" for another would tell
+    # who is registered without anyone being enrolled: the page and the API alike.
+    EnrollmentFactory.create_batch(3, batch=batch_a)
+    registered = TraineeFactory(blkk=blkk_b).nik
+    with translation.override("id"):
+        full = translation.ngettext(
+            "This batch is full (%(capacity)s place).",
+            "This batch is full (%(capacity)s places).",
+            3,
+        ) % {"capacity": 3}
+    client = signed_in(client, manager_a)
+    for nik in (registered, "3273014708990009"):
+        page = client.post(
+            url("batch-enroll", batch_a.blkk, batch_a.pk),
+            {"trainee_nik": nik, "status": "registered"},
+        )
+        assert page.context["form"].non_field_errors() == [full]
+        assert "trainee_nik" not in page.context["form"].errors
+        answer = api(manager_a).post(
+            "/api/v1/enrollments/",
+            {"trainee_nik": nik, "batch": batch_a.pk},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="id",
+        )
+        assert answer.json() == {"batch": [full]}
+    assert Enrollment.objects.count() == 3
 
 
 @pytest.mark.parametrize(

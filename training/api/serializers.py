@@ -9,7 +9,7 @@ from rest_framework.validators import UniqueValidator
 from blkk_portal.accounts.models import Role
 from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
-from training import selectors, services
+from training import services
 from training.models import (
     Blkk,
     Certification,
@@ -227,7 +227,11 @@ class EnrollmentSerializer(PortalModelSerializer):
             )
         if nik:
             # The portal's enroll page looks the person up the same way.
-            attrs["trainee"] = selectors.trainee_by_nik(nik)
+            attrs["trainee"] = services.enrollment_person_by_nik(
+                trainee_nik=nik,
+                batch=attrs["batch"],
+                status=attrs.get("status", Enrollment.Status.REGISTERED),
+            )
         if "trainee" not in attrs:
             raise serializers.ValidationError(
                 {"trainee": [_("Give the person: trainee (id) or trainee_nik.")]}

@@ -9,7 +9,7 @@ Ministry and province staff read these pages; only the BLKK's managers write
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -148,7 +148,7 @@ def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
             enrollment.trainee, birth_date=show_birth_date
         )
     form = None
-    refusals: list[tuple[Enrollment, list[str]]] = []
+    refusals: list[tuple[Enrollment, ValidationError]] = []
     if here.writable:
         changeable = here.writable_rows(Enrollment).filter(batch=batch)
         form = EnrollmentsStatusForm(form_data(request), enrollments=changeable)
@@ -163,13 +163,7 @@ def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
             )
         except services.EnrollmentsRefused as refused:
             refusals = _refusals_shown(refused, enrollments)
-            for enrollment, reasons in refusals:
-                for reason in reasons:
-                    form.add_error(
-                        None,
-                        _("%(person)s: %(reason)s")
-                        % {"person": enrollment.trainee_label, "reason": reason},
-                    )
+            _place_refusals(form, refusals)
         else:
             messages.success(
                 request,
@@ -199,15 +193,35 @@ def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
 
 def _refusals_shown(
     refused: services.EnrollmentsRefused, listed: list[Enrollment]
-) -> list[tuple[Enrollment, list[str]]]:
+) -> list[tuple[Enrollment, ValidationError]]:
     """Each refused enrollment as the list shows it (`trainee_label`: its person
-    as the user may see them), with the service's messages."""
+    as the user may see them), with the service's error."""
     by_id = {enrollment.pk: enrollment for enrollment in listed}
     return [
-        (by_id[enrollment.pk], error.messages)
+        (by_id[enrollment.pk], error)
         for enrollment, error in refused.refusals
         if enrollment.pk in by_id
     ]
+
+
+def _place_refusals(
+    form: EnrollmentsStatusForm, refusals: list[tuple[Enrollment, ValidationError]]
+) -> None:
+    """A message about what was typed (the date, the status) goes once beside
+    that field; any other names the person it was refused for."""
+    for enrollment, error in refusals:
+        by_field = error.update_error_dict({})
+        for field, errors in by_field.items():
+            for message in ValidationError(errors).messages:
+                if field in ("status", "completed_on"):
+                    if message not in form.errors.get(field, []):
+                        form.add_error(field, message)
+                    continue
+                form.add_error(
+                    None,
+                    _("%(person)s: %(reason)s")
+                    % {"person": enrollment.trainee_label, "reason": message},
+                )
 
 
 @require_http_methods(["GET", "POST"])
@@ -225,7 +239,9 @@ def batch_enroll(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     if search:
         offered = offered.filter(full_name__icontains=search)
-    form = EnrollForm(form_data(request), people=people, offered=offered, user=user)
+    form = EnrollForm(
+        form_data(request), batch=batch, people=people, offered=offered, user=user
+    )
     if request.method == "POST" and form.is_valid():
         trainee = form.cleaned_data["trainee"]
         enrollment = save_through_service(
