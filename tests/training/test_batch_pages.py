@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.validators import MinValueValidator
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from blkk_portal.audit.models import AuditAction, PersonalDataEvent
+from tests.personas import PASSWORD
 from tests.test_content_policy import inline_scripts
 from tests.training.factories import (
     EnrollmentFactory,
@@ -716,3 +718,27 @@ def test_a_mentor_cannot_enroll(client, mentor_a, batch_a):
     )
     assert response.status_code == 404
     assert not Enrollment.objects.exists()
+
+
+def test_ticks_posted_after_the_session_ended_come_back_unsaved(
+    client, manager_a, batch_a
+):
+    ticked = EnrollmentFactory(batch=batch_a, active=True)
+    EnrollmentFactory(batch=batch_a, active=True)
+    page = url("batch-detail", batch_a.blkk, batch_a.pk)
+    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.post(reverse("login"), {"username": "manager_a", "password": PASSWORD})
+        assert client.get(page).status_code == 200
+        clock.shift(datetime.timedelta(minutes=31))
+        posted = {"enrollments": [ticked.pk], "status": "dropped"}
+        assert client.post(page, posted).status_code == 302
+        client.post(
+            f"{reverse('login')}?next={page}",
+            {"username": "manager_a", "password": PASSWORD, "next": page},
+        )
+        resumed = client.get(page)
+    assert resumed.context["ticked"] == {str(ticked.pk)}
+    assert f'value="{ticked.pk}" id="enrollment-{ticked.pk}" checked' in text(resumed)
+    ticked.refresh_from_db()
+    assert ticked.status == Enrollment.Status.ACTIVE

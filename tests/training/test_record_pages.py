@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from blkk_portal.forms import RUPIAH_MESSAGE
+from tests.personas import PASSWORD
 from tests.test_content_policy import inline_scripts
 from tests.training.factories import (
     CertificationFactory,
@@ -406,3 +408,26 @@ def test_a_manager_changes_an_outcome_of_their_blkk(
     assert response.status_code == 303
     outcome.refresh_from_db()
     assert (outcome.status, outcome.monthly_income) == ("self_employed", 3_000_000)
+
+
+def test_an_outcome_posted_after_the_session_ended_comes_back_unsaved(
+    client, manager_a, blkk_a, graduate_a
+):
+    page = url("outcome-create", blkk_a)
+    start = datetime.datetime(2026, 9, 1, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.post(reverse("login"), {"username": "manager_a", "password": PASSWORD})
+        assert client.get(page).status_code == 200
+        clock.shift(datetime.timedelta(minutes=31))
+        expired = client.post(page, outcome_fields(graduate_a))
+        assert expired.status_code == 302
+        client.post(
+            f"{reverse('login')}?next={page}",
+            {"username": "manager_a", "password": PASSWORD, "next": page},
+        )
+        resumed = client.get(page)
+    form = resumed.context["form"]
+    assert form.is_bound
+    assert form["employer_or_business"].value() == "CV Maju Jaya"
+    assert form["monthly_income"].value() == "1.250.000"
+    assert not GraduateOutcome.objects.exists()
