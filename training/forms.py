@@ -14,14 +14,34 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.accounts.models import Role
-from blkk_portal.forms import ModelChoiceField, PortalModelForm
+from blkk_portal.forms import (
+    IntegerField,
+    ModelChoiceField,
+    PortalForm,
+    PortalModelForm,
+    RupiahField,
+)
+from blkk_portal.pages import place_errors
 
-from .models import BLKK_CONTACT_FIELDS, Blkk, Regency, Trainee
-from .validators import mask_nik, nik_agreement_errors
+from .models import (
+    BLKK_CONTACT_FIELDS,
+    Blkk,
+    Certification,
+    Enrollment,
+    EnrollmentStatus,
+    GraduateOutcome,
+    Regency,
+    Trainee,
+    TrainingBatch,
+    VocationalField,
+)
+from .services import enrollment_person_by_nik
+from .validators import mask_nik, nik_agreement_errors, validate_nik
 
 SEPARATOR = " \u00b7 "
 
@@ -235,3 +255,198 @@ class BlkkContactForm(ModelValidatorsMixin, PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+# --- batches, enrollments, certifications and outcomes (portal pages) -----------------
+
+
+def offer_people(field: forms.ModelChoiceField, people, *, user) -> list:
+    """List only `people` (a Trainee queryset) in `field`'s choices, labelled as
+    `person_label` does, and return them (to record the whole NIKs shown).
+
+    The field still accepts anyone of its own queryset: a person left out of the
+    list (already enrolled, say) is refused by the service with its own message,
+    as the API refuses them, rather than as an unknown choice."""
+    shown = list(people.with_full_nik_flag(user))
+    birth_date = sees_birth_dates(user)
+    field.choices = [
+        ("", _("Choose a person")),
+        *((person.pk, person_label(person, birth_date=birth_date)) for person in shown),
+    ]
+    return shown
+
+
+class BatchForm(PortalModelForm):
+    """A training batch's fields, as the API's `training-batches/` (the BLKK is
+    the page's)."""
+
+    vocational_field = ModelChoiceField(
+        queryset=VocationalField.objects.order_by("name"),
+        to_field_name="code",
+        label=capfirst(_("vocational field")),
+    )
+    capacity = IntegerField(
+        label=capfirst(_("capacity")),
+        initial=16,
+        help_text=_("Places in the batch, from 1 to 500."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 500, "inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = TrainingBatch
+        fields = ["vocational_field", "name", "start_date", "end_date", "capacity"]
+
+
+ENROLL_STATUSES = [
+    (EnrollmentStatus.REGISTERED.value, EnrollmentStatus.REGISTERED.label),
+    (EnrollmentStatus.ACTIVE.value, EnrollmentStatus.ACTIVE.label),
+]
+CHOOSE_OR_TYPE = _(
+    "Choose a person, or type the NIK of a person registered at another BLKK."
+)
+CHOOSE_OR_TYPE_NOT_BOTH = _("Choose a person or type a NIK, not both.")
+
+
+class EnrollForm(PortalForm):
+    """A person for a batch: one this BLKK reaches (`trainee`), or anyone by their
+    exact NIK (`trainee_nik`), as the API's `enrollments/` takes them. Nothing
+    about the person behind a NIK is shown before they are enrolled: a NIK nobody
+    has gets the API's message, and one that is found enrolls that person."""
+
+    trainee_nik = forms.CharField(
+        required=False,
+        label=_("Or the NIK of a person registered at another BLKK"),
+        help_text=_(
+            "The whole 16-digit NIK, exactly. The person is then enrolled and "
+            "visible here."
+        ),
+        validators=[validate_nik],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
+        ),
+    )
+    status = forms.ChoiceField(
+        label=capfirst(_("status")),
+        choices=ENROLL_STATUSES,
+        initial=EnrollmentStatus.REGISTERED,
+    )
+
+    def __init__(self, *args, batch, people, offered, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+        field = PersonChoiceField(
+            queryset=people,
+            user=user,
+            required=False,
+            label=capfirst(_("trainee")),
+            help_text=_("Someone registered or trained at this BLKK."),
+        )
+        self.fields["trainee"] = field
+        self.order_fields(["trainee", "trainee_nik", "status"])
+        self.offered = offer_people(field, offered, user=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        trainee, nik = cleaned.get("trainee"), cleaned.get("trainee_nik")
+        if self.has_error("trainee") or self.has_error("trainee_nik"):
+            return cleaned
+        if trainee is not None and nik:
+            self.add_error("trainee_nik", CHOOSE_OR_TYPE_NOT_BOTH)
+        elif nik:
+            try:
+                cleaned["trainee"] = enrollment_person_by_nik(
+                    trainee_nik=nik,
+                    batch=self.batch,
+                    status=cleaned.get("status") or EnrollmentStatus.REGISTERED,
+                )
+            except forms.ValidationError as error:
+                place_errors(self, error)
+        elif trainee is None:
+            self.add_error("trainee", CHOOSE_OR_TYPE)
+        return cleaned
+
+
+class EnrollmentsStatusForm(PortalForm):
+    """Several enrollments of a batch set to one status at once (completed on one
+    date, usually); the enrollments are ticked in the batch's list."""
+
+    enrollments = forms.ModelMultipleChoiceField(
+        queryset=Enrollment.objects.none(),
+        label=_("Enrollments"),
+        error_messages={"required": _("Tick at least one person.")},
+    )
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=EnrollmentStatus.choices,
+        initial=EnrollmentStatus.COMPLETED,
+        widget=forms.RadioSelect,
+    )
+    completed_on = forms.DateField(
+        label=capfirst(_("completed on")),
+        required=False,
+        help_text=_("For the status Completed."),
+    )
+
+    def __init__(self, *args, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollments"].queryset = enrollments
+        self.fields["completed_on"].initial = timezone.localdate
+
+    def clean(self):
+        cleaned = super().clean()
+        completing = cleaned.get("status") == EnrollmentStatus.COMPLETED
+        if completing and not cleaned.get("completed_on"):
+            if not self.has_error("completed_on"):
+                self.add_error(
+                    "completed_on",
+                    self.fields["completed_on"].error_messages["required"],
+                )
+        elif not completing:
+            # The date belongs to completions only (the model's constraint).
+            cleaned["completed_on"] = None
+        return cleaned
+
+    def ticked(self) -> set[str]:
+        """The ids ticked, to keep them ticked when the form comes back."""
+        if not self.is_bound:
+            return set()
+        return set(self.data.getlist(self.add_prefix("enrollments")))
+
+
+class _PersonRecordForm(PortalModelForm):
+    """A record about a person (certification, outcome): `trainee` is chosen among
+    the people this BLKK reaches, `offered` listed."""
+
+    def __init__(self, *args, people, offered, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = PersonChoiceField(
+            queryset=people, user=user, label=capfirst(_("trainee")), required=True
+        )
+        self.fields["trainee"] = field
+        self.offered = offer_people(field, offered, user=user)
+
+
+class CertificationForm(_PersonRecordForm):
+    """A competency certificate, as the API's `certifications/`."""
+
+    class Meta:
+        model = Certification
+        fields = ["trainee", "scheme", "lsp_name", "issued_on", "result", "number"]
+
+
+class OutcomeForm(_PersonRecordForm):
+    """A tracer-study answer, as the API's `graduate-outcomes/`."""
+
+    monthly_income = RupiahField(
+        label=capfirst(_("monthly income (IDR)")),
+        required=False,
+        help_text=_("In rupiah, for example 1.250.000."),
+    )
+
+    class Meta:
+        model = GraduateOutcome
+        fields = [
+            "trainee",
+            "surveyed_on",
+            "status",
+            "employer_or_business",
+            "monthly_income",
+        ]

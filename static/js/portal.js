@@ -20,3 +20,18 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = token.content;
   }
 });
+
+// A checkbox <input data-check-all="NAME"> ticks or unticks every checkbox named
+// NAME in its form (a batch's enrollments, to change them all at once).
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-check-all")) {
+    return;
+  }
+  const name = box.getAttribute("data-check-all");
+  for (const other of box.form.querySelectorAll("input[type=checkbox]")) {
+    if (other.name === name) {
+      other.checked = box.checked;
+    }
+  }
+});
