@@ -53,6 +53,12 @@ def stage_move_allowed(from_stage: str, to_stage: str) -> bool:
     return STAGE_ORDER.index(to_stage) > STAGE_ORDER.index(from_stage)
 
 
+def stage_moves_from(from_stage: str) -> list[Stage]:
+    """The stages a venture at `from_stage` may move to, in the stages' order: the
+    rule of `stage_move_allowed`, for pages that offer only the allowed moves."""
+    return [stage for stage in Stage if stage_move_allowed(from_stage, stage)]
+
+
 class CohortStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     RUNNING = "running", _("Running")

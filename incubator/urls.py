@@ -1,5 +1,40 @@
-"""Portal paths of the incubator app, included by `blkk_portal/urls.py`."""
+"""Portal paths of the incubator app, included by `blkk_portal/urls.py`: a BLKK's
+cohorts, ventures, milestones and monthly metrics (`/blkk/CODE/...`)."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.pages import blkk_section
+
+from . import views
+
+BLKK = "blkk/<blkk:code>/"
+
+urlpatterns = [
+    path(f"{BLKK}cohorts/", views.cohort_list, name="cohort-list"),
+    path(f"{BLKK}cohorts/new/", views.cohort_create, name="cohort-create"),
+    path(f"{BLKK}cohorts/<int:pk>/", views.cohort_detail, name="cohort-detail"),
+    path(f"{BLKK}cohorts/<int:pk>/edit/", views.cohort_update, name="cohort-update"),
+    path(f"{BLKK}ventures/", views.venture_list, name="venture-list"),
+    path(f"{BLKK}ventures/new/", views.venture_create, name="venture-create"),
+    path(f"{BLKK}ventures/<int:pk>/", views.venture_detail, name="venture-detail"),
+    path(f"{BLKK}ventures/<int:pk>/edit/", views.venture_update, name="venture-update"),
+    path(f"{BLKK}ventures/<int:pk>/stage/", views.venture_stage, name="venture-stage"),
+    path(
+        f"{BLKK}ventures/<int:pk>/milestones/new/",
+        views.milestone_create,
+        name="milestone-create",
+    ),
+    path(
+        f"{BLKK}milestones/<int:pk>/edit/",
+        views.milestone_update,
+        name="milestone-update",
+    ),
+    path(f"{BLKK}metrics/", views.metrics_month, name="metrics-month"),
+]
+
+blkk_section(_("Cohorts"), "cohort-list", 50)
+blkk_section(_("Ventures"), "venture-list", 60)
+blkk_section(_("Monthly metrics"), "metrics-month", 70)

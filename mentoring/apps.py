@@ -7,3 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
+
+    def ready(self) -> None:
+        # The venture page's section of mentors (`incubator.panels`).
+        from . import panels  # noqa: F401

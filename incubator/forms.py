@@ -1,0 +1,248 @@
+"""Forms of the incubator app's portal pages.
+
+Field names are the API's (DESIGN.md, "REST API contract"), so the services'
+messages land on the same names; the rules themselves are the services' (a form
+checks only the shape of its input).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.api.fields import MAX_TEXT_LENGTH
+from blkk_portal.forms import (
+    PORTAL_RENDERER,
+    IntegerField,
+    ModelChoiceField,
+    MonthFormField,
+    PortalForm,
+    PortalModelForm,
+    RupiahField,
+)
+from training.forms import PersonMultipleChoiceField
+
+from .models import (
+    Cohort,
+    Milestone,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+    stage_moves_from,
+)
+
+
+def label_of(model, name: str):
+    """A model field's verbose name as a form label (lazy, translated)."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+# --- cohorts --------------------------------------------------------------------------
+
+
+class CohortForm(PortalModelForm):
+    year = IntegerField(label=label_of(Cohort, "year"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Cohort
+        # The API's fields but `blkk`, which is the BLKK whose page this is.
+        fields = ["name", "year", "start_date", "end_date", "status"]
+
+
+# --- ventures -------------------------------------------------------------------------
+
+
+class VentureForm(PortalModelForm):
+    """A new venture: its cohort among this BLKK's, its founders among the people
+    this BLKK reaches (the person picker: name, birth date, NIK as the user may see
+    it), and its initial stage."""
+
+    cohort = ModelChoiceField(
+        queryset=Cohort.objects.none(), label=label_of(Venture, "cohort")
+    )
+
+    class Meta:
+        model = Venture
+        fields = ["cohort", "name", "sector", "founders", "stage", "nib", "started_on"]
+        labels = {"stage": _("Initial stage")}
+
+    def __init__(self, *args, cohorts, people, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        # Not required here: with no founder the service answers, in the API's words.
+        self.fields["founders"] = PersonMultipleChoiceField(
+            people,
+            user=user,
+            required=False,
+            label=label_of(Venture, "founders"),
+            help_text=_("The people who founded it, among those this BLKK reaches."),
+        )
+
+
+class VentureUpdateForm(VentureForm):
+    """A venture's details. Its stage moves only through the stage form, and its
+    start, which opens the stage history, stays (the service refuses both)."""
+
+    class Meta(VentureForm.Meta):
+        fields = ["cohort", "name", "sector", "founders", "nib"]
+
+
+# --- stage moves ----------------------------------------------------------------------
+
+
+class OfferedChoiceField(forms.ChoiceField):
+    """Offers some of a `TextChoices`' values but reads any of them, so that a value
+    not offered reaches the service, which refuses it with its own message."""
+
+    def __init__(self, *, known, **kwargs):
+        self.known = known
+        super().__init__(**kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in self.known.values
+
+
+class StageMoveForm(PortalForm):
+    """A move of `venture` to another stage: only the moves the stage rules allow
+    from its current stage are offered (`stage_moves_from`)."""
+
+    to_stage = OfferedChoiceField(
+        known=Stage,
+        label=label_of(StageChange, "to_stage"),
+        widget=forms.RadioSelect,
+    )
+    changed_on = forms.DateField(label=label_of(StageChange, "changed_on"))
+    note = forms.CharField(
+        label=label_of(StageChange, "note"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, venture: Venture, **kwargs):
+        kwargs.setdefault("initial", {"changed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.moves = stage_moves_from(venture.stage)
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in self.moves]
+
+
+# --- milestones -----------------------------------------------------------------------
+
+
+class MilestoneForm(PortalModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on"]
+        help_texts = {"done_on": _("Leave empty while it is not done.")}
+
+
+# --- monthly metrics ------------------------------------------------------------------
+
+FIGURES = ("revenue", "workers", "customers")
+
+
+class MonthForm(PortalForm):
+    """The month a metrics page is about (`?period=YYYY-MM`)."""
+
+    period = MonthFormField(label=label_of(VentureMetric, "period"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The phone's month picker; it sends YYYY-MM.
+        self.fields["period"].widget.input_type = "month"
+
+
+class MetricRowForm(PortalForm):
+    """One venture's figures for the month. Left empty, the row is skipped (the
+    venture has not reported), never stored as zeros; once one figure is given, all
+    three are needed."""
+
+    revenue = RupiahField(label=label_of(VentureMetric, "revenue"), required=False)
+    workers = IntegerField(
+        label=label_of(VentureMetric, "workers"), min_value=0, required=False
+    )
+    customers = IntegerField(
+        label=label_of(VentureMetric, "customers"), min_value=0, required=False
+    )
+
+    def __init__(self, *args, venture: Venture, metric: VentureMetric | None, **kw):
+        self.venture = venture
+        self.metric = metric
+        if metric is not None:
+            kw["initial"] = {name: getattr(metric, name) for name in FIGURES}
+        super().__init__(*args, **kw)
+
+    @property
+    def left_empty(self) -> bool:
+        """Whether nothing was typed in the row (every figure blank)."""
+        return not any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in FIGURES
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.left_empty:
+            if self.metric is not None:
+                raise forms.ValidationError(
+                    _(
+                        "This venture's figures for the month are stored: change "
+                        "them rather than leave them empty."
+                    ),
+                    code="stored",
+                )
+            return cleaned
+        for name in FIGURES:
+            if cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
+        return cleaned
+
+    def figures(self) -> dict[str, int] | None:
+        """The row's figures to store, or None when the row was left empty or
+        repeats what is stored."""
+        if self.left_empty:
+            return None
+        figures = {name: self.cleaned_data[name] for name in FIGURES}
+        if self.metric is not None and all(
+            getattr(self.metric, name) == value for name, value in figures.items()
+        ):
+            return None
+        return figures
+
+
+class BaseMetricsFormSet(forms.BaseFormSet):
+    """One `MetricRowForm` per venture of the month, in the order given.
+
+    Each row's fields are named after its venture's id (`metrics-17-revenue`), not
+    its place in the list: a venture added between showing the form and posting it
+    cannot shift another's figures onto it (its own row is simply absent, so
+    skipped)."""
+
+    def __init__(self, *args, ventures: list[Venture], stored: dict, **kwargs):
+        self.ventures = ventures
+        self.stored = stored
+        kwargs.setdefault("prefix", "metrics")
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.ventures)
+
+    def initial_form_count(self) -> int:
+        # No row is an "extra" one: each is checked as it was sent.
+        return len(self.ventures)
+
+    def add_prefix(self, index) -> str:
+        if isinstance(index, int) and index < len(self.ventures):
+            return f"{self.prefix}-{self.ventures[index].pk}"
+        return super().add_prefix(index)
+
+    def get_form_kwargs(self, index):
+        venture = self.ventures[index]
+        return {"venture": venture, "metric": self.stored.get(venture.pk)}
+
+
+MetricsFormSet = forms.formset_factory(
+    MetricRowForm, formset=BaseMetricsFormSet, extra=0, renderer=PORTAL_RENDERER
+)
