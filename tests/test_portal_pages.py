@@ -15,8 +15,18 @@ from django.utils import translation
 
 from blkk_portal.forms import RUPIAH_MESSAGE, PortalForm, RupiahField
 from blkk_portal.pages import save_through_service
+from tests.incubator.factories import (
+    CohortFactory,
+    VentureFactory,
+    VentureMetricFactory,
+)
 from tests.reports.factories import ProgressReportFactory
-from tests.training.factories import BlkkFactory, TrainingBatchFactory, regency
+from tests.training.factories import (
+    BlkkFactory,
+    EnrollmentFactory,
+    TrainingBatchFactory,
+    regency,
+)
 from training import services
 from training.models import TrainingBatch
 
@@ -287,3 +297,32 @@ def test_a_blkks_page_shows_this_month_and_the_stored_months(
     keys = [figure.key for figure in response.context["kpis"]]
     assert "trainees_registered" in keys
     assert "blkk_count" not in keys
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2026, 12, 7, 9, 0, tzinfo=JAKARTA), tick=False)
+def test_a_blkks_page_lists_what_needs_doing(
+    client, manager_a, manager_b, blkk_a, blkk_b
+):
+    silent = VentureFactory(cohort=CohortFactory(blkk=blkk_a), name="Kopi Senja")
+    reported = VentureFactory(cohort=CohortFactory(blkk=blkk_a), name="Batik Ayu")
+    VentureMetricFactory(venture=reported, period=datetime.date(2026, 11, 1))
+    VentureFactory(cohort=CohortFactory(blkk=blkk_b), name="Elsewhere")
+    batch = TrainingBatchFactory(
+        blkk=blkk_a,
+        start_date=datetime.date(2026, 5, 4),
+        end_date=datetime.date(2026, 6, 5),
+    )
+    graduate = EnrollmentFactory(batch=batch, completed=True).trainee
+    client.force_login(manager_a)
+    response = client.get(reverse("blkk-home", args=[blkk_a.code]))
+    assert response.context["not_reported"] == [silent]
+    assert response.context["not_reported_count"] == 1
+    rows = list(response.context["follow_ups"])
+    assert [(row.person, row.milestone) for row in rows] == [(graduate, 6)]
+    html = response.content.decode()
+    assert "Kopi Senja" in html
+    assert "Elsewhere" not in html
+    # Another BLKK's manager sees neither list for this BLKK: the page is a 404.
+    client.force_login(manager_b)
+    assert client.get(reverse("blkk-home", args=[blkk_a.code])).status_code == 404
