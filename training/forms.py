@@ -200,7 +200,9 @@ class TraineeForm(ModelValidatorsMixin, PortalModelForm):
                         "hx-trigger": "change, keyup changed delay:500ms",
                         # The answer swaps each field's message in by its id.
                         "hx-swap": "none",
-                        "hx-sync": "closest form:replace",
+                        # One check at a time, then the latest typed: replacing
+                        # a check in flight aborts it, which htmx logs as an error.
+                        "hx-sync": "closest form:queue last",
                     }
                 )
 
