@@ -32,8 +32,8 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop, ngettext
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -126,7 +126,7 @@ class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
 class TasksOnScheduleInline(admin.TabularInline):
     model = PeriodicTask
     fields = ["name", "enabled"]
-    readonly_fields = fields
+    readonly_fields = ["name", "enabled"]
     can_delete = False
     extra = 0
     show_change_link = True
@@ -227,7 +227,7 @@ class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
     form = CrontabScheduleForm
     list_display = ["expression", "zone"]
     fields = CrontabScheduleForm.Meta.fields
-    readonly_fields = []
+    readonly_fields: list[str] = []
     inlines = [TasksOnScheduleInline]
 
     @admin.display(description=_("When (minute, hour, day, month, weekday)"))
@@ -281,11 +281,11 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     # cleaned on every failed sign-in anyway. Deleting selected rows stays.
     actions: list[str] = []
 
-    @admin.display(description=_("Status"))
+    @admin.display(description=_("Lock status"))
     def status(self, attempt: AccessAttempt) -> str:
         left = axes_settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
         if left <= 0:
-            return _("Locked")
+            return gettext("Locked")
         return ngettext("%(count)d try left", "%(count)d tries left", left) % {
             "count": left
         }

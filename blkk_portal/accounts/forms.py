@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import cast
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.forms import CharField
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.celery import TaskQueueUnavailable, publish
@@ -37,7 +39,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
-        username = self.fields["username"]
+        username = cast(CharField, self.fields["username"])
         username.label = _("Username or email")
         # Django sizes the field for a username; an email may be longer.
         username.max_length = MAX_LENGTH

@@ -17,7 +17,7 @@ import math
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -76,6 +76,7 @@ def lockout_response(request, original_response=None, credentials=None):
     from blkk_portal.api.auth import LOCKED_OUT
 
     ends_at = lockout_ends_at(get_client_username(request, credentials))
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = JsonResponse({"detail": str(LOCKED_OUT)}, status=429)
     else:

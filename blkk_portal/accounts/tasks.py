@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from celery import shared_task
 
 from blkk_portal.celery import RETRYING
@@ -9,7 +11,7 @@ from blkk_portal.celery import RETRYING
 from . import services
 
 
-@shared_task(**RETRYING)
+@shared_task(**cast(dict[str, Any], RETRYING))
 def password_reset_mail_send(user_id: int, domain: str, use_https: bool) -> bool:
     """Mail the reset link asked for on the password reset page."""
     return services.password_reset_mail_send(
