@@ -239,7 +239,7 @@ def test_password_change_requires_signing_in(client, db):
 
 
 @pytest.mark.parametrize("persona", ["mentor_a", "manager_a", "ministry_user"])
-def test_every_role_changes_its_own_password(client, request, persona):
+def test_every_role_changes_its_own_password(client, db, request, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
 
@@ -257,7 +257,7 @@ def test_every_role_changes_its_own_password(client, request, persona):
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     # Still signed in (the session's hash was updated).
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("password_change")).status_code == 200
 
 
 def test_a_wrong_old_password_changes_nothing(client, mentor_a):

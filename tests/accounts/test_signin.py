@@ -156,7 +156,11 @@ def test_a_signed_in_user_is_sent_home_from_the_sign_in_page(client, mentor_a):
 def test_next_is_followed_after_signing_in(client, manager_a):
     response = client.post(
         f"{LOGIN}?next=/api/docs/",
-        {"username": "manager_a@example.id", "password": PASSWORD, "next": "/api/docs/"},
+        {
+            "username": "manager_a@example.id",
+            "password": PASSWORD,
+            "next": "/api/docs/",
+        },
     )
 
     assert response["Location"] == "/api/docs/"
@@ -283,7 +287,15 @@ def lock(client, username="manager_a"):
 
 def expected_end(settings) -> datetime.datetime:
     last = AccessAttempt.objects.latest("attempt_time").attempt_time
-    return timezone.localtime(last + datetime.timedelta(hours=settings.AXES_COOLOFF_TIME))
+    return timezone.localtime(
+        last + datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    )
+
+
+def jakarta_time(moment: datetime.datetime) -> str:
+    """The time as the portal writes it in Indonesian: 14.30."""
+    with translation.override("id"):
+        return formats.time_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
 def test_the_lockout_page_says_when_to_try_again_in_jakarta_time(
@@ -292,11 +304,10 @@ def test_the_lockout_page_says_when_to_try_again_in_jakarta_time(
     response = lock(client)
 
     assert response.status_code == 429
-    assert response.templates[0].name == "429.html"
+    assert "429.html" in [template.name for template in response.templates]
     page = response.content.decode()
     assert 'lang="id"' in page
-    ends = expected_end(settings)
-    assert f"pukul {ends.hour}.{ends.minute:02d} WIB" in page
+    assert f"pukul {jakarta_time(expected_end(settings))} WIB" in page
     retry_after = int(response["Retry-After"])
     assert 3590 <= retry_after <= 3600
 
@@ -318,7 +329,7 @@ def test_the_lockout_page_names_the_day_when_the_lock_ends_tomorrow(
     with translation.override("id"):
         day = formats.date_format(ends, "j F Y")
     assert day in page
-    assert f"pukul {ends.hour}.{ends.minute:02d} WIB" in page
+    assert f"pukul {jakarta_time(ends)} WIB" in page
 
 
 def test_the_lockout_page_speaks_english_to_a_visitor_who_chose_it(
