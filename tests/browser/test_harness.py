@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.urls import reverse
 
 HTMX = "vendor/htmx/htmx.min.js"
 # A long word in a table cell: the kind of content that pushes a page sideways.
@@ -38,10 +39,10 @@ def test_pages_load_htmx_from_the_portal_itself(phone):
 def test_htmx_posts_carry_the_csrf_token(phone):
     phone.goto("/accounts/login/")
 
-    with phone.expect_response("**/i18n/setlang/") as answer:
-        phone.evaluate(
-            "htmx.ajax('POST', '/i18n/setlang/', {values: {language: 'id'}})"
-        )
+    # The language switch: a POST that any visitor may send.
+    url = reverse("set_language")
+    with phone.expect_response(f"**{url}") as answer:
+        phone.evaluate(f"htmx.ajax('POST', '{url}', {{values: {{language: 'id'}}}})")
 
     # Django's CSRF check refuses a POST without the token with 403.
     assert answer.value.request.headers.get("x-csrftoken")
