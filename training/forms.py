@@ -257,6 +257,8 @@ class BlkkContactForm(ModelValidatorsMixin, PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
 # --- batches, enrollments, certifications and outcomes (portal pages) -----------------
 
 
