@@ -291,7 +291,8 @@ def trainee_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
 def trainee_check(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """The messages of the NIK, birth date and gender as typed so far (htmx swaps
     each into its field): the form's own checks, which are the model's validators
-    and `nik_agreement_errors`, and whether the NIK is already registered. A field
+    and `nik_agreement_errors`, and whether the NIK is already on this BLKK's
+    list (registered elsewhere is said on submit only). A field
     left empty gets no message yet. `?trainee=ID`: a person being changed, whose
     stored NIK the birth date and gender must agree with."""
     here.ensure_writable()
@@ -312,8 +313,12 @@ def trainee_check(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         errors = [str(error) for error in form.errors.get(name, [])] if typed else []
         link = ""
         if name == "nik" and typed and not errors:
+            # Only a person already on this BLKK's list (the user sees them there
+            # anyway). Whether a NIK is registered elsewhere is said on submit, as
+            # the API says it: a side-effect-free check as you type would answer
+            # that question for any guessed NIK, as fast as one can type.
             taken = nik_taken(here, form.cleaned_data["nik"])
-            if taken is not None:
+            if taken is not None and taken[1]:
                 errors, link = [taken[0]], taken[1]
         results.append({"auto_id": form[name].auto_id, "errors": errors, "link": link})
     return render(request, "training/trainee_check.html", {"results": results})
