@@ -13,6 +13,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from blkk_portal.access import declared_models
 from blkk_portal.forms import RUPIAH_MESSAGE, PortalForm, RupiahField
 from blkk_portal.pages import save_through_service
 from tests.incubator.factories import (
@@ -28,7 +29,8 @@ from tests.training.factories import (
     regency,
 )
 from training import services
-from training.models import TrainingBatch
+from training.models import Blkk, TrainingBatch
+from training.views import BlkkHere, blkks_opened_by
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -326,3 +328,25 @@ def test_a_blkks_page_lists_what_needs_doing(
     # Another BLKK's manager sees neither list for this BLKK: the page is a 404.
     client.force_login(manager_b)
     assert client.get(reverse("blkk-home", args=[blkk_a.code])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona", ["ministry", "province_32", "manager_a", "manager_b"]
+)
+def test_a_blkks_rows_are_the_rows_its_staff_see_of_it(rf, world, persona):
+    """`BlkkHere.rows` asks only what the BLKK reaches; for every BLKK the user opens
+    and every declared model, that is exactly `visible_to(user)` narrowed to it."""
+    user = world.users[persona]
+    opened = list(blkks_opened_by(user))
+    assert opened
+    for blkk in opened:
+        here = BlkkHere(request=rf.get("/"), blkk=blkk, writable=False)
+        here.request.user = user
+        reached = Blkk.objects.filter(pk=blkk.pk).values("pk")
+        for model in declared_models():
+            if model._meta.app_label not in ("training", "incubator", "mentoring"):
+                continue
+            condition = model.objects.all().reached_by_blkks(reached)
+            seen = model.objects.visible_to(user).filter(condition)
+            assert set(here.rows(model)) == set(seen), (persona, blkk.code, model)
