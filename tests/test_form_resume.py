@@ -103,7 +103,7 @@ def test_add_form_posted_after_expiry_is_shown_again(client, world, clock):
     assert Venture.objects.count() == count
 
 
-def test_signing_in_shows_that_the_form_was_kept(client, world, clock):
+def test_signing_in_shows_that_the_form_was_kept(client, world, clock, english):
     url = admin_url(Venture, "add")
     sign_in(client, url)
     clock.shift(datetime.timedelta(minutes=31))
