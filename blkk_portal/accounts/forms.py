@@ -6,7 +6,12 @@ import functools
 import logging
 from typing import cast
 
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -14,6 +19,7 @@ from django.forms import CharField
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.celery import TaskQueueUnavailable, publish
+from blkk_portal.forms import PortalFormMixin
 
 from . import tasks
 from .signin import MAX_LENGTH, login_username
@@ -25,7 +31,11 @@ logger = logging.getLogger("blkk_portal.security")
 RESET_MAIL_INTERVAL_SECONDS = 5 * 60
 
 
-class SignInForm(AuthenticationForm):
+# Django's account forms, drawn by the portal's form renderer (labels above fields,
+# errors summarised at the top and beside the field).
+
+
+class SignInForm(PortalFormMixin, AuthenticationForm):
     """Django's sign-in form, with a username or an email in `username`
     (`blkk_portal.accounts.signin`) and a message that names both."""
 
@@ -52,7 +62,15 @@ class SignInForm(AuthenticationForm):
         return login_username(self.cleaned_data["username"])
 
 
-class PortalPasswordResetForm(PasswordResetForm):
+class PortalSetPasswordForm(PortalFormMixin, SetPasswordForm):
+    pass
+
+
+class PortalPasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+    pass
+
+
+class PortalPasswordResetForm(PortalFormMixin, PasswordResetForm):
     """Django's reset form, answering the same whether or not the email belongs to
     an account: the mail is sent by a task after the request (so the answer does
     not take longer when it does), in the account's language, at most once per

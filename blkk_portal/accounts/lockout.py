@@ -21,6 +21,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from blkk_portal.api.auth import LOCKED_OUT
+
 API_PREFIX = "/api/"
 
 logger = logging.getLogger("blkk_portal.security")
@@ -54,9 +56,7 @@ def lockout_ends_at(username: str | None) -> datetime.datetime | None:
     attempts = AccessAttempt.objects.filter(
         username=username, attempt_time__gte=now - cool_off
     ).order_by("attempt_time")
-    counted = [
-        (attempt.attempt_time, attempt.failures_since_start) for attempt in attempts
-    ]
+    counted = list(attempts.values_list("attempt_time", "failures_since_start"))
     remaining = sum(failures for _, failures in counted)
     for attempt_time, failures in counted:
         remaining -= failures
@@ -73,8 +73,6 @@ def lockout_response(request, original_response=None, credentials=None):
     to try again (Asia/Jakarta time) and offers the password reset (which lifts
     the lock) and the way home.
     """
-    from blkk_portal.api.auth import LOCKED_OUT
-
     ends_at = lockout_ends_at(get_client_username(request, credentials))
     response: HttpResponse
     if request.path.startswith(API_PREFIX):

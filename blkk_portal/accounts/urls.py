@@ -39,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(form_class=forms.PortalSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -51,7 +51,9 @@ urlpatterns = [
     # keeps (blkk_portal.form_resume): nothing to bind on GET.
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(
+            form_class=forms.PortalPasswordChangeForm
+        ),
         name="password_change",
     ),
     path(
