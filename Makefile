@@ -4,13 +4,19 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Front-end packages (package-lock.json), installed again when the lock file changes.
+NODE_STAMP := node_modules/.installed
+# The Indonesian catalogue is compiled here from the committed .po, never committed.
+CATALOGUE := locale/id/LC_MESSAGES/django.mo
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright.
+CHROMIUM := /usr/bin/chromium
 
 # Test services; override from the environment to point elsewhere.
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
 export CACHE_URL ?= rediscache://127.0.0.1:6379/1
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-faults venv lint architecture types system-check check-services \
+.PHONY: run test test-faults test-browser venv lint architecture types system-check check-services \
 	smoke-embedded migrations-check messages clean
 
 $(BIN)/python:
@@ -21,7 +27,22 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@bash scripts/need_command.sh npm npm
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(CATALOGUE): locale/id/LC_MESSAGES/django.po | $(STAMP)
+	@bash scripts/need_command.sh msgfmt gettext
+	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
+	touch $(CATALOGUE)
+
+$(CHROMIUM):
+	@bash scripts/need_command.sh $(CHROMIUM) chromium
+
+## venv: the setup that `make run` and `make test` share: Python packages, front-end
+## packages (npm ci) and the compiled catalogue, each redone only when its source changed
+venv: $(STAMP) $(NODE_STAMP) $(CATALOGUE)
 
 ## run: the portal on the embedded SQLite file, seeded, at http://127.0.0.1:8000
 run: venv
@@ -33,7 +54,7 @@ run: venv
 
 ## test: lint, the architecture, types and system checks, then the whole suite on
 ## PostgreSQL and Redis, then the embedded smoke test
-test: venv lint architecture types system-check check-services migrations-check
+test: venv $(CHROMIUM) lint architecture types system-check check-services migrations-check
 	$(BIN)/pytest -n auto --dist loadscope
 	$(MAKE) --no-print-directory smoke-embedded
 
@@ -41,6 +62,11 @@ test: venv lint architecture types system-check check-services migrations-check
 ## (tests/faults/; a few minutes; CI runs it after `make test`)
 test-faults: venv check-services
 	$(BIN)/pytest tests/faults -m faults -p no:xdist
+
+## test-browser: only the browser tests (tests/browser/), listing the screenshots they
+## saved in var/screenshots/ (pytest's -rP: the output of passed tests, logs quieted)
+test-browser: venv $(CHROMIUM) check-services
+	LOG_LEVEL=WARNING $(BIN)/pytest tests/browser -p no:xdist -rP --show-capture=stdout
 
 lint: venv
 	$(BIN)/ruff check .
@@ -71,8 +97,9 @@ smoke-embedded: venv
 
 ## messages: refresh and compile the Indonesian catalogue after changing strings
 messages: venv
-	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --no-obsolete
-	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv
+	SECRET_KEY=x $(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=node_modules --no-obsolete
+	@bash scripts/need_command.sh msgfmt gettext
+	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3
+	rm -rf $(VENV) node_modules $(CATALOGUE) var/db.sqlite3

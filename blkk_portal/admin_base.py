@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from django import forms
@@ -95,13 +96,27 @@ class ScopedMixin(_AdminOrInlineBase):
         if choices is not None:
             kwargs["queryset"] = choices
         kwargs.setdefault("form_class", portal_forms.ModelChoiceField)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._labelled(field, db_field, request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         choices = _scoped_choices(db_field.remote_field.model, request)
         if choices is not None:
             kwargs["queryset"] = choices
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._labelled(field, db_field, request)
+
+    def _labelled(self, field, db_field, request):
+        """Choices labelled as the related model's admin labels them
+        (`choice_label`), as its autocomplete results are."""
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        label = getattr(related_admin, "choice_label", None)
+        if field is not None and label is not None:
+            # What the labels read (a flag per row), fetched with the choices.
+            choices = getattr(related_admin, "choice_queryset")  # noqa: B009
+            field.queryset = choices(request, field.queryset)
+            field.label_from_instance = partial(label, request)
+        return field
 
 
 class _DryRun(Exception):

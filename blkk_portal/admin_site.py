@@ -10,6 +10,7 @@ system check `blkk_portal.E002`, which fails `manage.py check` and the test suit
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 from blkk_portal.access import requires_access
 
@@ -20,11 +21,28 @@ def is_scoped_admin(admin_class) -> bool:
     return isinstance(admin_class, type) and issubclass(admin_class, ScopedMixin)
 
 
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete results labelled by the model admin's `choice_label(request,
+    obj)` when it has one: a person is shown with their birth date and NIK as the
+    user may see it, so two people of the same name can be told apart."""
+
+    def serialize_result(self, obj, to_field_name):
+        # Django's hook since 3.2; django-stubs does not declare it.
+        result = super().serialize_result(obj, to_field_name)  # type: ignore[misc]
+        label = getattr(self.model_admin, "choice_label", None)
+        if label is not None:
+            result["text"] = label(self.request, obj)
+        return result
+
+
 class PortalAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # model -> the admin class that was refused, for the system check to name.
         self.refused: dict = {}
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         models = (

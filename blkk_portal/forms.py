@@ -137,6 +137,8 @@ class PortalFormMixin:
     default_renderer: BaseRenderer | type[BaseRenderer] | None = PORTAL_RENDERER
 
     def __init__(self, *args, **kwargs):
+        # A label above its field needs no colon (GOV.UK's forms have none).
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, forms.DateField) and not isinstance(

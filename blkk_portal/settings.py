@@ -62,8 +62,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "simple_history",
-    "axes",
-    "django_celery_beat",
+    # django-axes and django-celery-beat under the portal's names for their admin
+    # sections (blkk_portal/third_party_apps.py).
+    "blkk_portal.third_party_apps.SignInSecurityConfig",
+    "blkk_portal.third_party_apps.ScheduleConfig",
     "csp",
     "blkk_portal",
     "blkk_portal.accounts",
@@ -82,10 +84,13 @@ MIDDLEWARE = [
     "blkk_portal.logs.RequestLogContextMiddleware",
     "blkk_portal.content_policy.PortalCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # In place of Django's LocaleMiddleware, after the user is known: pages speak
+    # Bahasa Indonesia unless the user chose English, whatever the browser asks;
+    # the API honours Accept-Language (blkk_portal/accounts/language.py).
+    "blkk_portal.accounts.language.PortalLocaleMiddleware",
     # Production hardening (issue #9): idle and absolute session expiry, and a form
     # posted after expiry kept for after signing in again (inside the messages
     # middleware, which stores the note it leaves).
@@ -165,12 +170,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock the username for an hour.
+# Login throttling: five failures lock the account for an hour, whether its username
+# or its email was typed (AXES_USERNAME_CALLABLE turns an email into the account's
+# username); a locked sign-in answers the portal's 429 page, or JSON under /api/
+# (blkk_portal/accounts/signin.py and lockout.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "blkk_portal.accounts.signin.axes_username"
+AXES_LOCKOUT_CALLABLE = "blkk_portal.accounts.lockout.lockout_response"
+
+# A form whose CSRF token is refused answers the portal's page, with the layout.
+CSRF_FAILURE_VIEW = "blkk_portal.errors.csrf_failure"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -182,7 +195,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from the npm registry (package.json, package-lock.json;
+# `npm ci` in `make venv` and the Dockerfile), never from a CDN: the portal runs on
+# an intranet. Each package's dist folder is served under a prefix, so templates
+# name `{% static 'vendor/htmx/htmx.min.js' %}`.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,10 @@ from reports import views as reports_views
 
 from . import views
 
-# A database that cannot be reached answers 503 with Retry-After, not 500.
+# The portal's error pages (Bahasa Indonesia unless the user chose English); the API
+# answers JSON. A database that cannot be reached answers 503 with Retry-After.
+handler403 = "blkk_portal.errors.permission_denied"
+handler404 = "blkk_portal.errors.page_not_found"
 handler500 = "blkk_portal.errors.server_error"
 
 admin.site.site_header = _("BLKK Incubator Portal")
@@ -22,13 +24,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", reports_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in by username or email, passwords, the language switch.
+    path("accounts/", include("blkk_portal.accounts.urls")),
     # ADMIN_URL moves the admin elsewhere; nothing else names its path.
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include("blkk_portal.api.urls")),

@@ -105,13 +105,17 @@ class MentorAssignmentQuerySet(ScopedQuerySet):
 
     def active_on(self, day: datetime.date) -> QuerySet:
         """Assignments whose status is active and whose dates include `day`."""
-        from .models import MentorAssignment
+        return self.filter(assignment_active_on(day))
 
-        return self.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-            status=MentorAssignment.Status.ACTIVE,
-            start_date__lte=day,
-        )
+
+def assignment_active_on(day: datetime.date) -> Q:
+    """An assignment's status is active and its dates include `day` (as a filter or,
+    wrapped, an annotation)."""
+    from .models import AssignmentStatus
+
+    return Q(status=AssignmentStatus.ACTIVE, start_date__lte=day) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
 
 
 def _assignment_ids_reaching(blkk_ids: QuerySet) -> QuerySet:

@@ -1,4 +1,5 @@
-"""Portal paths of the mentoring app (`/mentor/...`), included by the root urls."""
+"""Portal paths of the mentoring app (`/mentor/...`, DESIGN.md "Portal pages"),
+included by the root urls."""
 
 from __future__ import annotations
 
@@ -8,4 +9,17 @@ from . import views
 
 urlpatterns = [
     path("mentor/", views.mentor_home, name="mentor-home"),
+    path("mentor/sessions/new/", views.session_create, name="session-create"),
+    path(
+        "mentor/assignments/<int:pk>/",
+        views.assignment_detail,
+        name="assignment-detail",
+    ),
+    path("mentor/sessions/<int:pk>/edit/", views.session_update, name="session-update"),
+    path(
+        "mentor/sessions/<int:pk>/delete/",
+        views.session_delete,
+        name="session-delete",
+    ),
+    path("mentor/metrics/", views.mentor_metrics, name="mentor-metrics"),
 ]

@@ -11,9 +11,16 @@ from django.views.decorators.http import require_GET
 from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import scope_of
 from blkk_portal.months import Month
+from incubator.models import Venture
+from incubator.selectors import ventures_not_reported
+from training.models import Trainee
+from training.selectors import graduates_due_for_follow_up
 from training.views import BlkkHere, blkk_page, blkks_opened_by
 
 from . import selectors
+
+# How many of a to-do list a BLKK's page shows; the list's own page has the rest.
+SHORT_LIST = 5
 
 
 @require_GET
@@ -41,11 +48,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """A BLKK's page: this month so far, the last twelve stored months, what needs
     doing, and the way to each of its records."""
-    month = Month.of(timezone.localdate())
+    today = timezone.localdate()
+    month = Month.of(today)
+    reporting_month = month.shifted(-1)
+    not_reported = ventures_not_reported(here.blkk, reporting_month, here.rows(Venture))
+    people = here.rows(Trainee).with_full_nik_flag(request.user)
+    follow_ups = graduates_due_for_follow_up(here.blkk, today, people=people)
     context = {
         "here": here,
         "month": month,
         "kpis": selectors.blkk_month_so_far(here.blkk, month),
         "trend": selectors.blkk_trend(here.blkk, month),
+        "reporting_month": reporting_month,
+        "not_reported": list(not_reported[:SHORT_LIST]),
+        "not_reported_count": not_reported.count(),
+        "follow_ups": follow_ups[:SHORT_LIST],
+        "follow_ups_count": follow_ups.count(),
     }
     return render(request, "reports/blkk_home.html", context)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-# The admin's messages in English, so that tests can read them whatever the default.
+# The API's messages in English, so that tests can read them whatever the default.
+# Pages (the admin's too) do not follow the browser's language: a test that reads
+# them in English asks for the `english` fixture (tests/conftest.py).
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -45,6 +47,6 @@ def form_errors(response) -> dict:
 def post_change(client, obj, **changes):
     """Open `obj`'s admin change page and post it back with `changes`."""
     url = admin_url(type(obj), "change", obj.pk)
-    page = client.get(url, **EN)
+    page = client.get(url)
     assert page.status_code == 200
-    return client.post(url, form_data(page, **changes), **EN)
+    return client.post(url, form_data(page, **changes))

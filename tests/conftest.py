@@ -6,9 +6,12 @@ import uuid
 
 import kombu.pools
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from blkk_portal.accounts import language
 from blkk_portal.celery import app as celery_app
 from tests.faults.harness import RedisServer, free_port
 from tests.personas import make_persona
@@ -28,6 +31,25 @@ def _fast_test_settings(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _portal_language():
+    # Each test starts in the portal's default language, as a worker or a command
+    # does. A request leaves its language active in the thread after it (as
+    # Django's LocaleMiddleware did), and that must not carry over to the next test.
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Pages (the admin's too) and this thread in English, for a test that reads
+    messages in English whatever the portal's default. The language rule itself is
+    tested in tests/accounts/test_language.py."""
+    monkeypatch.setattr(language, "page_language", lambda request: "en")
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

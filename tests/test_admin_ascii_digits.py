@@ -23,7 +23,7 @@ SPELLINGS = [full_width, arabic_indic]
 
 
 @pytest.fixture
-def ministry(client, world):
+def ministry(client, world, english):
     client.force_login(world.users["ministry"])
     return client
 

@@ -49,9 +49,11 @@ def test_repeated_failed_logins_lock_the_account(client, world, settings):
     assert locked.status_code == 429
 
 
-def test_home_answers_in_english_when_asked(client, world):
+def test_home_answers_in_english_when_the_user_chose_it(client, world):
+    # Not when the browser asks: tests/accounts/test_language.py.
     client.force_login(world.users["ministry"])
-    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("home"))
     assert "What your account can see" in response.content.decode()
 
 

@@ -14,6 +14,7 @@ from blkk_portal.admin_base import (
 )
 
 from . import services
+from .forms import person_label, sees_birth_dates
 from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
 from .models import (
     BLKK_CONTACT_FIELDS,
@@ -225,6 +226,15 @@ class TraineeAdmin(NikSearchMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_full_nik_flag(request.user)
+
+    def choice_queryset(self, request, queryset):
+        return queryset.with_full_nik_flag(request.user)
+
+    def choice_label(self, request, trainee: Trainee) -> str:
+        """A person in pickers and autocomplete results: name, birth date and the
+        NIK as the user may see it (`training.forms.person_label`)."""
+        trainee.full_nik_visible = full_nik_visible(request, trainee)
+        return person_label(trainee, birth_date=sees_birth_dates(request.user))
 
     @admin.display(description=_("NIK"), ordering="nik")
     def shown_nik(self, obj: Trainee) -> str:

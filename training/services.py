@@ -29,6 +29,7 @@ from blkk_portal.services import (
     refuse_changes,
 )
 
+from . import selectors
 from .models import (
     BLKK_CONTACT_FIELDS,
     Blkk,
@@ -412,6 +413,22 @@ class EnrollmentChanges(TypedDict, total=False):
     completed_on: datetime.date | None
 
 
+def enrollment_person_by_nik(
+    *, trainee_nik: str, batch: TrainingBatch, status: str = EnrollmentStatus.REGISTERED
+) -> Trainee:
+    """The person to enroll in `batch` by their exact NIK (`selectors.trainee_by_nik`),
+    for the API and the portal alike.
+
+    A batch with no place left is refused first, whatever the NIK: otherwise "full"
+    for a registered NIK and "nobody has it" for another would tell whether a NIK
+    is registered without anyone being enrolled. `enrollment_create` checks the
+    capacity again, under its lock.
+    """
+    with transaction.atomic():
+        enrollment_ensure_capacity(enrollment=Enrollment(batch=batch, status=status))
+    return selectors.trainee_by_nik(trainee_nik)
+
+
 @transaction.atomic
 def enrollment_create(
     *,
@@ -447,6 +464,41 @@ def enrollment_update(
 @transaction.atomic
 def enrollment_delete(*, enrollment: Enrollment, by: User | None) -> None:
     model_delete(enrollment)
+
+
+class EnrollmentsRefused(ValidationError):
+    """Some of the enrollments changed at once were refused, so none was changed.
+
+    `refusals` pairs each refused enrollment with its `ValidationError`, to say
+    which and why."""
+
+    def __init__(self, refusals: list[tuple[Enrollment, ValidationError]]) -> None:
+        super().__init__(
+            [message for _enrollment, error in refusals for message in error.messages]
+        )
+        self.refusals = refusals
+
+
+@transaction.atomic
+def enrollment_update_many(
+    *,
+    enrollments: Iterable[Enrollment],
+    by: User | None,
+    **changes: Unpack[EnrollmentChanges],
+) -> list[Enrollment]:
+    """Make the same change to several enrollments (completing a batch's graduates
+    on one date), each through `enrollment_update`, all or nothing: when any is
+    refused, none is stored and `EnrollmentsRefused` names every refused one."""
+    changed: list[Enrollment] = []
+    refusals: list[tuple[Enrollment, ValidationError]] = []
+    for enrollment in enrollments:
+        try:
+            changed.append(enrollment_update(enrollment=enrollment, by=by, **changes))
+        except ValidationError as error:
+            refusals.append((enrollment, error))
+    if refusals:
+        raise EnrollmentsRefused(refusals)
+    return changed
 
 
 # --- certifications and graduate outcomes ---------------------------------------------

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from django.urls import path, register_converter
+from django.utils.translation import gettext_lazy as _
+
+from blkk_portal.pages import blkk_section
 
 from . import views
+from .views import batches, records
+from .views import contact as contact_pages
+from .views import trainees as trainee_pages
 
 
 class BlkkCodeConverter:
@@ -25,4 +31,78 @@ register_converter(BlkkCodeConverter, "blkk")
 
 urlpatterns = [
     path("blkk/", views.blkk_list, name="blkk-list"),
+]
+
+BLKK = "blkk/<blkk:code>/"
+
+# --- a BLKK's trainees and contact details -------------------------------------------
+
+blkk_section(_("Trainees"), "trainee-list", order=10)
+blkk_section(_("Contact details"), "blkk-contact", order=90)
+
+urlpatterns += [
+    path(
+        f"{BLKK}trainees/",
+        trainee_pages.trainee_list,
+        name="trainee-list",
+    ),
+    path(
+        f"{BLKK}trainees/new/",
+        trainee_pages.trainee_create,
+        name="trainee-create",
+    ),
+    path(
+        f"{BLKK}trainees/check/",
+        trainee_pages.trainee_check,
+        name="trainee-check",
+    ),
+    path(
+        f"{BLKK}trainees/<int:pk>/",
+        trainee_pages.trainee_detail,
+        name="trainee-detail",
+    ),
+    path(
+        f"{BLKK}trainees/<int:pk>/edit/",
+        trainee_pages.trainee_update,
+        name="trainee-update",
+    ),
+    path(f"{BLKK}contact/", contact_pages.blkk_contact, name="blkk-contact"),
+]
+
+# --- batches, enrollments, certifications, outcomes, follow-ups ---------------------
+
+blkk_section(_("Batches"), "batch-list", order=20)
+blkk_section(_("Certifications"), "certification-list", order=30)
+blkk_section(_("Outcomes"), "outcome-list", order=40)
+blkk_section(_("Follow-ups"), "followup-list", order=45)
+
+urlpatterns += [
+    path(f"{BLKK}batches/", batches.batch_list, name="batch-list"),
+    path(f"{BLKK}batches/new/", batches.batch_create, name="batch-create"),
+    path(f"{BLKK}batches/<int:pk>/", batches.batch_detail, name="batch-detail"),
+    path(f"{BLKK}batches/<int:pk>/edit/", batches.batch_update, name="batch-update"),
+    path(f"{BLKK}batches/<int:pk>/enroll/", batches.batch_enroll, name="batch-enroll"),
+    path(
+        f"{BLKK}certifications/",
+        records.certification_list,
+        name="certification-list",
+    ),
+    path(
+        f"{BLKK}certifications/new/",
+        records.certification_create,
+        name="certification-create",
+    ),
+    path(
+        f"{BLKK}certifications/<int:pk>/edit/",
+        records.certification_update,
+        name="certification-update",
+    ),
+    path(f"{BLKK}outcomes/", records.outcome_list, name="outcome-list"),
+    path(f"{BLKK}outcomes/new/", records.outcome_create, name="outcome-create"),
+    path(
+        f"{BLKK}outcomes/<int:pk>/edit/",
+        records.outcome_update,
+        name="outcome-update",
+    ),
+    path(f"{BLKK}follow-ups/", records.followup_list, name="followup-list"),
 ]

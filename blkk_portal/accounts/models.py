@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -43,6 +44,15 @@ class User(AbstractUser):
         verbose_name=_("province"),
         help_text=_("Only for provincial labour office staff."),
     )
+    # The language of the portal's pages for this person, whatever their browser
+    # says (blkk_portal.accounts.language); blank is the portal's own, Indonesian.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Chosen with the language switch; blank: Indonesian."),
+    )
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 
@@ -75,6 +85,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ", 1)[0] if self.full_name else self.username
+
+    @property
+    def language_code(self) -> str:
+        """The language the portal speaks to this person."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def sees_everything(self) -> bool:

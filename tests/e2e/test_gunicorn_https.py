@@ -35,12 +35,15 @@ def static_root_without_collecting(tmp_path: Path) -> Path:
     """
     root = tmp_path / "static"
     root.mkdir(exist_ok=True)
-    names = [
-        path.relative_to(directory).as_posix()
-        for directory in settings.STATICFILES_DIRS
-        for path in Path(directory).rglob("*")
-        if path.is_file()
-    ]
+    names = []
+    for entry in settings.STATICFILES_DIRS:
+        # An entry is a folder, or (prefix, folder) for an npm package's files.
+        prefix, directory = entry if isinstance(entry, tuple) else ("", entry)
+        names += [
+            f"{prefix}/{path.relative_to(directory).as_posix()}".lstrip("/")
+            for path in Path(directory).rglob("*")
+            if path.is_file()
+        ]
     manifest = {"version": "1.1", "paths": {name: name for name in names}}
     (root / "staticfiles.json").write_text(json.dumps(manifest))
     return root

@@ -26,7 +26,8 @@ STAGE_FIXED = "Change the stage through the stage endpoint."
 START_FIXED = "The start opens the stage history and cannot be changed."
 MONTH_NOT_BEGUN = "This month has not begun yet."
 
-pytestmark = pytest.mark.django_db
+# Messages are read in English (services and admin): the `english` fixture.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def next_year_january() -> datetime.date:

@@ -19,8 +19,7 @@ GENERATE = "admin:reports_progressreport_generate"
 
 
 @pytest.fixture
-def ministry_client(client, ministry_user):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def ministry_client(client, ministry_user, english):
     client.force_login(ministry_user)
     return client
 

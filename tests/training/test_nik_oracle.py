@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from mentoring import services as mentoring_services
 from mentoring.models import Mentor
-from tests.admin_forms import EN, admin_url
+from tests.admin_forms import admin_url
 from tests.api.resources import url
 from training.models import Certification, Enrollment, Trainee
 from training.validators import mask_nik
@@ -91,17 +91,17 @@ def test_a_manager_who_mentors_cannot_confirm_a_founders_nik(world, api):
 
 
 @pytest.mark.parametrize("model", [Trainee, Enrollment, Certification])
-def test_province_staff_cannot_search_the_admin_by_nik(client, world, model):
+def test_province_staff_cannot_search_the_admin_by_nik(client, world, model, english):
     client.force_login(world.users["province_32"])
     nik = world.objects[Trainee]["a"].nik
-    response = client.get(admin_url(model, "changelist"), {"q": nik[:8]}, **EN)
+    response = client.get(admin_url(model, "changelist"), {"q": nik[:8]})
     assert response.status_code == 400
     assert "not available to your role" in response.content.decode()
 
 
 def test_province_staff_search_the_admin_by_name(client, world):
     client.force_login(world.users["province_32"])
-    response = client.get(admin_url(Trainee, "changelist"), {"q": "Peserta"}, **EN)
+    response = client.get(admin_url(Trainee, "changelist"), {"q": "Peserta"})
     assert list(response.context["cl"].result_list) == [world.objects[Trainee]["a"]]
 
 
@@ -122,14 +122,14 @@ def test_province_staff_cannot_search_the_autocomplete_by_nik(client, world):
 
 def test_province_staff_cannot_sort_the_admin_by_nik(client, world):
     client.force_login(world.users["province_32"])
-    response = client.get(admin_url(Trainee, "changelist"), **EN)
+    response = client.get(admin_url(Trainee, "changelist"))
     assert "shown_nik" not in response.context["cl"].sortable_by
 
 
 def test_ministry_sorts_and_searches_the_admin_by_nik(client, world):
     client.force_login(world.users["ministry"])
     person = world.objects[Trainee]["b"]
-    response = client.get(admin_url(Trainee, "changelist"), {"q": person.nik}, **EN)
+    response = client.get(admin_url(Trainee, "changelist"), {"q": person.nik})
     assert list(response.context["cl"].result_list) == [person]
     assert "shown_nik" in response.context["cl"].sortable_by
 
@@ -150,9 +150,7 @@ def test_a_trainees_old_version_opens_for_every_role_that_reads_it(
 ):
     person = world.objects[Trainee]["a"]
     client.force_login(world.users[persona])
-    page = client.get(
-        admin_url(Trainee, "simple_history", person.pk, _version(person)), **EN
-    )
+    page = client.get(admin_url(Trainee, "simple_history", person.pk, _version(person)))
     assert page.status_code == 200
     html = page.content.decode()
     assert (person.nik in html) is shows_whole_nik
@@ -162,7 +160,5 @@ def test_a_trainees_old_version_opens_for_every_role_that_reads_it(
 def test_another_blkks_person_has_no_history_page_for_a_manager(client, world):
     person = world.objects[Trainee]["b"]
     client.force_login(world.users["manager_a"])
-    page = client.get(
-        admin_url(Trainee, "simple_history", person.pk, _version(person)), **EN
-    )
+    page = client.get(admin_url(Trainee, "simple_history", person.pk, _version(person)))
     assert page.status_code == 404

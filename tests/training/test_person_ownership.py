@@ -269,7 +269,7 @@ def test_admin_shows_an_enrolled_persons_record_read_only_but_the_phone(
     assert shared.phone == "081298765432"
 
 
-def test_admin_refuses_a_forged_post_moving_the_person(client, world, shared):
+def test_admin_refuses_a_forged_post_moving_the_person(client, world, shared, english):
     client.force_login(world.users["manager_b"])
     response = post_change(client, shared, blkk=world.objects[Blkk]["b"].pk)
     assert response.status_code == 200

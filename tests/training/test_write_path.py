@@ -28,7 +28,8 @@ NIK_FIXED = "A person's NIK cannot be changed here."
 PERSON_FIXED = "The person of an enrollment cannot be changed."
 MINISTRY_ONLY = "Only ministry staff can change this field."
 
-pytestmark = pytest.mark.django_db
+# Messages are read in English (services and admin): the `english` fixture.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 # --- a person's NIK -------------------------------------------------------------------

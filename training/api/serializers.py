@@ -226,25 +226,17 @@ class EnrollmentSerializer(PortalModelSerializer):
                 {"trainee_nik": [_("Give either trainee or trainee_nik, not both.")]}
             )
         if nik:
-            attrs["trainee"] = _trainee_by_nik(nik)
+            # The portal's enroll page looks the person up the same way.
+            attrs["trainee"] = services.enrollment_person_by_nik(
+                trainee_nik=nik,
+                batch=attrs["batch"],
+                status=attrs.get("status", Enrollment.Status.REGISTERED),
+            )
         if "trainee" not in attrs:
             raise serializers.ValidationError(
                 {"trainee": [_("Give the person: trainee (id) or trainee_nik.")]}
             )
         return attrs
-
-
-def _trainee_by_nik(nik: str) -> Trainee:
-    trainee = Trainee.objects.filter(nik=nik).first()
-    if trainee is None:
-        raise serializers.ValidationError(
-            {
-                "trainee_nik": [
-                    _("No person is registered with this NIK: register them first.")
-                ]
-            }
-        )
-    return trainee
 
 
 def recorded_by_blkk_field() -> ScopedRelatedField:

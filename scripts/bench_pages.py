@@ -1,0 +1,220 @@
+"""Measure the portal pages of BLKK managers and mentors at national scale.
+
+Usage (from the repository root; the database name must contain "bench"):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/blkk_bench SECRET_KEY=x \
+        .venv/bin/python scripts/bench_pages.py [--runs 30] [--out var/bench_pages.md]
+
+It reuses `scripts/bench_api.py` and, through it, `scripts/bench_scoping.py` (imported
+by path, nothing copied): the refusal of any database whose name lacks "bench", the
+COPY loader of the national dataset (3,000 BLKKs, 300,000 trainees, 450,000
+enrollments, 200,000 sessions; run only when the database has no trainees yet), the
+measured users (a median Jawa Barat incubator BLKK's manager, the Jawa Barat
+province user, ministry staff, a mentor with five assignments) and production
+settings (`DEBUG` off).
+
+Each page is requested through Django's test client signed in as its user, so the
+whole middleware, session, scoping, template and format stack runs; warm (one
+request before timing); median and p95 over `--runs` requests; with the number of
+queries and the time spent in SQL of one request. Every page must answer 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_bench_api():
+    path = ROOT / "scripts" / "bench_api.py"
+    spec = importlib.util.spec_from_file_location("bench_api", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_api"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ba = load_bench_api()
+bs = ba.bs
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per page")
+    parser.add_argument("--scale", type=float, default=1.0, help="dataset scale")
+    parser.add_argument("--out", default=None, help="also write the table here")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="load the data and users, stop"
+    )
+    return parser.parse_args(argv)
+
+
+def manager_pages(manager) -> list[tuple[str, str]]:
+    """(label, path) of every page a manager works on, with real objects."""
+    from django.urls import reverse
+
+    from incubator.models import Cohort, Venture
+    from training.models import Blkk, Trainee, TrainingBatch
+
+    blkk = Blkk.objects.filter(managers=manager).get()
+    code = blkk.code
+    trainee = Trainee.objects.filter(blkk=blkk).order_by("-pk").first()
+    batch = TrainingBatch.objects.filter(blkk=blkk).order_by("-start_date").first()
+    venture = Venture.objects.filter(cohort__blkk=blkk).order_by("pk").first()
+    cohort = Cohort.objects.filter(blkk=blkk).order_by("pk").first()
+    name_word = trainee.full_name.split()[0]
+
+    def url(name: str, *args) -> str:
+        return reverse(name, args=[code, *args])
+
+    pages = [
+        ("BLKK page", url("blkk-home")),
+        ("trainees", url("trainee-list")),
+        (f"trainees ?q={name_word}", url("trainee-list") + f"?q={name_word}"),
+        ("trainees ?q=NIK end", url("trainee-list") + f"?q={trainee.nik[-6:]}"),
+        ("a trainee", url("trainee-detail", trainee.pk)),
+        ("new trainee form", url("trainee-create")),
+        ("batches", url("batch-list")),
+        ("a batch", url("batch-detail", batch.pk)),
+        ("enroll form", url("batch-enroll", batch.pk)),
+        ("certifications", url("certification-list")),
+        ("outcomes", url("outcome-list")),
+        ("follow-ups", url("followup-list")),
+        ("contact details", url("blkk-contact")),
+    ]
+    if cohort is not None:
+        pages += [
+            ("cohorts", url("cohort-list")),
+            ("a cohort", url("cohort-detail", cohort.pk)),
+        ]
+    if venture is not None:
+        pages += [
+            ("ventures", url("venture-list")),
+            ("a venture", url("venture-detail", venture.pk)),
+            ("monthly metrics form", url("metrics-month")),
+        ]
+    return pages
+
+
+def mentor_pages(mentor_user) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    assignment = (
+        mentor_user.mentor_profile.assignments.filter(venture__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    return [
+        ("my mentees", reverse("mentor-home")),
+        (
+            "log a session form",
+            reverse("session-create") + f"?assignment={assignment.pk}",
+        ),
+        ("an assignment's history", reverse("assignment-detail", args=[assignment.pk])),
+        ("metrics entry form", reverse("mentor-metrics")),
+    ]
+
+
+def staff_pages(manager) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    from training.models import Blkk
+
+    code = Blkk.objects.filter(managers=manager).get().code
+    return [
+        ("BLKK list", reverse("blkk-list")),
+        ("a BLKK page, read-only", reverse("blkk-home", args=[code])),
+        ("its trainees, read-only", reverse("trainee-list", args=[code])),
+    ]
+
+
+def measure(user, label: str, path: str, args) -> dict:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+
+    def get():
+        response = client.get(path)
+        if response.status_code != 200:
+            raise AssertionError(f"{label} GET {path}: {response.status_code}")
+        return response
+
+    timed = bs.time_call(get, args.runs, args.budget)
+    queries = ba.capture_timed(get)
+    return {
+        "label": label,
+        "median": timed["median"],
+        "p95": timed["p95"],
+        "runs": timed["runs"],
+        "queries": len(queries),
+        "sql_ms": sum(q[2] for q in queries),
+    }
+
+
+def table(title: str, rows: list[dict]) -> str:
+    lines = [
+        f"### {title}",
+        "",
+        "| page | median ms | p95 ms | runs | queries | SQL ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['label']} | {row['median']:.1f} | {row['p95']:.1f} | "
+            f"{row['runs']} | {row['queries']} | {row['sql_ms']:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    ba.configure_environment()
+    import django
+
+    django.setup()
+    users = ba.prepare_database(args)
+    if args.prepare_only:
+        return 0
+    manager = users["blkk_manager"]
+    sections = [
+        (
+            f"BLKK manager ({manager.username})",
+            [
+                measure(manager, label, path, args)
+                for label, path in manager_pages(manager)
+            ],
+        ),
+        (
+            "Mentor (5 assignments, 75 sessions)",
+            [
+                measure(users["mentor"], label, path, args)
+                for label, path in mentor_pages(users["mentor"])
+            ],
+        ),
+        (
+            "Province staff (Jawa Barat) and ministry staff, read-only",
+            [
+                measure(users["province 32"], *staff_pages(manager)[0], args),
+                measure(users["province 32"], *staff_pages(manager)[1], args),
+                measure(users["ministry"], *staff_pages(manager)[1], args),
+                measure(users["province 32"], *staff_pages(manager)[2], args),
+            ],
+        ),
+    ]
+    text = "\n".join(table(title, rows) for title, rows in sections)
+    text += f"\n{ba.environment_line()}\n"
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

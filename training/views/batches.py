@@ -1,0 +1,267 @@
+"""A BLKK's training batches: the list, a batch with its enrollments, opening and
+changing a batch, enrolling a person (one this BLKK reaches, or anyone by their
+exact NIK) and changing many enrollments' status at once.
+
+Ministry and province staff read these pages; only the BLKK's managers write
+(`BlkkHere.ensure_writable`: 403). A batch of another BLKK is 404 here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from blkk_portal.pages import (
+    form_data,
+    paginate,
+    query_without_page,
+    save_through_service,
+    see_other,
+)
+
+from .. import services
+from ..forms import (
+    BatchForm,
+    EnrollForm,
+    EnrollmentsStatusForm,
+    person_label,
+    sees_birth_dates,
+)
+from ..models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
+from .blkks import BlkkHere, blkk_page
+
+NOT_YOUR_ROLE = gettext_lazy("This page is not for your role.")
+
+
+def ensure_perm(request: HttpRequest, permission: str) -> None:
+    """403 unless the user's role may take this action at all (the access
+    declarations in `managers.py` decide)."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(NOT_YOUR_ROLE)
+
+
+def record_nik_views(request: HttpRequest, people) -> None:
+    """Log the whole NIKs a page shows to anyone but the people's registering
+    BLKK's managers (`services.trainee_views_record`)."""
+    services.trainee_views_record(
+        user=request.user, trainees=people, query=request.get_full_path()
+    )
+
+
+@require_GET
+@blkk_page
+def batch_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
+    """The BLKK's batches, newest first, each with its places taken."""
+    rows = (
+        here.rows(TrainingBatch)
+        .select_related("vocational_field")
+        .annotate(
+            places_taken=Count(
+                "enrollments", filter=~Q(enrollments__status=EnrollmentStatus.DROPPED)
+            ),
+            graduates=Count(
+                "enrollments", filter=Q(enrollments__status=EnrollmentStatus.COMPLETED)
+            ),
+        )
+        .order_by("-start_date", "name", "pk")
+    )
+    context = {
+        "here": here,
+        "page": paginate(request, rows),
+        "query": query_without_page(request),
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/batch_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@blkk_page
+def batch_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
+    here.ensure_writable()
+    ensure_perm(request, "training.add_trainingbatch")
+    form = BatchForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        batch = save_through_service(
+            form,
+            lambda: services.batch_create(
+                blkk=here.blkk, by=request.user, **form.cleaned_data
+            ),
+        )
+        if batch is not None:
+            messages.success(request, _("The batch is saved."))
+            return see_other(reverse("batch-detail", args=[here.blkk.code, batch.pk]))
+    context = {"here": here, "form": form, "batch": None}
+    return render(request, "training/batch_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@blkk_page
+def batch_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
+    here.ensure_writable()
+    ensure_perm(request, "training.change_trainingbatch")
+    batch = get_object_or_404(here.writable_rows(TrainingBatch), pk=pk)
+    form = BatchForm(form_data(request), instance=batch)
+    if request.method == "POST" and form.is_valid():
+        saved = save_through_service(
+            form,
+            lambda: services.batch_update(
+                batch=batch, by=request.user, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The batch is saved."))
+            return see_other(reverse("batch-detail", args=[here.blkk.code, batch.pk]))
+    context = {"here": here, "form": form, "batch": batch}
+    return render(request, "training/batch_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@blkk_page
+def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
+    """A batch and its enrollments; its managers tick several and give them a
+    status at once (completed on a date, usually), all or nothing."""
+    if request.method == "POST":
+        here.ensure_writable()
+        ensure_perm(request, "training.change_enrollment")
+    user = request.user
+    batch = get_object_or_404(
+        here.rows(TrainingBatch).select_related("vocational_field"), pk=pk
+    )
+    people = Trainee.objects.visible_to(user).with_full_nik_flag(user)
+    enrollments = list(
+        here.rows(Enrollment)
+        .filter(batch=batch)
+        .prefetch_related(Prefetch("trainee", queryset=people))
+        .order_by("trainee__full_name", "pk")
+    )
+    show_birth_date = sees_birth_dates(user)
+    for enrollment in enrollments:
+        enrollment.trainee_label = person_label(
+            enrollment.trainee, birth_date=show_birth_date
+        )
+    form = None
+    refusals: list[tuple[Enrollment, ValidationError]] = []
+    if here.writable:
+        changeable = here.writable_rows(Enrollment).filter(batch=batch)
+        form = EnrollmentsStatusForm(form_data(request), enrollments=changeable)
+    if request.method == "POST" and form is not None and form.is_valid():
+        chosen = form.cleaned_data["enrollments"].order_by("trainee__full_name", "pk")
+        try:
+            changed = services.enrollment_update_many(
+                enrollments=chosen,
+                status=form.cleaned_data["status"],
+                completed_on=form.cleaned_data["completed_on"],
+                by=user,
+            )
+        except services.EnrollmentsRefused as refused:
+            refusals = _refusals_shown(refused, enrollments)
+            _place_refusals(form, refusals)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s enrollment changed.",
+                    "%(count)s enrollments changed.",
+                    len(changed),
+                )
+                % {"count": len(changed)},
+            )
+            return see_other(request.path)
+    record_nik_views(request, [enrollment.trainee for enrollment in enrollments])
+    taken = sum(e.status != EnrollmentStatus.DROPPED for e in enrollments)
+    context = {
+        "here": here,
+        "batch": batch,
+        "enrollments": enrollments,
+        "places_taken": taken,
+        "places_free": max(batch.capacity - taken, 0),
+        "form": form,
+        "ticked": form.ticked() if form is not None else set(),
+        "refusals": refusals,
+        "refused_ids": {enrollment.pk for enrollment, _messages in refusals},
+    }
+    return render(request, "training/batch_detail.html", context)
+
+
+def _refusals_shown(
+    refused: services.EnrollmentsRefused, listed: list[Enrollment]
+) -> list[tuple[Enrollment, ValidationError]]:
+    """Each refused enrollment as the list shows it (`trainee_label`: its person
+    as the user may see them), with the service's error."""
+    by_id = {enrollment.pk: enrollment for enrollment in listed}
+    return [
+        (by_id[enrollment.pk], error)
+        for enrollment, error in refused.refusals
+        if enrollment.pk in by_id
+    ]
+
+
+def _place_refusals(
+    form: EnrollmentsStatusForm, refusals: list[tuple[Enrollment, ValidationError]]
+) -> None:
+    """A message about what was typed (the date, the status) goes once beside
+    that field; any other names the person it was refused for."""
+    for enrollment, error in refusals:
+        by_field = error.update_error_dict({})
+        for field, errors in by_field.items():
+            for message in ValidationError(errors).messages:
+                if field in ("status", "completed_on"):
+                    if message not in form.errors.get(field, []):
+                        form.add_error(field, message)
+                    continue
+                form.add_error(
+                    None,
+                    _("%(person)s: %(reason)s")
+                    % {"person": enrollment.trainee_label, "reason": message},
+                )
+
+
+@require_http_methods(["GET", "POST"])
+@blkk_page
+def batch_enroll(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
+    """Enroll a person in a batch: one this BLKK reaches, chosen from the list
+    (`?q=` narrows it by name), or anyone by their exact NIK (`trainee_nik`, the
+    API's rule: the person is then reached here too)."""
+    here.ensure_writable()
+    ensure_perm(request, "training.add_enrollment")
+    user = request.user
+    batch = get_object_or_404(here.writable_rows(TrainingBatch), pk=pk)
+    people = here.rows(Trainee)
+    offered = people.exclude(enrollments__batch=batch).order_by("full_name", "pk")
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        offered = offered.filter(full_name__icontains=search)
+    form = EnrollForm(
+        form_data(request), batch=batch, people=people, offered=offered, user=user
+    )
+    if request.method == "POST" and form.is_valid():
+        trainee = form.cleaned_data["trainee"]
+        enrollment = save_through_service(
+            form,
+            lambda: services.enrollment_create(
+                trainee=trainee,
+                batch=batch,
+                status=form.cleaned_data["status"],
+                by=user,
+            ),
+        )
+        if enrollment is not None:
+            # Enrolled here, the person is now this BLKK's to see. Their name
+            # only: a message may be kept in a cookie, never a NIK.
+            messages.success(
+                request,
+                _("%(person)s is enrolled in %(batch)s.")
+                % {"person": trainee.full_name, "batch": batch.name},
+            )
+            return see_other(reverse("batch-detail", args=[here.blkk.code, batch.pk]))
+    record_nik_views(request, form.offered)
+    context = {"here": here, "batch": batch, "form": form, "search": search}
+    return render(request, "training/batch_enroll.html", context)
