@@ -10,23 +10,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.incubator.factories import CohortFactory, VentureFactory
 from tests.training.factories import TraineeFactory, regency
 
 COHORT_START = datetime.date(2026, 1, 5)
 VENTURE_START = datetime.date(2026, 1, 12)
-
-
-@pytest.fixture(autouse=True)
-def _language_left_as_found():
-    """A page request activates its language for the thread and leaves it so (the
-    locale middleware does not undo it): put back the one active before, so that
-    no later test in the same worker depends on the pages asked for here."""
-    before = translation.get_language()
-    yield
-    translation.activate(before)
 
 
 def page(name: str, blkk, *args) -> str:
