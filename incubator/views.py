@@ -444,7 +444,7 @@ def metrics_month(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         ],
         "formset": formset,
         "missing": missing,
-        "previous": month.shifted(-1),
+        "previous": _month_before(month),
         "next": _begun(month.shifted(1)),
     }
     return render(request, "incubator/metrics_month.html", context)
@@ -463,6 +463,13 @@ def _month_asked(month_form: MonthForm) -> Month | None:
         place_errors(month_form, error)
         return None
     return month
+
+
+def _month_before(month: Month) -> Month | None:
+    try:
+        return month.shifted(-1)
+    except ValueError:  # before the first month the portal knows
+        return None
 
 
 def _begun(month: Month) -> Month | None:

@@ -172,6 +172,18 @@ def test_a_period_that_is_not_a_month_is_refused(client, manager_a, ventures, pe
     ]
 
 
+def test_the_first_month_the_portal_knows_has_no_month_before(
+    client, manager_a, ventures
+):
+    client.force_login(manager_a)
+    response = client.get(
+        page("metrics-month", ventures[0].cohort.blkk), {"period": "1900-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["previous"] is None
+    assert response.context["rows"] == []
+
+
 def test_read_only_staff_see_the_stored_figures_without_a_form(
     client, ministry_user, ventures
 ):
