@@ -136,6 +136,18 @@ def staff_pages(manager) -> list[tuple[str, str]]:
     ]
 
 
+def staff_requests(manager) -> list[tuple[str, tuple[str, str]]]:
+    """(role, page) pairs: the province user on each staff page, ministry staff on
+    the BLKK's page."""
+    blkk_list, blkk_home, trainees = staff_pages(manager)
+    return [
+        ("province 32", blkk_list),
+        ("province 32", blkk_home),
+        ("ministry", blkk_home),
+        ("province 32", trainees),
+    ]
+
+
 def measure(user, label: str, path: str, args) -> dict:
     from django.test import Client
 
@@ -207,10 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         (
             "Province staff (Jawa Barat) and ministry staff, read-only",
             [
-                measure(users["province 32"], *staff_pages(manager)[0], args),
-                measure(users["province 32"], *staff_pages(manager)[1], args),
-                measure(users["ministry"], *staff_pages(manager)[1], args),
-                measure(users["province 32"], *staff_pages(manager)[2], args),
+                measure(users[role], f"{label} ({role})", path, args)
+                for role, (label, path) in staff_requests(manager)
             ],
         ),
     ]
