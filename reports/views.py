@@ -53,12 +53,15 @@ def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     reporting_month = month.shifted(-1)
     not_reported = ventures_not_reported(here.blkk, reporting_month, here.rows(Venture))
     people = here.rows(Trainee).with_full_nik_flag(request.user)
+    trend = selectors.blkk_trend(here.blkk, month)
     follow_ups = graduates_due_for_follow_up(here.blkk, today, people=people)
     context = {
         "here": here,
         "month": month,
         "kpis": selectors.blkk_month_so_far(here.blkk, month),
-        "trend": selectors.blkk_trend(here.blkk, month),
+        "trend": trend,
+        "graduate_bars": selectors.trend_bars(trend, "graduates"),
+        "chart": {"width": selectors.CHART_WIDTH, "height": selectors.CHART_HEIGHT},
         "reporting_month": reporting_month,
         "not_reported": list(not_reported[:SHORT_LIST]),
         "not_reported_count": not_reported.count(),
