@@ -16,6 +16,7 @@ from django.utils import translation
 from blkk_portal.access import declared_models
 from blkk_portal.forms import RUPIAH_MESSAGE, PortalForm, RupiahField
 from blkk_portal.pages import save_through_service
+from reports.selectors import trend_bars
 from tests.incubator.factories import (
     CohortFactory,
     VentureFactory,
