@@ -101,11 +101,13 @@ def test_two_beats_and_two_workers_store_and_mail_the_month_once(
         for process in (*beats, *workers):
             process.stop()
 
-    # Every message the beats sent was taken, by both workers, and run.
+    # Every message the beats sent was taken and run. Which worker takes which is
+    # the broker's choice: a worker that finished the first message (the month's
+    # task only queues the run) is as free to take the second as the other one,
+    # so the split is not asserted; what two beats must not cause is below.
     sent = sum(sent_by(beat) for beat in beats)
     taken = [w.received(MONTHLY_TASK) for w in workers]
     assert sum(taken) == sent >= 2
-    assert all(taken), taken
     run = ReportRun.objects.get()
     assert (run.status, run.notify) == ("done", True)
     # The country, two provinces, two BLKKs: once each.
