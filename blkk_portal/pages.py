@@ -19,7 +19,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.accounts.models import Role
@@ -29,6 +30,7 @@ from .numbers import is_ascii_digits
 
 T = TypeVar("T")
 PAGE_SIZE = 25
+NOT_YOUR_ROLE = _("This page is not for your role.")
 # A refused write: the form shows why; nothing was stored.
 REFUSED = object()
 
@@ -42,7 +44,7 @@ def roles_required(*roles: Role) -> Callable:
         def guarded(request: HttpRequest, *args, **kwargs):
             user = request.user
             if getattr(user, "role", "") not in roles and not user.is_superuser:
-                raise PermissionDenied(_("This page is not for your role."))
+                raise PermissionDenied(NOT_YOUR_ROLE)
             return view(request, *args, **kwargs)
 
         return guarded
@@ -88,6 +90,17 @@ def see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
+
+
+def row_named(rows, raw: str | None):
+    """The row of `rows` whose id is `raw` (text from a query string or a form);
+    None when `raw` is empty. Anything but ASCII digits, or an id outside `rows`
+    (someone else's, or nobody's), is 404, the same answer."""
+    if not raw:
+        return None
+    if not is_ascii_digits(raw) or len(raw) > 18:
+        raise Http404
+    return get_object_or_404(rows, pk=int(raw))
 
 
 def paginate(request: HttpRequest, rows, per_page: int = PAGE_SIZE) -> Page:

@@ -18,7 +18,7 @@ import copy
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -40,8 +40,7 @@ from blkk_portal.pages import (
 )
 from blkk_portal.templatetags.portal import bulan
 from training.models import Trainee
-from training.services import trainee_views_record
-from training.views import BlkkHere, blkk_page
+from training.views import BlkkHere, audit_whole_niks, blkk_page
 
 from . import selectors, services
 from .forms import (
@@ -67,20 +66,6 @@ GET_OR_POST = ["GET", "POST"]
 METRIC_PERMISSIONS = ("incubator.add_venturemetric", "incubator.change_venturemetric")
 # Months of figures a venture's page shows.
 RECENT_METRICS = 6
-
-
-def _ensure_may(request: HttpRequest, here: BlkkHere, *permissions: str) -> None:
-    """403 unless the user writes this BLKK's records and holds `permissions`."""
-    here.ensure_writable()
-    if not request.user.has_perms(permissions):
-        raise PermissionDenied(_("Your role cannot change these records."))
-
-
-def _people_shown(request: HttpRequest, trainees) -> None:
-    """Record the whole NIKs just shown (`training.services.trainee_views_record`)."""
-    trainee_views_record(
-        user=request.user, trainees=trainees, query=request.get_full_path()
-    )
 
 
 # --- cohorts --------------------------------------------------------------------------
@@ -113,7 +98,7 @@ def cohort_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse
 @require_http_methods(GET_OR_POST)
 @blkk_page
 def cohort_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
-    _ensure_may(request, here, "incubator.add_cohort")
+    here.ensure_may("incubator.add_cohort")
     form = CohortForm(data=form_data(request))
     if request.method == "POST" and form.is_valid():
         cohort = save_through_service(
@@ -132,7 +117,7 @@ def cohort_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 @blkk_page
 def cohort_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    _ensure_may(request, here, "incubator.change_cohort")
+    here.ensure_may("incubator.change_cohort")
     cohort = get_object_or_404(here.writable_rows(Cohort), pk=pk)
     form = CohortForm(data=form_data(request), instance=cohort)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +195,7 @@ def venture_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
         .filter(ventures=venture)
         .order_by("full_name", "pk")
     )
-    _people_shown(request, founders)
+    audit_whole_niks(request, founders)
     history = (
         here.rows(StageChange)
         .filter(venture=venture)
@@ -244,7 +229,7 @@ def venture_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
 @require_http_methods(GET_OR_POST)
 @blkk_page
 def venture_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
-    _ensure_may(request, here, "incubator.add_venture")
+    here.ensure_may("incubator.add_venture")
     cohorts = here.writable_rows(Cohort).order_by("-year", "name", "pk")
     initial = {"started_on": timezone.localdate()}
     chosen = request.GET.get("cohort", "")
@@ -264,7 +249,7 @@ def venture_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         if venture is not None:
             messages.success(request, _("Venture %(name)s saved.") % {"name": venture})
             return see_other(_venture_url(here, venture))
-    _people_shown(request, form.fields["founders"].queryset)
+    audit_whole_niks(request, form.fields["founders"].queryset)
     context = {"here": here, "form": form, "venture": None}
     return render(request, "incubator/venture_form.html", context)
 
@@ -272,7 +257,7 @@ def venture_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(GET_OR_POST)
 @blkk_page
 def venture_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    _ensure_may(request, here, "incubator.change_venture")
+    here.ensure_may("incubator.change_venture")
     venture = get_object_or_404(
         here.writable_rows(Venture).select_related("cohort"), pk=pk
     )
@@ -304,7 +289,7 @@ def venture_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
             messages.success(request, _("Venture %(name)s saved.") % {"name": saved})
             return see_other(_venture_url(here, saved))
         venture.refresh_from_db()  # the refused changes were set on it
-    _people_shown(request, form.fields["founders"].queryset)
+    audit_whole_niks(request, form.fields["founders"].queryset)
     context = {"here": here, "form": form, "venture": venture}
     return render(request, "incubator/venture_form.html", context)
 
@@ -314,7 +299,7 @@ def venture_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
 def venture_stage(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     """Move a venture to another stage. Only the moves the rules allow from its
     stage are offered; any other posted is refused by the service, in its words."""
-    _ensure_may(request, here, "incubator.change_venture")
+    here.ensure_may("incubator.change_venture")
     venture = get_object_or_404(
         here.writable_rows(Venture).select_related("cohort"), pk=pk
     )
@@ -347,7 +332,7 @@ def _venture_url(here: BlkkHere, venture: Venture) -> str:
 @require_http_methods(GET_OR_POST)
 @blkk_page
 def milestone_create(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    _ensure_may(request, here, "incubator.add_milestone")
+    here.ensure_may("incubator.add_milestone")
     venture = get_object_or_404(here.writable_rows(Venture), pk=pk)
     form = MilestoneForm(data=form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -368,7 +353,7 @@ def milestone_create(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespo
 @blkk_page
 def milestone_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     """Change a milestone, or mark it done (the venture's page posts `done_on`)."""
-    _ensure_may(request, here, "incubator.change_milestone")
+    here.ensure_may("incubator.change_milestone")
     milestone = get_object_or_404(
         here.writable_rows(Milestone).select_related("venture"), pk=pk
     )
@@ -408,7 +393,7 @@ def metrics_month(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     at the month's end (and any that reported it anyway), stored all or nothing."""
     writing = request.method == "POST"
     if writing:
-        _ensure_may(request, here, *METRIC_PERMISSIONS)
+        here.ensure_may(*METRIC_PERMISSIONS)
     month_form = MonthForm(data=request.GET)
     month = _month_asked(month_form)
     context: dict = {"here": here, "month_form": month_form, "month": month}

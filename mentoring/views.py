@@ -19,8 +19,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from blkk_portal.accounts.scope import scope_of
 from blkk_portal.months import Month
-from blkk_portal.numbers import is_ascii_digits
 from blkk_portal.pages import (
     form_data,
     paginate,
     query_without_page,
+    row_named,
     save_through_service,
     see_other,
 )
@@ -74,17 +73,6 @@ def mentor_page(view: Callable) -> Callable:
         return view(request, mentor_id_of(request), *args, **kwargs)
 
     return page
-
-
-def _named_row(rows: QuerySet, raw: str | None):
-    """The row of `rows` whose id is `raw` (text from a query string or a form);
-    None when `raw` is empty. Any other text, or an id outside `rows` (another
-    mentor's, or none at all), is 404."""
-    if not raw:
-        return None
-    if not is_ascii_digits(raw) or len(raw) > 18:
-        raise Http404
-    return get_object_or_404(rows, pk=int(raw))
 
 
 def _refusal(check: Callable[[], None]) -> str | None:
@@ -135,10 +123,10 @@ def session_create(request: HttpRequest, mentor_id: int) -> HttpResponse:
         "venture", "blkk"
     )
     offered = list(mine.active_on(timezone.localdate()))
-    asked = _named_row(mine, request.GET.get("assignment"))
+    asked = row_named(mine, request.GET.get("assignment"))
     data = form_data(request)
     if data is not None:
-        _named_row(mine, data.get("assignment"))
+        row_named(mine, data.get("assignment"))
     notice = None
     preselected = None
     if asked is not None and asked not in offered:
@@ -279,7 +267,7 @@ def mentor_metrics(request: HttpRequest, mentor_id: int) -> HttpResponse:
     # What the figures are about: the posted (or kept) form's venture and month,
     # else the query string's, else the only venture and the last completed month.
     source = data if data is not None else request.GET
-    venture = _named_row(ventures, source.get("venture"))
+    venture = row_named(ventures, source.get("venture"))
     listed = list(ventures)
     if venture is None and len(listed) == 1:
         venture = listed[0]

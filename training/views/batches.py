@@ -9,14 +9,14 @@ Ministry and province staff read these pages; only the BLKK's managers write
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from blkk_portal.pages import (
@@ -36,24 +36,7 @@ from ..forms import (
     sees_birth_dates,
 )
 from ..models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
-from .blkks import BlkkHere, blkk_page
-
-NOT_YOUR_ROLE = gettext_lazy("This page is not for your role.")
-
-
-def ensure_perm(request: HttpRequest, permission: str) -> None:
-    """403 unless the user's role may take this action at all (the access
-    declarations in `managers.py` decide)."""
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(NOT_YOUR_ROLE)
-
-
-def record_nik_views(request: HttpRequest, people) -> None:
-    """Log the whole NIKs a page shows to anyone but the people's registering
-    BLKK's managers (`services.trainee_views_record`)."""
-    services.trainee_views_record(
-        user=request.user, trainees=people, query=request.get_full_path()
-    )
+from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
 
 @require_GET
@@ -85,8 +68,7 @@ def batch_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @blkk_page
 def batch_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
-    here.ensure_writable()
-    ensure_perm(request, "training.add_trainingbatch")
+    here.ensure_may("training.add_trainingbatch")
     form = BatchForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         batch = save_through_service(
@@ -105,8 +87,7 @@ def batch_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @blkk_page
 def batch_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    here.ensure_writable()
-    ensure_perm(request, "training.change_trainingbatch")
+    here.ensure_may("training.change_trainingbatch")
     batch = get_object_or_404(here.writable_rows(TrainingBatch), pk=pk)
     form = BatchForm(form_data(request), instance=batch)
     if request.method == "POST" and form.is_valid():
@@ -129,8 +110,7 @@ def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     """A batch and its enrollments; its managers tick several and give them a
     status at once (completed on a date, usually), all or nothing."""
     if request.method == "POST":
-        here.ensure_writable()
-        ensure_perm(request, "training.change_enrollment")
+        here.ensure_may("training.change_enrollment")
     user = request.user
     batch = get_object_or_404(
         here.rows(TrainingBatch).select_related("vocational_field"), pk=pk
@@ -175,7 +155,7 @@ def batch_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
                 % {"count": len(changed)},
             )
             return see_other(request.path)
-    record_nik_views(request, [enrollment.trainee for enrollment in enrollments])
+    audit_whole_niks(request, [enrollment.trainee for enrollment in enrollments])
     taken = sum(e.status != EnrollmentStatus.DROPPED for e in enrollments)
     context = {
         "here": here,
@@ -230,8 +210,7 @@ def batch_enroll(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     """Enroll a person in a batch: one this BLKK reaches, chosen from the list
     (`?q=` narrows it by name), or anyone by their exact NIK (`trainee_nik`, the
     API's rule: the person is then reached here too)."""
-    here.ensure_writable()
-    ensure_perm(request, "training.add_enrollment")
+    here.ensure_may("training.add_enrollment")
     user = request.user
     batch = get_object_or_404(here.writable_rows(TrainingBatch), pk=pk)
     people = here.rows(Trainee)
@@ -262,6 +241,6 @@ def batch_enroll(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
                 % {"person": trainee.full_name, "batch": batch.name},
             )
             return see_other(reverse("batch-detail", args=[here.blkk.code, batch.pk]))
-    record_nik_views(request, form.offered)
+    audit_whole_niks(request, form.offered)
     context = {"here": here, "batch": batch, "form": form, "search": search}
     return render(request, "training/batch_enroll.html", context)

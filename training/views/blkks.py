@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import scope_of
 from blkk_portal.pages import (
+    NOT_YOUR_ROLE,
     blkk_sections,
     paginate,
     query_without_page,
@@ -33,7 +34,7 @@ from blkk_portal.pages import (
 )
 
 from ..models import Blkk, Province
-from ..services import managed_blkk_ids
+from ..services import managed_blkk_ids, trainee_views_record
 
 READ_ONLY = _("You can only read this BLKK's records.")
 STAFF_ROLES = (Role.MINISTRY, Role.PROVINCE, Role.BLKK_MANAGER)
@@ -86,6 +87,13 @@ class BlkkHere:
         if not self.writable:
             raise PermissionDenied(READ_ONLY)
 
+    def ensure_may(self, *permissions: str) -> None:
+        """403 unless the user writes this BLKK's records and their role holds
+        `permissions` (the access declarations in each app's managers.py)."""
+        self.ensure_writable()
+        if not self.user.has_perms(permissions):
+            raise PermissionDenied(NOT_YOUR_ROLE)
+
     def _reached_here(self, model) -> Q:
         here = Blkk.objects.filter(pk=self.blkk.pk).values("pk")
         return model.objects.all().reached_by_blkks(here)
@@ -101,6 +109,14 @@ class BlkkHere:
             }
             for section in blkk_sections()
         ]
+
+
+def audit_whole_niks(request: HttpRequest, people, *, one: bool = False) -> None:
+    """Log the whole NIKs a page just showed to anyone but the people's registering
+    BLKK's managers (`services.trainee_views_record`); `one`: a person's own page."""
+    trainee_views_record(
+        user=request.user, trainees=people, query=request.get_full_path(), one=one
+    )
 
 
 def blkk_page(view: Callable) -> Callable:

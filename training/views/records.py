@@ -43,8 +43,7 @@ from ..models import (
     Trainee,
 )
 from ..selectors import graduates_due_for_follow_up
-from .batches import ensure_perm, record_nik_views
-from .blkks import BlkkHere, blkk_page
+from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
 KEPT_ELSEWHERE = gettext_lazy(
     "This record is kept by the BLKK that recorded it: only its managers change it."
@@ -80,7 +79,7 @@ def _record_list(request: HttpRequest, here: BlkkHere, model, template: str, **e
     if trainee:
         rows = rows.filter(trainee_id=trainee)
     page = paginate(request, rows.order_by(*model._meta.ordering))
-    record_nik_views(request, [record.trainee for record in page.object_list])
+    audit_whole_niks(request, [record.trainee for record in page.object_list])
     context = {
         "here": here,
         "page": page,
@@ -124,7 +123,7 @@ def _record_form(
     ):
         messages.success(request, _("The record is saved."))
         return see_other(done_url)
-    record_nik_views(request, form.offered)
+    audit_whole_niks(request, form.offered)
     context = {"here": here, "form": form, "record": record}
     return render(request, template, context)
 
@@ -151,8 +150,7 @@ def certification_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 def certification_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """Record a certification for a person this BLKK reaches (`?trainee=ID`
     chooses them); it is this BLKK's to keep."""
-    here.ensure_writable()
-    ensure_perm(request, "training.add_certification")
+    here.ensure_may("training.add_certification")
     return _record_form(
         request,
         here,
@@ -170,8 +168,7 @@ def certification_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @blkk_page
 def certification_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    here.ensure_writable()
-    ensure_perm(request, "training.change_certification")
+    here.ensure_may("training.change_certification")
     certification = _kept_here(here, Certification, pk)
     return _record_form(
         request,
@@ -225,8 +222,7 @@ def outcome_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 def outcome_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """Record what became of a graduate (`?trainee=ID` chooses them, as the
     follow-up list does); surveyed today unless said otherwise."""
-    here.ensure_writable()
-    ensure_perm(request, "training.add_graduateoutcome")
+    here.ensure_may("training.add_graduateoutcome")
     return _record_form(
         request,
         here,
@@ -244,8 +240,7 @@ def outcome_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @blkk_page
 def outcome_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    here.ensure_writable()
-    ensure_perm(request, "training.change_graduateoutcome")
+    here.ensure_may("training.change_graduateoutcome")
     outcome = _kept_here(here, GraduateOutcome, pk)
     return _record_form(
         request,
@@ -275,7 +270,7 @@ def followup_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         here.blkk, today, people=_people_shown_to(request)
     )
     page = paginate(request, due)
-    record_nik_views(request, [row.person for row in page.object_list])
+    audit_whole_niks(request, [row.person for row in page.object_list])
     context = {
         "here": here,
         "page": page,

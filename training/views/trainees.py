@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -32,6 +31,7 @@ from blkk_portal.pages import (
     form_data,
     paginate,
     query_without_page,
+    row_named,
     save_through_service,
     see_other,
 )
@@ -45,7 +45,7 @@ from ..forms import (
 )
 from ..managers import NikSearchRefused, sees_whole_niks
 from ..models import Certification, Enrollment, GraduateOutcome, Trainee
-from .blkks import BlkkHere, blkk_page
+from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -60,11 +60,6 @@ NIK_REGISTERED_ELSEWHERE = _(
 )
 REGISTERED = _("%(name)s is registered.")
 SAVED = _("The changes to %(name)s are saved.")
-
-
-def _ensure_permission(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(_("This page is not for your role."))
 
 
 def _search_term(request: HttpRequest) -> str:
@@ -105,9 +100,7 @@ def trainee_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     rows = rows.select_related("regency", "blkk").order_by("-registered_on", "-pk")
     page = paginate(request, rows)
     page.object_list = list(page.object_list)
-    services.trainee_views_record(
-        user=user, trainees=page.object_list, query=request.get_full_path()
-    )
+    audit_whole_niks(request, page.object_list)
     context |= {"page": page, "query": query_without_page(request), "search": term}
     return render(request, "training/trainee_list.html", context)
 
@@ -124,9 +117,7 @@ def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
         .select_related("regency__province", "blkk"),
         pk=pk,
     )
-    services.trainee_views_record(
-        user=user, trainees=[trainee], query=request.get_full_path(), one=True
-    )
+    audit_whole_niks(request, [trainee], one=True)
     enrollments = (
         Enrollment.objects.visible_to(user)
         .filter(trainee_id=trainee.pk)
@@ -196,8 +187,7 @@ def nik_taken(here: BlkkHere, nik: str) -> tuple[str, str] | None:
 @blkk_page
 def trainee_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """Register a person at this BLKK, today."""
-    here.ensure_writable()
-    _ensure_permission(request, "training.add_trainee")
+    here.ensure_may("training.add_trainee")
     form = TraineeForm(
         data=form_data(request),
         initial={"regency": here.blkk.regency_id},
@@ -242,8 +232,7 @@ def _register(form: BaseForm, here: BlkkHere, request: HttpRequest) -> Trainee |
 def trainee_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     """Change a person's record: all of it (but the NIK) at the BLKK that registered
     them, only their phone at a BLKK that enrolled them (the service's rule)."""
-    here.ensure_writable()
-    _ensure_permission(request, "training.change_trainee")
+    here.ensure_may("training.change_trainee")
     user = request.user
     trainee = get_object_or_404(
         here.writable_rows(Trainee)
@@ -264,9 +253,7 @@ def trainee_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
             check_url=_check_url(here, trainee),
         )
     if request.method == "GET":
-        services.trainee_views_record(
-            user=user, trainees=[trainee], query=request.get_full_path(), one=True
-        )
+        audit_whole_niks(request, [trainee], one=True)
     if request.method == "POST" and form.is_valid():
         changes = form.cleaned_data
         saved = save_through_service(
@@ -299,10 +286,10 @@ def trainee_check(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     trainee = _trainee_changed(request, here)
     form: TraineeForm
     if trainee is None:
-        _ensure_permission(request, "training.add_trainee")
+        here.ensure_may("training.add_trainee")
         form = TraineeForm(data=request.POST)
     else:
-        _ensure_permission(request, "training.change_trainee")
+        here.ensure_may("training.change_trainee")
         form = TraineeUpdateForm(data=request.POST, instance=trainee)
     form.is_valid()
     results = []
@@ -325,9 +312,4 @@ def trainee_check(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 
 
 def _trainee_changed(request: HttpRequest, here: BlkkHere) -> Trainee | None:
-    raw = request.GET.get("trainee")
-    if raw is None:
-        return None
-    if not is_ascii_digits(raw) or len(raw) > 18:
-        raise Http404(_("No trainee found."))
-    return get_object_or_404(here.writable_rows(Trainee), pk=int(raw))
+    return row_named(here.writable_rows(Trainee), request.GET.get("trainee"))
