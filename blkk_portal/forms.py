@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.renderers import BaseRenderer, TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +145,25 @@ class PortalFormMixin:
                 field.widget, DateInput
             ):
                 field.widget = DateInput(attrs=field.widget.attrs)
+
+
+class ModelValidatorsMixin:
+    """Runs each model field's own validators (the NIK's, the phone's) on the form
+    field too: they are the ones the service runs, so their messages are the same,
+    and they all show at once rather than after the other fields are put right
+    (a `PortalModelForm` leaves the row's validation to the service)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        opts = self._meta.model._meta  # type: ignore[attr-defined]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            try:
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            for validator in getattr(model_field, "validators", []):
+                if validator not in field.validators:
+                    field.validators.append(validator)
 
 
 class PortalForm(PortalFormMixin, forms.Form):

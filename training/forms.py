@@ -11,7 +11,6 @@ from itertools import groupby
 from operator import attrgetter
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
@@ -22,6 +21,7 @@ from blkk_portal.accounts.models import Role
 from blkk_portal.forms import (
     IntegerField,
     ModelChoiceField,
+    ModelValidatorsMixin,
     PortalForm,
     PortalModelForm,
     RupiahField,
@@ -117,25 +117,6 @@ class RegencyChoiceField(ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return obj.name
-
-
-class ModelValidatorsMixin:
-    """Runs each model field's own validators (the NIK's, the phone's) on the form
-    field too: they are the ones the service runs, so their messages are the same,
-    and they all show at once rather than after the other fields are put right
-    (a `PortalModelForm` leaves the row's validation to the service)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        opts = self._meta.model._meta  # type: ignore[attr-defined]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            try:
-                model_field = opts.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            for validator in getattr(model_field, "validators", []):
-                if validator not in field.validators:
-                    field.validators.append(validator)
 
 
 class TraineeForm(ModelValidatorsMixin, PortalModelForm):
