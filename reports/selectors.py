@@ -78,16 +78,22 @@ def scope_name(scope: str, scope_code: str) -> str:
 
 def report_trend(report: ProgressReport) -> list[dict]:
     """The stored reports of the same scope over the 12 months ending with this one."""
+    return stored_trend(report.scope, report.scope_code, report.period)
+
+
+def stored_trend(scope: str, scope_code: str, last: datetime.date) -> list[dict]:
+    """A scope's stored reports (period and KPIs) over the `TREND_MONTHS` months
+    ending with the month whose first day is `last`, oldest first."""
     # Dates, not `Month.shifted`: a report of 1900 has a trend too, though no Month
     # exists before 1900.
-    index = report.period.year * 12 + report.period.month - 1 - TREND_MONTHS
+    index = last.year * 12 + last.month - 1 - TREND_MONTHS
     before_trend = datetime.date(index // 12, index % 12 + 1, 1)
     return list(
         ProgressReport.objects.filter(
-            scope=report.scope,
-            scope_code=report.scope_code,
+            scope=scope,
+            scope_code=scope_code,
             period__gt=before_trend,
-            period__lte=report.period,
+            period__lte=last,
         )
         .order_by("period")
         .values("period", "kpis")
@@ -167,17 +173,7 @@ def blkk_month_so_far(blkk: Blkk, month: Month) -> list[Figure]:
 
 def blkk_trend(blkk: Blkk, month: Month) -> list[dict]:
     """The BLKK's stored monthly reports for the twelve months before `month`."""
-    first = month.shifted(-TREND_MONTHS).first_day
-    return list(
-        ProgressReport.objects.filter(
-            scope=ReportScope.BLKK,
-            scope_code=blkk.code,
-            period__gte=first,
-            period__lt=month.first_day,
-        )
-        .order_by("period")
-        .values("period", "kpis")
-    )
+    return stored_trend(ReportScope.BLKK, blkk.code, month.shifted(-1).first_day)
 
 
 # A trend chart drawn as SVG on the server: no script, nothing the CSP refuses, and
