@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from blkk_portal.accounts.models import User
 from mentoring.services import user_create
-from training.models import Blkk, Province
+from tests import reference
+from training.models import Blkk
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -45,8 +46,6 @@ def make_persona(key: str, *, blkk: Blkk | None = None) -> User:
         role=persona.role,
         full_name=persona.full_name,
         email=f"{key}@example.id",
-        province=Province.objects.get(code=persona.province)
-        if persona.province
-        else None,
+        province=reference.province(persona.province) if persona.province else None,
         blkks=[blkk] if blkk is not None else [],
     )

@@ -10,7 +10,6 @@ check every model against every role.
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass, field
 
 from blkk_portal.accounts.models import User
@@ -24,12 +23,12 @@ from mentoring import services as mentoring_services
 from mentoring.models import MentoringSession
 from reports.models import ProgressReport
 from tests.personas import make_persona
+from tests.reference import ensure_reference_data
 from training import services as training_services
 from training.models import (
     Blkk,
     Certification,
     GraduateOutcome,
-    Province,
     Regency,
     TrainingBatch,
     VocationalField,
@@ -172,21 +171,6 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             topics="Pembukuan sederhana",
         ),
     )
-
-
-def ensure_reference_data() -> None:
-    """Put back the rows the data migrations load (regions, trades) if a transactional
-    test's closing flush removed them before this test (xdist may schedule it so)."""
-    if Province.objects.exists() and VocationalField.objects.exists():
-        return
-    from django.apps import apps
-
-    regions = importlib.import_module("training.migrations.0002_load_regions")
-    trades = importlib.import_module("training.migrations.0003_load_vocational_fields")
-    if not Province.objects.exists():
-        regions.load_regions(apps, None)
-    if not VocationalField.objects.exists():
-        trades.load_vocational_fields(apps, None)
 
 
 def build_world() -> World:

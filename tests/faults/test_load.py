@@ -32,8 +32,8 @@ from tests.faults.server import let_sign_in_on_the_server, running_portal
 from tests.incubator.factories import CohortFactory, VentureFactory
 from tests.mentoring.factories import MentorAssignmentFactory
 from tests.personas import PASSWORD
+from tests.reference import ensure_reference_data
 from tests.training.factories import BlkkFactory, TraineeFactory, regency
-from tests.world import ensure_reference_data
 from training.models import Blkk, Enrollment, Province, Trainee, TrainingBatch
 
 pytestmark = pytest.mark.faults

@@ -10,6 +10,7 @@ import datetime
 
 import factory
 
+from tests import reference
 from training.models import (
     Blkk,
     Certification,
@@ -33,11 +34,11 @@ def make_nik(
 
 
 def regency(code: str) -> Regency:
-    return Regency.objects.get(code=code)
+    return reference.regency(code)
 
 
 def trade(code: str) -> VocationalField:
-    return VocationalField.objects.get(code=code)
+    return reference.trade(code)
 
 
 class BlkkFactory(factory.django.DjangoModelFactory):
