@@ -17,7 +17,7 @@ from training.models import Trainee
 from training.selectors import graduates_due_for_follow_up
 from training.views import BlkkHere, blkk_page, blkks_opened_by
 
-from . import selectors
+from .. import selectors
 
 # How many of a to-do list a BLKK's page shows; the list's own page has the rest.
 SHORT_LIST = 5
