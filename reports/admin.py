@@ -18,8 +18,9 @@ from blkk_portal.admin_base import ScopedAdmin
 from blkk_portal.celery import TaskQueueUnavailable
 from blkk_portal.forms import MonthFormField
 from blkk_portal.months import Month
+from blkk_portal.pages import place_errors
 
-from . import files, selectors, services
+from . import files, presenting, selectors, services
 from .models import ProgressReport, ReportRun, ReportScope
 
 
@@ -36,7 +37,7 @@ class ReportMonthFilter(admin.SimpleListFilter):
             .values_list("period", flat=True)
             .distinct()
         )
-        return [(f"{m:%Y-%m}", f"{m:%Y-%m}") for m in months]
+        return [(f"{m:%Y-%m}", presenting.month_display(m)) for m in months]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -100,9 +101,13 @@ class ReportGenerateForm(forms.Form):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScopedAdmin):
+    """Stored reports, read as a person reads them: the scope by name, every KPI
+    labelled and formatted (the portal's `reports/_kpi_table.html`), the breakdown
+    by place, the files; the stored JSON only for ministry staff, folded away."""
+
     list_display = [
+        "scope_label",
         "scope",
-        "scope_code",
         "month",
         "generated_at",
         "downloads",
@@ -111,17 +116,39 @@ class ProgressReportAdmin(ScopedAdmin):
     list_filter = ["scope", ReportMonthFilter]
     search_fields = ["scope_code"]
     date_hierarchy = "period"
-    fields = [
+    change_form_template = "admin/reports/progressreport/change_form.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "scope_label",
+                    "scope",
+                    "scope_code",
+                    "month",
+                    "generated_at",
+                    "downloads",
+                    "files_generated_at",
+                    "mailed_at",
+                ]
+            },
+        ),
+    ]
+    stored_data = (
+        _("Stored data (JSON)"),
+        {"fields": ["kpis"], "classes": ["collapse"]},
+    )
+    readonly_fields = [
+        "scope_label",
         "scope",
         "scope_code",
         "month",
-        "kpis",
         "generated_at",
         "downloads",
         "files_generated_at",
         "mailed_at",
+        "kpis",
     ]
-    readonly_fields = fields
     actions = ["regenerate"]
 
     def has_add_permission(self, request) -> bool:
@@ -136,9 +163,37 @@ class ProgressReportAdmin(ScopedAdmin):
         user = request.user
         return user.sees_everything or user.role in (Role.PROVINCE, Role.BLKK_MANAGER)
 
+    class Media:
+        css = {"all": ["css/admin_reports.css"]}
+
+    def get_queryset(self, request):
+        # The scope's name in the same query as the rows (no query per row).
+        return super().get_queryset(request).with_place_name()
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.sees_everything:
+            return [*self.fieldsets, self.stored_data]
+        return self.fieldsets
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        if report is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "rows": presenting.kpi_rows(report.kpis),
+                "report": report,
+                "summary": presenting.summary_columns(),
+                "breakdown": selectors.report_breakdown(report, request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("scope"), ordering="place_name")
+    def scope_label(self, report: ProgressReport) -> str:
+        return report.scope_label
+
     @admin.display(description=_("month"), ordering="period")
     def month(self, report: ProgressReport) -> str:
-        return f"{report.period:%Y-%m}"
+        return presenting.month_display(report.period)
 
     @admin.display(description=_("files"))
     def downloads(self, report: ProgressReport) -> str:
@@ -163,6 +218,7 @@ class ProgressReportAdmin(ScopedAdmin):
     )
     def regenerate(self, request, queryset):
         queued, refused = 0, 0
+        not_ended: set[str] = set()
         for report in queryset.order_by("pk"):
             if not selectors.report_generation_allowed(
                 request.user, report.scope, report.scope_code
@@ -178,10 +234,17 @@ class ProgressReportAdmin(ScopedAdmin):
                         period=report.period,
                         requested_by=request.user,
                     )
+            except ValidationError as error:
+                # A report of a month not ended (stored before the rule): the
+                # service's message, once per message.
+                not_ended.update(error.messages)
+                continue
             except TaskQueueUnavailable as error:
                 messages.error(request, str(error))
                 break
             queued += 1
+        for message in sorted(not_ended):
+            messages.error(request, message)
         if queued:
             messages.success(
                 request,
@@ -246,6 +309,9 @@ class ProgressReportAdmin(ScopedAdmin):
                 # Committed, and its task published, at the end of the block.
                 with transaction.atomic():
                     run = self._queue_generation(request, form.cleaned_data)
+            except ValidationError as error:
+                # The services' refusal (a month not ended) beside its field.
+                place_errors(form, error)
             except TaskQueueUnavailable as error:
                 form.add_error(None, str(error))
                 status = 503

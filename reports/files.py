@@ -1,6 +1,13 @@
 """A progress report's files: XLSX (KPI sheet, breakdown, 12-month trend with native
 Excel charts) and CSV. Pure rendering from stored reports; no KPI is computed here.
 
+Both are labelled by `reports.presenting` in the active language (the Celery tasks
+and the commands render in the portal's, Indonesian unless set otherwise). The XLSX
+shows figures with Excel number formats (thousands, rupiah, hours to two decimals,
+months as dates), which Excel displays in its reader's locale. The CSV is for
+machines and spreadsheets alike: its first row holds the machine keys (the API's
+KPI keys), its second the labels, then one row per scope (docs/reports.md).
+
 Every row goes through `blkk_portal.spreadsheets`, so a name that starts like a
 formula is text in both files."""
 
@@ -11,33 +18,26 @@ import io
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from blkk_portal.spreadsheets import SafeCsvWriter, append_xlsx_row
-from training.models import OutcomeStatus
+from blkk_portal.templatetags.portal import tanggal
 
-from .kpis import KPI_KEYS, OUTCOME_STATUSES
+from .presenting import (
+    KPI_LABELS,
+    XLSX_FORMATS,
+    KpiRow,
+    kpi_columns,
+    kpi_kind,
+    kpi_rows,
+    report_title,
+)
 
-KPI_LABELS = {
-    "blkk_count": gettext_lazy("Active BLKKs"),
-    "trainees_registered": gettext_lazy("Trainees registered"),
-    "graduates": gettext_lazy("Graduates (enrollments completed)"),
-    "certified_competent": gettext_lazy("Certified competent"),
-    "outcome_counts": gettext_lazy("Graduates by latest outcome"),
-    "ventures_active": gettext_lazy("Active ventures at month end"),
-    "ventures_graduated": gettext_lazy("Ventures graduated"),
-    "jobs_created": gettext_lazy("Jobs (workers employed by ventures)"),
-    "revenue_total": gettext_lazy("Ventures' revenue (IDR)"),
-    "mentoring_sessions": gettext_lazy("Mentoring sessions"),
-    "mentoring_hours": gettext_lazy("Mentoring hours"),
-    "ventures_mentored": gettext_lazy("Ventures mentored"),
-    "ventures_at_risk": gettext_lazy("Ventures at risk (no session in 60 days)"),
-    "metrics_expected": gettext_lazy("Monthly metrics expected"),
-    "metrics_reported": gettext_lazy("Monthly metrics reported"),
-}
+__all__ = ["KPI_LABELS", "report_title"]
+
 # The trend charts: activity counts on a line chart, jobs on a bar chart.
 TREND_LINE_KEYS = (
     "graduates",
@@ -47,6 +47,12 @@ TREND_LINE_KEYS = (
 )
 TREND_BAR_KEY = "jobs_created"
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+# A month cell: a date (the month's first day) that Excel shows as "November 2026"
+# in its reader's language.
+MONTH_FORMAT = "mmmm yyyy"
+WRAP = Alignment(wrap_text=True, vertical="top")
+PART = Alignment(indent=2)
 
 
 def report_file_name(report, extension: str) -> str:
@@ -74,25 +80,18 @@ def report_file_response(report, kind: str) -> FileResponse:
 
 
 def flat_kpis(kpis: dict) -> list[tuple[str, str, object]]:
-    """(column key, label, value) for every figure, outcome counts one per status."""
-    rows = []
-    outcome_labels = dict(OutcomeStatus.choices)
-    for key in KPI_KEYS:
-        if key == "outcome_counts":
-            counts = kpis.get(key, {})
-            for status in OUTCOME_STATUSES:
-                label = f"{KPI_LABELS[key]}: {outcome_labels[status]}"
-                rows.append((f"outcome_{status}", label, counts.get(status, 0)))
-        else:
-            rows.append((key, str(KPI_LABELS[key]), kpis.get(key, 0)))
-    return rows
+    """(column key, label, value) for every figure, outcome counts one per status:
+    the CSV's columns (`presenting.kpi_columns`)."""
+    return [(column.key, column.label, column.value) for column in kpi_columns(kpis)]
 
 
-def report_title(report, name: str) -> str:
-    return _("Progress report %(where)s, %(period)s") % {
-        "where": name,
-        "period": f"{report.period:%Y-%m}",
-    }
+def _last_row(sheet) -> tuple:
+    return sheet[sheet.max_row]
+
+
+def _set_widths(sheet, widths: dict[int, float]) -> None:
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def render_xlsx(report, name: str, trend: list[dict]) -> bytes:
@@ -115,36 +114,68 @@ def render_xlsx(report, name: str, trend: list[dict]) -> bytes:
 def _kpi_sheet(sheet, report, name: str) -> None:
     sheet.title = _("KPIs")
     append_xlsx_row(sheet, [report_title(report, name)])
-    sheet["A1"].font = BOLD
+    sheet["A1"].font = TITLE
+    append_xlsx_row(sheet, [_("Scope"), name])
+    append_xlsx_row(sheet, [_("Month"), report.period])
+    _last_row(sheet)[1].number_format = MONTH_FORMAT
+    _last_row(sheet)[1].alignment = Alignment(horizontal="left")
     generated_at = timezone.localtime(report.generated_at)  # WIB, the portal's clock
-    append_xlsx_row(sheet, [_("Generated at"), f"{generated_at:%Y-%m-%d %H:%M %Z}"])
+    append_xlsx_row(
+        sheet, [_("Generated at"), f"{tanggal(generated_at)} {generated_at:%Z}"]
+    )
     append_xlsx_row(sheet, [])
     append_xlsx_row(sheet, [_("Figure"), _("Value")])
-    for _key, label, value in flat_kpis(report.kpis):
-        append_xlsx_row(sheet, [label, value])
-    sheet.column_dimensions["A"].width = 55
-    sheet.column_dimensions["B"].width = 18
+    for cell in _last_row(sheet):
+        cell.font = BOLD
+    for row in kpi_rows(report.kpis):
+        _append_kpi_row(sheet, row)
+    _set_widths(sheet, {1: 55, 2: 20})
+
+
+def _append_kpi_row(sheet, row: KpiRow) -> None:
+    append_xlsx_row(sheet, [row.label] if row.heading else [row.label, row.value])
+    label, *value = _last_row(sheet)
+    if row.heading:
+        label.font = BOLD
+        return
+    if row.part:
+        label.alignment = PART
+    value[0].number_format = row.xlsx_format
 
 
 def _breakdown_sheet(sheet, breakdown: list[dict]) -> None:
-    columns = flat_kpis({})
-    append_xlsx_row(
-        sheet, [_("Code"), _("Name"), *(label for _k, label, _v in columns)]
-    )
-    for row in breakdown:
-        values = [value for _k, _l, value in flat_kpis(row["kpis"])]
-        append_xlsx_row(sheet, [row["code"], row["name"], *values])
+    columns = kpi_columns({})
+    append_xlsx_row(sheet, [_("Code"), _("Name"), *(c.label for c in columns)])
+    for cell in _last_row(sheet):
+        cell.font = BOLD
+        cell.alignment = WRAP
+    for entry in breakdown:
+        values = kpi_columns(entry["kpis"])
+        append_xlsx_row(
+            sheet, [entry["code"], entry["name"], *(c.value for c in values)]
+        )
+        for cell, column in zip(_last_row(sheet)[2:], columns, strict=True):
+            cell.number_format = column.xlsx_format
     sheet.freeze_panes = "C2"
+    _set_widths(sheet, {1: 16, 2: 40})
+    _set_widths(sheet, {index: 16 for index in range(3, len(columns) + 3)})
 
 
 def _trend_sheet(sheet, trend: list[dict]) -> None:
     keys = (*TREND_LINE_KEYS, TREND_BAR_KEY)
     append_xlsx_row(sheet, [_("Month"), *(str(KPI_LABELS[key]) for key in keys)])
+    for cell in _last_row(sheet):
+        cell.font = BOLD
+        cell.alignment = WRAP
     for entry in trend:
         append_xlsx_row(
-            sheet,
-            [f"{entry['period']:%Y-%m}", *(entry["kpis"].get(k, 0) for k in keys)],
+            sheet, [entry["period"], *(entry["kpis"].get(k, 0) for k in keys)]
         )
+        month, *figures = _last_row(sheet)
+        month.number_format = MONTH_FORMAT
+        for cell, key in zip(figures, keys, strict=True):
+            cell.number_format = XLSX_FORMATS[kpi_kind(key)]
+    _set_widths(sheet, {1: 18, **{index: 18 for index in range(2, len(keys) + 2)}})
     last_row = len(trend) + 1
     months = Reference(sheet, min_col=1, min_row=2, max_row=last_row)
 
@@ -152,6 +183,7 @@ def _trend_sheet(sheet, trend: list[dict]) -> None:
     line.title = _("Last 12 months")
     line.y_axis.title = _("Count")
     line.x_axis.title = _("Month")
+    line.x_axis.number_format = MONTH_FORMAT
     line.add_data(
         Reference(
             sheet,
@@ -169,6 +201,7 @@ def _trend_sheet(sheet, trend: list[dict]) -> None:
     bar = BarChart()
     bar.title = str(KPI_LABELS[TREND_BAR_KEY])
     bar.y_axis.title = _("People")
+    bar.x_axis.number_format = MONTH_FORMAT
     bar_column = 2 + len(TREND_LINE_KEYS)
     bar.add_data(
         Reference(sheet, min_col=bar_column, min_row=1, max_row=last_row),
@@ -180,15 +213,21 @@ def _trend_sheet(sheet, trend: list[dict]) -> None:
 
 
 def render_csv(report, name: str) -> bytes:
-    """One row for the report's scope, then one per breakdown row; outcome counts
-    are one column per status. UTF-8 with a BOM, which Excel needs to read it."""
-    columns = flat_kpis({})
+    """The machine keys (the API's KPI keys; outcome counts one column per status),
+    then their labels in the active language, then one row for the report's scope
+    and one per breakdown row. A reader by machine skips the second row. UTF-8 with
+    a BOM, which Excel needs to read it."""
+    columns = kpi_columns({})
     buffer = io.StringIO()
     writer = SafeCsvWriter(buffer)
-    writer.writerow(["scope", "scope_code", "name", *(key for key, _l, _v in columns)])
+    writer.writerow(["scope", "scope_code", "name", *(c.key for c in columns)])
+    writer.writerow(
+        [_("Scope"), _("Scope code"), _("Name"), *(c.label for c in columns)]
+    )
     rows = [(report.scope, report.scope_code, name, report.kpis)]
     child_scope = "province" if report.scope == "national" else "blkk"
     rows += [(child_scope, r["code"], r["name"], r["kpis"]) for r in report.breakdown]
-    for scope, code, name, kpis in rows:
-        writer.writerow([scope, code, name, *(v for _k, _l, v in flat_kpis(kpis))])
+    for scope, code, row_name, kpis in rows:
+        values = [column.value for column in kpi_columns(kpis)]
+        writer.writerow([scope, code, row_name, *values])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

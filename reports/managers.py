@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from blkk_portal.access import SIGNED_IN, Access
 from blkk_portal.accounts.models import Role
@@ -56,6 +67,25 @@ class ProgressReportQuerySet(ScopedQuerySet):
         return self.filter(
             Q(files_generated_at__isnull=True)
             | Q(files_generated_at__lt=F("generated_at"))
+        )
+
+    def with_place_name(self) -> QuerySet:
+        """Each report with `place_name`: its province's or BLKK's name (empty for
+        the country), read in the same query, so a list of reports names its
+        scopes without a query per row (`ProgressReport.scope_label`)."""
+        from training.models import Blkk, Province
+
+        def name_of(model) -> Subquery:
+            names = model.objects.filter(code=OuterRef("scope_code")).values("name")
+            return Subquery(names[:1])
+
+        return self.annotate(
+            place_name=Case(
+                When(scope="province", then=name_of(Province)),
+                When(scope="blkk", then=name_of(Blkk)),
+                default=Value(""),
+                output_field=CharField(),
+            )
         )
 
     def visible_to(self, user) -> QuerySet:

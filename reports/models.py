@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.constraints import choice_is_known
@@ -15,6 +16,7 @@ from .managers import (
     ReportDeliveryQuerySet,
     ReportRunQuerySet,
 )
+from .presenting import scope_display
 
 
 class ReportScope(models.TextChoices):
@@ -190,6 +192,21 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         where = self.scope_code or _("Indonesia")
         return f"{self.get_scope_display()} {where} {self.period:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report-detail", args=[self.pk])
+
+    @property
+    def scope_label(self) -> str:
+        """The scope by name: "Indonesia", the province's name, the BLKK's name with
+        its code. Read from `place_name` when the queryset was annotated
+        (`with_place_name`), else looked up."""
+        from .selectors import scope_name
+
+        place = getattr(self, "place_name", None)
+        if place is None:
+            return scope_name(self.scope, self.scope_code)
+        return scope_display(self.scope, self.scope_code, place)
 
 
 class ReportDeliveryStatus(models.TextChoices):

@@ -20,12 +20,12 @@ from training.models import Blkk, Enrollment, OutcomeStatus, Province, Trainee
 
 from .kpis import KPI_KEYS, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportRun, ReportScope
+from .presenting import KpiRow, scope_display, summary_row
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 TREND_MONTHS = 12
-NATIONAL_NAME = "Indonesia"
 
 
 def report_generation_allowed(user, scope: str, scope_code: str) -> bool:
@@ -45,6 +45,20 @@ def report_generation_allowed(user, scope: str, scope_code: str) -> bool:
     if user.role == Role.BLKK_MANAGER:
         return user.managed_blkks.filter(code=scope_code).exists()
     return False
+
+
+def generation_scopes(user) -> list[str]:
+    """The scopes `user` may generate some report of (the choices a form offers);
+    which codes, `report_generation_allowed` says. Empty: none at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.sees_everything:
+        return list(ReportScope.values)
+    if user.role == Role.PROVINCE and user.province_id:
+        return [ReportScope.PROVINCE, ReportScope.BLKK]
+    if user.role == Role.BLKK_MANAGER:
+        return [ReportScope.BLKK]
+    return []
 
 
 def scope_blkks(scope: str, scope_code: str) -> QuerySet:
@@ -67,13 +81,14 @@ def scope_blkks(scope: str, scope_code: str) -> QuerySet:
 
 
 def scope_name(scope: str, scope_code: str) -> str:
+    """A scope by name (`presenting.scope_display`): "Indonesia", the province's
+    name, the BLKK's name with its code."""
+    place = None
     if scope == ReportScope.PROVINCE:
-        name = Province.objects.filter(code=scope_code).values_list("name", flat=True)
-        return name.first() or scope_code
-    if scope == ReportScope.BLKK:
-        name = Blkk.objects.filter(code=scope_code).values_list("name", flat=True)
-        return f"{name.first() or ''} ({scope_code})"
-    return NATIONAL_NAME
+        place = Province.objects.filter(code=scope_code).values_list("name", flat=True)
+    elif scope == ReportScope.BLKK:
+        place = Blkk.objects.filter(code=scope_code).values_list("name", flat=True)
+    return scope_display(scope, scope_code, place.first() if place else None)
 
 
 def report_trend(report: ProgressReport) -> list[dict]:
@@ -82,7 +97,7 @@ def report_trend(report: ProgressReport) -> list[dict]:
 
 
 def stored_trend(scope: str, scope_code: str, last: datetime.date) -> list[dict]:
-    """A scope's stored reports (period and KPIs) over the `TREND_MONTHS` months
+    """A scope's stored reports (id, period and KPIs) over the `TREND_MONTHS` months
     ending with the month whose first day is `last`, oldest first."""
     # Dates, not `Month.shifted`: a report of 1900 has a trend too, though no Month
     # exists before 1900.
@@ -96,7 +111,51 @@ def stored_trend(scope: str, scope_code: str, last: datetime.date) -> list[dict]
             period__lte=last,
         )
         .order_by("period")
-        .values("period", "kpis")
+        .values("pk", "period", "kpis")
+    )
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """A province of a national report, or a BLKK of a province report: its name,
+    its figures (`presenting.summary_row`) and its own report, if the user reads
+    it."""
+
+    name: str
+    cells: list[KpiRow]
+    report_id: int | None
+
+
+def report_breakdown(report: ProgressReport, user) -> list[BreakdownRow]:
+    """The report's stored breakdown by place, each linked to that place's report of
+    the same month when the user may read it (one query)."""
+    if not report.breakdown:
+        return []
+    child = ReportScope.PROVINCE if report.scope == ReportScope.NATIONAL else "blkk"
+    codes = [entry["code"] for entry in report.breakdown]
+    linked = dict(
+        ProgressReport.objects.visible_to(user)
+        .filter(scope=child, period=report.period, scope_code__in=codes)
+        .values_list("scope_code", "pk")
+    )
+    return [
+        BreakdownRow(
+            name=scope_display(child, entry["code"], entry["name"]),
+            cells=summary_row(entry["kpis"]),
+            report_id=linked.get(entry["code"]),
+        )
+        for entry in report.breakdown
+    ]
+
+
+def report_run_report(run: ReportRun, user) -> ProgressReport | None:
+    """The report a one-scope run generates, once stored, if the user reads it."""
+    if not run.scope:
+        return None
+    return (
+        ProgressReport.objects.visible_to(user)
+        .filter(scope=run.scope, scope_code=run.scope_code, period=run.period)
+        .first()
     )
 
 

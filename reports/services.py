@@ -11,6 +11,9 @@ the API:
   province and the country for a month, in the background (what beat runs).
 - `selectors.report_generation_allowed(user, scope, scope_code)`: may this user ask
   for it (checked by the caller, as the admin and the API do).
+- `ended_month(period)`: every entry point above refuses a month that has not ended
+  (the current month in Asia/Jakarta, or a later one) with one message, a
+  ValidationError on `period`; the dashboards show the month so far.
 - `ProgressReport.objects.visible_to(user)`: who reads which reports.
 
 Storing is one `INSERT ... ON CONFLICT (scope, scope_code, period) DO UPDATE` per
@@ -42,6 +45,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from blkk_portal.celery import TaskQueueUnavailable, publish
@@ -49,14 +53,13 @@ from blkk_portal.months import Month
 from training.models import Blkk
 
 from .files import (
-    flat_kpis,
     render_csv,
     render_xlsx,
     report_file_name,
-    report_title,
 )
 from .kpis import BlkkFigures, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportDelivery, ReportRun, ReportScope
+from .presenting import kpi_columns, report_title
 from .selectors import report_trend, scope_blkks, scope_name
 
 logger = logging.getLogger(__name__)
@@ -174,15 +177,18 @@ def report_compute_and_store(
 def report_generate(
     *, scope: str, scope_code: str, period: datetime.date | Month | str
 ) -> ProgressReport:
-    """Generate one report now: KPIs, stored (replacing any), and its files."""
-    month = as_month(period)
+    """Generate one report now: KPIs, stored (replacing any), and its files. A month
+    that has not ended is refused (`ended_month`)."""
+    month = ended_month(period)
     report = report_compute_and_store(scope=scope, scope_code=scope_code, month=month)
     return report_files_render(report_id=report.pk)
 
 
 def reports_generate_month(*, month: Month, run: ReportRun | None = None) -> list[int]:
     """Every report of the month from one set-based pass; files are left to the
-    caller (the fan-out). Returns the stored reports' ids."""
+    caller (the fan-out). Returns the stored reports' ids. A month that has not
+    ended is refused (`ended_month`)."""
+    ended_month(month)
     contents = month_contents(figures_by_blkk(month))
     with transaction.atomic():
         return reports_store(month=month, contents=contents, run=run)
@@ -200,6 +206,27 @@ def as_month(period: datetime.date | Month | str) -> Month:
         raise ValidationError(
             {"period": _("Give the month as YYYY-MM, for example 2026-04.")}
         ) from None
+
+
+def ended_month(period: datetime.date | Month | str) -> Month:
+    """`period` as a Month that has ended on the portal's clock (Asia/Jakarta), the
+    only months reports are generated for (DESIGN.md): the current month and any
+    later one are refused with a ValidationError on `period`, as a bad month is.
+    The dashboards show the month so far instead."""
+    month = as_month(period)
+    if month > Month.last_completed():
+        raise ValidationError(
+            {
+                "period": _(
+                    "Reports are generated only for months that have ended; "
+                    "%(month)s has not ended yet. The dashboard shows the month "
+                    "so far."
+                )
+                % {"month": date_format(month.first_day, "YEAR_MONTH_FORMAT")}
+            },
+            code="month_not_ended",
+        )
+    return month
 
 
 # Files ------------------------------------------------------------------------------
@@ -369,7 +396,9 @@ def report_summary_message(
         "reports/email/report_summary.txt",
         {
             "title": report_title(report, name),
-            "figures": [(label, value) for _k, label, value in flat_kpis(report.kpis)],
+            "figures": [
+                (column.label, column.display) for column in kpi_columns(report.kpis)
+            ],
         },
     )
     message = EmailMessage(
@@ -447,8 +476,9 @@ def report_generate_async(
     the scope now (ValidationError), not whether `requested_by` may ask: see
     `report_generation_allowed`. If the broker does not take the task, the run is
     marked failed and TaskQueueUnavailable is raised, at commit: a view that must
-    answer it calls this outside the request's transaction."""
-    month = as_month(period)
+    answer it calls this outside the request's transaction. A month that has not
+    ended is refused (`ended_month`)."""
+    month = ended_month(period)
     scope_blkks(scope, scope_code)
     run = _run_create(
         month=month,
@@ -465,9 +495,10 @@ def reports_generate_month_async(
     *, period: datetime.date | Month | str, requested_by=None, notify: bool = False
 ) -> ReportRun:
     """Queue every report of a month (the monthly fan-out) after commit; a broker
-    that does not take it is answered as by `report_generate_async`."""
+    that does not take it is answered as by `report_generate_async`, a month that
+    has not ended is refused (`ended_month`)."""
     run = _run_create(
-        month=as_month(period),
+        month=ended_month(period),
         scope="",
         scope_code="",
         requested_by=requested_by,
@@ -481,8 +512,9 @@ def reports_generate_month_once(*, period: datetime.date | Month | str) -> Repor
     """Beat's monthly run of `period` (every scope, managers mailed): made and queued
     once however many beats ask. Its idempotency key is unique in the database, so
     of two calls at once one inserts the run and the other gets that same run. A
-    broker that does not take it leaves it queued for the sweep."""
-    month = as_month(period)
+    broker that does not take it leaves it queued for the sweep. Beat asks for last
+    month, which has ended; a month that has not is refused (`ended_month`)."""
+    month = ended_month(period)
     run, created = ReportRun.objects.get_or_create(
         idempotency_key=f"monthly:{month}",
         defaults={

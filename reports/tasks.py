@@ -5,12 +5,18 @@ passing database errors) and is safe to run twice: reports are stored by ON
 CONFLICT, a run is taken by one worker at a time, mail is sent once per report and
 manager. `reports_sweep` (beat, every 5 minutes) queues again what a dead worker or
 a failed mail left behind.
+
+Files and mail are rendered in the portal's language (`LANGUAGE_CODE`, Indonesian),
+set here explicitly: a task run in-process after a request would otherwise speak
+the language that request left active.
 """
 
 from __future__ import annotations
 
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from blkk_portal.celery import RETRYING, TaskQueueUnavailable, publish
 from blkk_portal.months import Month
@@ -56,13 +62,15 @@ def report_run_execute(run_id: int) -> None:
 def report_run_chunk(
     run_id: int, report_ids: list[int], attempt: int | None = None
 ) -> None:
-    services.report_run_chunk(run_id=run_id, report_ids=report_ids, attempt=attempt)
+    with translation.override(settings.LANGUAGE_CODE):
+        services.report_run_chunk(run_id=run_id, report_ids=report_ids, attempt=attempt)
 
 
 @shared_task(**RETRYING)
 def report_delivery_send(delivery_id: int) -> bool:
     """Send one report mail; a failure is recorded and retried by the sweep."""
-    return services.report_delivery_send(delivery_id=delivery_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        return services.report_delivery_send(delivery_id=delivery_id)
 
 
 @shared_task(**RETRYING)

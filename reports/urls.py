@@ -13,4 +13,15 @@ blkk_section(_("Overview"), "blkk-home", order=0)
 
 urlpatterns = [
     path("blkk/<blkk:code>/", views.blkk_home, name="blkk-home"),
+    # Stored progress reports, and generating one (reports/views/pages.py).
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/generate/", views.report_generate, name="report-generate"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/files/<str:kind>/", views.report_file, name="report-file"),
+    path("reports/runs/<int:pk>/", views.report_run, name="report-run"),
+    path(
+        "reports/runs/<int:pk>/progress/",
+        views.report_run_progress,
+        name="report-run-progress",
+    ),
 ]

@@ -55,6 +55,11 @@ def render(text: str, **context) -> str:
         # Years and ids stay as they are: no thousands dot in 2026.
         ("{{ v }}", 2026, "2026"),
         ("{{ v|rupiah }}", None, "\u2013"),
+        # Hours to two decimals, with the Indonesian decimal comma.
+        ("{{ v|jam }}", 12.5, "12,50"),
+        ("{{ v|jam }}", 1234.25, "1.234,25"),
+        ("{{ v|jam }}", 0, "0,00"),
+        ("{{ v|jam }}", None, "\u2013"),
     ],
 )
 def test_indonesian_formats(template, value, expected):
@@ -68,6 +73,7 @@ def test_english_pages_keep_whole_month_names():
             "22 November 2026"
         )
         assert render("{{ v|rupiah }}", v=1250000) == "Rp\u00a01,250,000"
+        assert render("{{ v|jam }}", v=1234.25) == "1,234.25"
 
 
 class AmountForm(PortalForm):

@@ -1,5 +1,5 @@
 """The portal's formats, in one place (DESIGN.md, "Portal pages"): `Rp 1.250.000`,
-`1.234`, `22 November 2026`, `November 2026`; years stay `2026`.
+`1.234`, `12,50` hours, `22 November 2026`, `November 2026`; years stay `2026`.
 
 Views hand templates numbers and dates, never text they formatted themselves.
 """
@@ -30,6 +30,15 @@ def rupiah(value) -> str:
     if value is None or value == "":
         return NOTHING
     return f"Rp\u00a0{angka(value)}"
+
+
+@register.filter
+def jam(value) -> str:
+    """Hours to two decimals, thousands grouped: `1.234,50` (`1,234.50` in
+    English)."""
+    if value is None or value == "":
+        return NOTHING
+    return number_format(value, decimal_pos=2, force_grouping=True)
 
 
 @register.filter(expects_localtime=True)

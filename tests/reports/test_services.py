@@ -177,8 +177,14 @@ def test_the_xlsx_holds_kpis_breakdown_and_a_native_trend_chart(blkk_a, blkk_b):
         "32",
         "35",
     ]
-    months = [row[0] for row in trend_sheet.iter_rows(min_row=2, values_only=True)]
-    assert months == ["2026-02", "2026-03", "2026-04"]
+    # Months are dates that Excel shows as "February 2026" in its reader's language.
+    months = [row[0] for row in trend_sheet.iter_rows(min_row=2)]
+    assert [cell.value.date() for cell in months] == [
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 4, 1),
+    ]
+    assert {cell.number_format for cell in months} == {"mmmm yyyy"}
     chart_types = sorted(type(chart).__name__ for chart in trend_sheet._charts)
     assert chart_types == ["BarChart", "LineChart"]
 
@@ -200,8 +206,10 @@ def test_the_csv_has_the_scope_row_then_the_breakdown(blkk_a, blkk_b):
     report = services.report_generate(scope="national", scope_code="", period=APRIL)
 
     with report.csv_file.open("rb") as handle:
-        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+        labels, *rows = csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig")))
 
+    # The machine keys, then a row of their labels (Indonesian), then the data.
+    assert labels["trainees_registered"] == "Peserta terdaftar"
     assert [(r["scope"], r["scope_code"], r["trainees_registered"]) for r in rows] == [
         ("national", "", "2"),
         ("province", "32", "0"),
@@ -229,7 +237,7 @@ def test_managers_are_mailed_their_report_with_files_once(blkk_a):
     [message] = mail.outbox
     assert message.to == [manager.email]
     assert blkk_a.name in message.subject
-    assert "2026-04" in message.subject
+    assert "April 2026" in message.subject  # the month as a person reads it
     assert "Trainees registered: 2" in message.body
     assert sorted(name for name, _content, _type in message.attachments) == [
         f"laporan-blkk-{blkk_a.code}-2026-04.csv",

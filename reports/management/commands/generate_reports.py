@@ -1,19 +1,24 @@
 """Generate progress reports now, in this process: `generate_reports --period YYYY-MM
 [--scope national|province|blkk] [--scope-code CODE] [--mail]`.
 
-Without `--scope`, every report of the month (every BLKK, province and the country)
+Only a month that has ended is generated (the current month in Asia/Jakarta, or a
+later one, stops the command with the services' message). Without `--scope`, every
+report of the month (every BLKK, province and the country)
 from one set-based pass, as beat does on the 1st; `--mail` also mails each BLKK's
 managers, once per report.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils import translation
 
 from blkk_portal.months import Month
 from reports import services
 from reports.models import ReportScope
+from reports.selectors import scope_blkks
 
 
 class Command(BaseCommand):
@@ -45,15 +50,22 @@ class Command(BaseCommand):
         scope, code = options["scope"], options["scope_code"]
         if scope is None and code:
             raise CommandError("--scope-code needs --scope.")
-        if scope is None:
-            self._generate_month(month, mail=options["mail"])
-            return
         try:
+            # Checked first, so that a refusal reads in English like the rest.
+            services.ended_month(month)
+            if scope is not None:
+                scope_blkks(scope, code)
+        except ValidationError as error:
+            # A month not ended, an unknown scope code: the services' own words.
+            raise CommandError("; ".join(error.messages)) from error
+        # The files and mail in the portal's language, as the tasks write them.
+        with translation.override(settings.LANGUAGE_CODE):
+            if scope is None:
+                self._generate_month(month, mail=options["mail"])
+                return
             report = services.report_generate(
                 scope=scope, scope_code=code, period=month
             )
-        except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Generated {report} ({report.xlsx_file.name}).")
 
     def _generate_month(self, month: Month, *, mail: bool) -> None:
