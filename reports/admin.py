@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,7 +149,6 @@ class ProgressReportAdmin(ScopedAdmin):
         "downloads",
         "files_generated_at",
         "mailed_at",
-        "kpis",
     ]
     actions = ["regenerate"]
 
@@ -170,20 +171,21 @@ class ProgressReportAdmin(ScopedAdmin):
         # The scope's name in the same query as the rows (no query per row).
         return super().get_queryset(request).with_place_name()
 
-    def get_fieldsets(self, request, obj=None):
-        if request.user.sees_everything:
-            return [*self.fieldsets, self.stored_data]
-        return self.fieldsets
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, object_id)
         if report is not None:
             extra_context = {
                 **(extra_context or {}),
+                "subtitle": presenting.report_title(report, report.scope_label),
                 "rows": presenting.kpi_rows(report.kpis),
                 "report": report,
                 "summary": presenting.summary_columns(),
                 "breakdown": selectors.report_breakdown(report, request.user),
+                # The stored figures as the API gives them, for ministry staff
+                # who check a figure against a client's: folded, at the bottom.
+                "stored_json": json.dumps(report.kpis, indent=2, ensure_ascii=False)
+                if request.user.sees_everything
+                else "",
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

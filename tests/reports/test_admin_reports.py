@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
+from reports.kpis import kpis_from_counts
 from reports.models import ProgressReport, ReportRun
 from reports.services import report_generate
 from tests.accounts.factories import UserFactory
+from tests.training.factories import BlkkFactory, regency
 
 from .factories import ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
+APRIL = datetime.date(2026, 4, 1)
 CHANGELIST = "admin:reports_progressreport_changelist"
 GENERATE = "admin:reports_progressreport_generate"
 
@@ -207,3 +213,107 @@ def test_another_users_run_is_not_found(client, manager_a, blkk_a):
     client.force_login(manager_a)
     url = reverse("admin:reports_progressreport_run", args=[run.pk])
     assert client.get(url).status_code == 404
+
+
+# --- reading a report in the admin ------------------------------------------------
+
+
+def test_changelist_names_scopes_and_months(ministry_client, blkk_a):
+    reports = [
+        ProgressReportFactory(period=APRIL),
+        ProgressReportFactory(period=APRIL, province=True),
+        ProgressReportFactory(period=APRIL, scope="blkk", scope_code=blkk_a.code),
+    ]
+
+    response = ministry_client.get(reverse(CHANGELIST))
+
+    html = response.content.decode()
+    assert set(response.context["cl"].result_list) == set(reports)
+    for name in ("Indonesia", "Jawa Barat", f"BLKK Al-Ikhlas Bandung ({blkk_a.code})"):
+        assert name in html
+    assert "April 2026" in html
+
+
+def test_changelist_names_scopes_without_a_query_per_row(
+    ministry_client, django_assert_max_num_queries
+):
+    def add_reports(count: int) -> None:
+        for blkk in BlkkFactory.create_batch(count, regency=regency("32.73")):
+            ProgressReportFactory(scope="blkk", scope_code=blkk.code)
+            ProgressReportFactory(province=True)
+
+    add_reports(1)
+    with django_assert_max_num_queries(20) as few:
+        ministry_client.get(reverse(CHANGELIST))
+    add_reports(10)
+    with django_assert_max_num_queries(len(few)):
+        response = ministry_client.get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == 22
+
+
+def readable_report(blkk) -> ProgressReport:
+    counts = Counter(
+        trainees_registered=1234,
+        revenue_total=1_250_000,
+        mentoring_minutes=90,
+        **{"outcome:employed": 3},
+    )
+    return ProgressReportFactory(
+        period=APRIL,
+        province=True,
+        kpis=kpis_from_counts(counts),
+        breakdown=[
+            {"code": blkk.code, "name": blkk.name, "kpis": kpis_from_counts(counts)}
+        ],
+    )
+
+
+def test_change_page_shows_labelled_formatted_figures_not_json(
+    client, province_user, blkk_a
+):
+    report = readable_report(blkk_a)
+    own_blkk = ProgressReportFactory(period=APRIL, scope="blkk", scope_code=blkk_a.code)
+    client.force_login(province_user)
+
+    response = client.get(
+        reverse("admin:reports_progressreport_change", args=[report.pk])
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        "Progress report Jawa Barat, April 2026",
+        "Trainees registered",
+        "1,234",
+        "Rp\u00a01,250,000",
+        "1.50",
+        "Graduates by latest outcome",
+        "Employed",
+        f"{blkk_a.name} ({blkk_a.code})",
+        reverse("admin:reports_progressreport_change", args=[own_blkk.pk]),
+    ):
+        assert text in html, text
+    assert "trainees_registered&quot;" not in html  # no JSON for provincial staff
+    assert "Stored data (JSON)" not in html
+
+
+def test_ministry_staff_find_the_stored_json_folded_away(ministry_client, blkk_a):
+    report = readable_report(blkk_a)
+    response = ministry_client.get(
+        reverse("admin:reports_progressreport_change", args=[report.pk])
+    )
+    html = response.content.decode()
+    assert "Stored data (JSON)" in html
+    assert "&quot;trainees_registered&quot;: 1234" in html
+    assert html.index("Trainees registered") < html.index("Stored data (JSON)")
+
+
+def test_change_page_of_a_report_out_of_scope_is_not_found(client, manager_a, blkk_b):
+    other = ProgressReportFactory(period=APRIL, scope="blkk", scope_code=blkk_b.code)
+    client.force_login(manager_a)
+    response = client.get(
+        reverse("admin:reports_progressreport_change", args=[other.pk])
+    )
+    # The admin sends a missing object back to its index with a message.
+    assert response.status_code in (302, 404)
+    assert "Rp" not in response.content.decode()
