@@ -12,8 +12,20 @@ from django.db.models import F
 from django.test import override_settings
 
 from blkk_portal.accounts.models import Role, User
-from incubator.models import Stage, Venture
-from training.models import Enrollment, Province, Regency, Trainee
+from blkk_portal.months import Month
+from incubator.models import Stage, StageChange, Venture, VentureMetric
+from mentoring.models import MentoringSession
+from reports.kpis import counts_total, figures_by_blkk
+from reports.models import ProgressReport
+from reports.selectors import report_trend
+from training.models import (
+    Certification,
+    Enrollment,
+    GraduateOutcome,
+    Province,
+    Regency,
+    Trainee,
+)
 
 
 def row_counts() -> dict[str, int]:
@@ -32,11 +44,13 @@ def seed() -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded_twice(django_db_setup, django_db_blocker):
+def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
     """Seed once for the whole module (it is the slow part), inside a transaction
-    that is rolled back at the end; each test runs in a savepoint within it."""
+    that is rolled back at the end; each test runs in a savepoint within it. The
+    report files go to a folder of the module's own."""
     fast_hasher = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     )
     with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
         first_output = seed()
@@ -95,3 +109,79 @@ def test_logins_for_every_role_are_printed(seeded_twice):
         user = User.objects.filter(role=role).first()
         assert user is not None, role
         assert user.username in first_output
+
+
+def last_twelve_months() -> list[Month]:
+    last = Month.last_completed()
+    return [last.shifted(-back) for back in range(11, -1, -1)]
+
+
+@pytest.mark.django_db
+def test_each_of_the_last_twelve_months_has_its_stored_reports(seeded_twice):
+    months = [month.first_day for month in last_twelve_months()]
+    national = {
+        report.period: report
+        for report in ProgressReport.objects.filter(scope="national", period__in=months)
+    }
+
+    assert sorted(national) == months
+    # Every scope of each month: the country, 4 provinces, 20 BLKKs; with files.
+    assert ProgressReport.objects.filter(period__in=months).count() == 12 * 25
+    assert not ProgressReport.objects.filter(period__in=months, xlsx_file="").exists()
+    assert not ProgressReport.objects.filter(period__in=months).unfinished().exists()
+    # No report of a month that has not ended.
+    assert not ProgressReport.objects.filter(period__gt=months[-1]).exists()
+    # So the trend of the last month has twelve points.
+    assert len(report_trend(national[months[-1]])) == 12
+
+
+@pytest.mark.django_db
+def test_most_months_have_people_trained_and_ventures_at_work(seeded_twice):
+    figures = [
+        ProgressReport.objects.get(scope="national", period=month.first_day).kpis
+        for month in last_twelve_months()
+    ]
+
+    def months_with(key: str) -> int:
+        return sum(1 for kpis in figures if kpis[key])
+
+    assert months_with("trainees_registered") == 12
+    assert months_with("graduates") == 12
+    assert months_with("certified_competent") >= 10
+    assert months_with("mentoring_sessions") == 12
+    assert months_with("ventures_active") >= 10
+    assert months_with("jobs_created") >= 9
+    assert sum(1 for kpis in figures if any(kpis["outcome_counts"].values())) >= 9
+    assert sum(kpis["ventures_graduated"] for kpis in figures) > 0
+    # Last month: some ventures have gone quiet, some have not reported yet.
+    last = figures[-1]
+    assert last["ventures_at_risk"] > 0
+    assert 0 < last["metrics_reported"] < last["metrics_expected"]
+
+
+@pytest.mark.django_db
+def test_the_year_holds_every_kind_of_record_month_by_month(seeded_twice):
+    months = last_twelve_months()
+
+    def months_of(dates) -> set[Month]:
+        return {Month.of(day) for day in dates}
+
+    for model, field in (
+        (Trainee, "registered_on"),
+        (Enrollment, "completed_on"),
+        (Certification, "issued_on"),
+        (GraduateOutcome, "surveyed_on"),
+        (VentureMetric, "period"),
+        (MentoringSession, "held_on"),
+        (StageChange, "changed_on"),
+    ):
+        dates = model.objects.exclude(**{field: None}).values_list(field, flat=True)
+        covered = months_of(dates) & set(months)
+        assert len(covered) >= 6, (model.__name__, sorted(map(str, covered)))
+
+
+@pytest.mark.django_db
+def test_the_month_so_far_has_people_registered(seeded_twice):
+    this_month = Month.last_completed().shifted(1)
+    counts = counts_total(figures_by_blkk(this_month).values())
+    assert counts["trainees_registered"] > 0

@@ -4,8 +4,16 @@ Every record has a natural key (a BLKK's code, a person's NIK, a batch's name...
 is created only when that key is missing, with values drawn from a random generator
 seeded by the key itself. Running the command twice therefore leaves the same rows;
 running it months later adds only what the passing time calls for (new monthly
-metrics, new sessions of still-open assignments). Writes go through the services, so
-the demo obeys the same rules as real data (capacity, stage history, NIK checks).
+metrics, new sessions of still-open assignments, the reports of months that ended
+since). Writes go through the services, so the demo obeys the same rules as real data
+(capacity, stage history, NIK checks).
+
+The demo tells a year's story: the batches of the 20 BLKKs end on dates spread over
+the last twelve months, so every month has registrations, graduates, certificates
+and follow-ups somewhere, and people registered this month wait for the next batch;
+ventures grow, change stage and report monthly figures; mentors meet them every three
+weeks. Then the progress reports of the last twelve months that ended are stored with
+their files, as beat stores them on the 1st, so every trend has twelve points.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blkk_portal.accounts.models import Role, User
+from blkk_portal.months import Month
 from incubator import services as incubator_services
 from incubator.models import (
     Cohort,
@@ -31,6 +40,8 @@ from incubator.models import (
 from mentoring import services as mentoring_services
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
 from mentoring.services import user_create
+from reports import services as reports_services
+from reports.models import ProgressReport, ReportScope
 from training import services as training_services
 from training.models import (
     Blkk,
@@ -45,10 +56,32 @@ from training.models import (
 
 DEMO_PROVINCES = ("32", "33", "35", "73")  # Jawa Barat, Jawa Tengah, Jawa Timur, Sulsel
 BLKKS_PER_PROVINCE = 5
-TRAINEES_PER_BLKK = 16
-BATCHES_PER_BLKK = 3
 BATCH_CAPACITY = 16
+BATCH_DAYS = 45
+# Three batches of each BLKK ended this long ago (plus the BLKK's shift, below); the
+# fourth started 20 days ago and is running.
+BATCH_ENDED_DAYS_AGO = (263, 133, 3)
+RUNNING_BATCH_STARTED_DAYS_AGO = 20
+BATCHES_PER_BLKK = len(BATCH_ENDED_DAYS_AGO) + 1
+# Each BLKK's batches end a week earlier than the previous BLKK's: over 20 BLKKs the
+# shifts span 0 to 133 days, more than the 130 between two batches of one BLKK, so
+# a batch ends somewhere every week from 3 to 396 days ago, and every one of the
+# last twelve months (however far into this month today is) has graduates.
+BATCH_SHIFT_DAYS = 7
+# The batch each enrolled person (by number) trained in: the first batch is the
+# largest, as the incubation cohort's founders come from it.
+BATCH_OF_TRAINEE = (0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3)
+# And people registered this month, waiting for the next batch.
+NEWLY_REGISTERED_PER_BLKK = 2
 SESSION_EVERY_DAYS = 21
+# Every seventh venture's mentor has not met it for this long (at risk), and about
+# one venture in seven has not yet reported last month's figures.
+QUIET_MENTOR_DAYS = 100
+LATE_REPORTER_SHARE = 0.15
+# A mentor's support to a whole BLKK began this long ago (sessions all year).
+BLKK_SUPPORT_DAYS = 380
+# The progress reports stored: the last twelve months that ended.
+REPORT_MONTHS = 12
 
 HOSTS = [
     ("pesantren", "Pondok Pesantren Al-Hikmah"),
@@ -164,6 +197,7 @@ class Command(BaseCommand):
             for province_code in DEMO_PROVINCES:
                 self.seed_province(demo, Province.objects.get(code=province_code))
             self.seed_mentoring(demo)
+            self.seed_reports(demo)
         self.report(demo)
 
     # Users -------------------------------------------------------------------------
@@ -203,7 +237,7 @@ class Command(BaseCommand):
         )
         for blkk in blkks:
             demo.blkks.append(blkk)
-            self.seed_blkk(demo, blkk, serial_base=len(demo.blkks) * 100)
+            self.seed_blkk(demo, blkk, index=len(demo.blkks) - 1)
         # Some people train at a second BLKK, found there by their NIK.
         for blkk, neighbour in zip(blkks, blkks[1:] + blkks[:1], strict=True):
             wanderer = blkk.registered_trainees.earliest("nik")
@@ -237,47 +271,59 @@ class Command(BaseCommand):
         demo.count("BLKKs")
         return blkk
 
-    def seed_blkk(self, demo: Demo, blkk: Blkk, serial_base: int) -> None:
+    def seed_blkk(self, demo: Demo, blkk: Blkk, index: int) -> None:
         trades = list(blkk.vocational_fields.order_by("code"))
+        shift = index * BATCH_SHIFT_DAYS
         batches = [
-            self.ensure_batch(demo, blkk, trades[number % len(trades)], number)
+            self.ensure_batch(demo, blkk, trades[number % len(trades)], number, shift)
             for number in range(BATCHES_PER_BLKK)
         ]
-        trainees = [
-            self.ensure_trainee(demo, blkk, serial_base + number)
-            for number in range(TRAINEES_PER_BLKK)
-        ]
-        for number, trainee in enumerate(trainees):
-            batch = batches[number % len(batches)]
+        serial_base = (index + 1) * 100
+        for number, batch_number in enumerate(BATCH_OF_TRAINEE):
+            batch = batches[batch_number]
+            trainee = self.ensure_trainee(demo, blkk, serial_base + number, batch)
             enrollment = self.ensure_enrollment(demo, trainee, batch)
             if enrollment.status == Enrollment.Status.COMPLETED:
                 self.ensure_certification(demo, enrollment)
                 self.ensure_outcome(demo, enrollment)
+        for number in range(NEWLY_REGISTERED_PER_BLKK):
+            self.ensure_trainee(
+                demo, blkk, serial_base + len(BATCH_OF_TRAINEE) + number, None
+            )
         if blkk.is_incubator:
             self.seed_incubation(demo, blkk, batches)
 
     def ensure_batch(
-        self, demo: Demo, blkk: Blkk, trade: VocationalField, number: int
+        self, demo: Demo, blkk: Blkk, trade: VocationalField, number: int, shift: int
     ) -> TrainingBatch:
         name = f"Angkatan {number + 1} - {trade.name}"
         batch = TrainingBatch.objects.filter(blkk=blkk, name=name).first()
         if batch is not None:
             return batch
-        # Two batches finished within the last year; the third is running now.
-        start = demo.today - datetime.timedelta(days=(340, 200, 20)[number])
+        if number < len(BATCH_ENDED_DAYS_AGO):
+            days_ago = BATCH_ENDED_DAYS_AGO[number] + shift
+            end = demo.today - datetime.timedelta(days=days_ago)
+            start = end - datetime.timedelta(days=BATCH_DAYS)
+        else:
+            start = demo.today - datetime.timedelta(days=RUNNING_BATCH_STARTED_DAYS_AGO)
+            end = start + datetime.timedelta(days=BATCH_DAYS)
         batch = training_services.batch_create(
             blkk=blkk,
             vocational_field=trade,
             name=name,
             start_date=start,
-            end_date=start + datetime.timedelta(days=45),
+            end_date=end,
             capacity=BATCH_CAPACITY,
             by=demo.ministry,
         )
         demo.count("batches")
         return batch
 
-    def ensure_trainee(self, demo: Demo, blkk: Blkk, number: int) -> Trainee:
+    def ensure_trainee(
+        self, demo: Demo, blkk: Blkk, number: int, batch: TrainingBatch | None
+    ) -> Trainee:
+        """A person registered a few weeks before their batch started, or, with no
+        batch, this month (waiting for the next one)."""
         rng = rng_for("trainee", blkk.code, number)
         female = rng.random() < 0.55
         birth = datetime.date(rng.randint(1984, 2006), rng.randint(1, 12), 1)
@@ -287,7 +333,12 @@ class Command(BaseCommand):
         if trainee is not None:
             return trainee
         first = rng.choice(WOMEN if female else MEN)
-        registered = demo.today - datetime.timedelta(days=rng.randint(360, 380))
+        if batch is not None:
+            registered = batch.start_date - datetime.timedelta(days=rng.randint(3, 25))
+        else:
+            registered = demo.today - datetime.timedelta(
+                days=rng.randint(0, demo.today.day - 1)
+            )
         trainee = training_services.trainee_register(
             nik=nik,
             full_name=f"{first} {rng.choice(FAMILY)}",
@@ -460,8 +511,13 @@ class Command(BaseCommand):
         return venture
 
     def ensure_metrics(self, demo: Demo, venture: Venture) -> None:
-        """One row per month from the venture's start to last month, while active."""
+        """One row per month from the venture's start to last month, while active;
+        a late reporter's last month is still missing."""
         stop = demo.today
+        if rng_for("late", venture.cohort_id, venture.name).random() < (
+            LATE_REPORTER_SHARE
+        ):
+            stop = month_start(demo.today) - datetime.timedelta(days=1)
         if venture.stage == Stage.DROPPED:
             # Stopped at the last stage change, the drop.
             stop = venture.stage_changes.latest("changed_on", "pk").changed_on
@@ -508,7 +564,8 @@ class Command(BaseCommand):
         for number, venture in enumerate(ventures):
             mentor = mentors[number % len(mentors)]
             assignment = self.ensure_venture_assignment(demo, mentor, venture)
-            self.ensure_sessions(demo, assignment)
+            quiet = number % 7 == 3
+            self.ensure_sessions(demo, assignment, quiet=quiet)
         # Each mentor also supports one whole BLKK of their region.
         for number, mentor in enumerate(mentors):
             blkk = demo.blkks[number * BLKKS_PER_PROVINCE]
@@ -517,7 +574,7 @@ class Command(BaseCommand):
             ).first() or mentoring_services.assignment_create(
                 mentor=mentor,
                 blkk=blkk,
-                start_date=demo.today - datetime.timedelta(days=150),
+                start_date=demo.today - datetime.timedelta(days=BLKK_SUPPORT_DAYS),
                 status=MentorAssignment.Status.ACTIVE,
                 by=demo.ministry,
             )
@@ -547,10 +604,15 @@ class Command(BaseCommand):
         demo.count("mentor assignments")
         return assignment
 
-    def ensure_sessions(self, demo: Demo, assignment: MentorAssignment) -> None:
-        """A session every three weeks from the assignment's start while it runs."""
+    def ensure_sessions(
+        self, demo: Demo, assignment: MentorAssignment, *, quiet: bool = False
+    ) -> None:
+        """A session every three weeks from the assignment's start while it runs;
+        a quiet mentor's stopped `QUIET_MENTOR_DAYS` ago."""
         held_on = assignment.start_date + datetime.timedelta(days=7)
         until = min(assignment.end_date or demo.today, demo.today)
+        if quiet:
+            until = min(until, demo.today - datetime.timedelta(days=QUIET_MENTOR_DAYS))
         recorded = set(assignment.sessions.values_list("held_on", flat=True))
         missing = []
         while held_on <= until:
@@ -576,6 +638,32 @@ class Command(BaseCommand):
         # stored by ministry staff (`sessions_bulk_create`), so the mentor's today-only
         # write rules do not apply; the field and date rules do.
         return session
+
+    # Progress reports -----------------------------------------------------------
+
+    def seed_reports(self, demo: Demo) -> None:
+        """The reports of the last twelve months that ended, every scope, with their
+        files, oldest first (a report's workbook charts the months stored before
+        it): what beat stores on the 1st of each month, without the mail. A month
+        whose national report is stored already is left as it was, as a stored
+        report is a record of its month."""
+        last = Month.of(demo.today).shifted(-1)
+        months = [last.shifted(-back) for back in range(REPORT_MONTHS - 1, -1, -1)]
+        stored = set(
+            ProgressReport.objects.filter(
+                scope=ReportScope.NATIONAL,
+                period__in=[month.first_day for month in months],
+            ).values_list("period", flat=True)
+        )
+        # The files in the portal's language, as the Celery tasks write them.
+        with translation.override(settings.LANGUAGE_CODE):
+            for month in months:
+                if month.first_day in stored:
+                    continue
+                report_ids = reports_services.reports_generate_month(month=month)
+                for report_id in report_ids:
+                    reports_services.report_files_render(report_id=report_id)
+                demo.count("progress reports", len(report_ids))
 
     # Output ------------------------------------------------------------------------
 
