@@ -102,4 +102,4 @@ messages: venv
 	SECRET_KEY=x $(BIN)/python manage.py compilemessages -l id --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) node_modules $(CATALOGUE) var/db.sqlite3
+	rm -rf $(VENV) node_modules $(CATALOGUE) var/db.sqlite3 var/media

@@ -7,7 +7,9 @@ workdir=$(mktemp -d)
 port=${SMOKE_PORT:-8765}
 trap 'kill "${server_pid:-}" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 
-export DEBUG=true SECRET_KEY=smoke-only DATABASE_URL="sqlite:///$workdir/db.sqlite3"
+# The demo stores report files: in the throwaway folder too, not the repository's var/.
+export DEBUG=true SECRET_KEY=smoke-only DATABASE_URL="sqlite:///$workdir/db.sqlite3" \
+  MEDIA_ROOT="$workdir/media"
 unset CACHE_URL CELERY_BROKER_URL
 "$python" manage.py migrate --noinput -v0
 "$python" manage.py seed_demo > "$workdir/seed.log"
