@@ -189,7 +189,7 @@ class ProgressReportAdmin(ScopedAdmin):
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description=_("scope"), ordering="place_name")
+    @admin.display(description=_("name"), ordering="place_name")
     def scope_label(self, report: ProgressReport) -> str:
         return report.scope_label
 
