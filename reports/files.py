@@ -36,8 +36,6 @@ from .presenting import (
     report_title,
 )
 
-__all__ = ["KPI_LABELS", "report_title"]
-
 # The trend charts: activity counts on a line chart, jobs on a bar chart.
 TREND_LINE_KEYS = (
     "graduates",
