@@ -343,9 +343,7 @@ class TraineeImport(ImportKind):
                 valid[row.line] = values
         self._check_niks(rows, context, checked)
         if not checked.errors:
-            checked.cleaned = [
-                _person(valid[row.line], regencies, today) for row in rows
-            ]
+            checked.cleaned = [_person(valid[row.line], today) for row in rows]
         return checked
 
     def _check_niks(
@@ -460,7 +458,8 @@ def _model_rule_errors(values: dict[str, Any], today) -> dict[str, str]:
     return errors
 
 
-def _person(values: dict[str, Any], regencies: Regencies, today) -> dict[str, Any]:
+def _person(values: dict[str, Any], today) -> dict[str, Any]:
+    """The keywords of `trainee_register_many` for one valid row."""
     return {
         "nik": values["nik"],
         "full_name": values["full_name"],
