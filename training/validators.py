@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -67,24 +70,62 @@ def nik_birth(nik: str) -> NikBirth | None:
 
 def validate_nik(nik: str) -> None:
     """16 digits, a known province code, and a real birth date in digits 7-12."""
+    error = nik_error(nik, province_known=_province_known())
+    if error is not None:
+        raise error
+
+
+# The province codes, when read once for many NIKs (`nik_provinces_read_once`).
+_PROVINCE_CODES: ContextVar[frozenset[str] | None] = ContextVar(
+    "nik_province_codes", default=None
+)
+
+
+@contextmanager
+def nik_provinces_read_once() -> Iterator[None]:
+    """Within the block, `validate_nik` asks a set of the province codes read at
+    its start instead of the database for each NIK (a spreadsheet of thousands)."""
     from .models import Province
 
+    codes = frozenset(Province.objects.values_list("code", flat=True))
+    token = _PROVINCE_CODES.set(codes)
+    try:
+        yield
+    finally:
+        _PROVINCE_CODES.reset(token)
+
+
+def _province_known() -> Callable[[str], bool]:
+    codes = _PROVINCE_CODES.get()
+    if codes is not None:
+        return codes.__contains__
+    from .models import Province
+
+    return lambda code: Province.objects.filter(code=code).exists()
+
+
+def nik_error(
+    nik: str, *, province_known: Callable[[str], bool]
+) -> ValidationError | None:
+    """What `validate_nik` says about `nik`, with the provinces looked up by
+    `province_known` (a spreadsheet import asks a set it read once)."""
     if not re.fullmatch(NIK_PATTERN, nik or ""):
-        raise ValidationError(_("NIK must be exactly 16 digits."), code="nik_format")
-    if not Province.objects.filter(code=nik[:2]).exists():
-        raise ValidationError(
+        return ValidationError(_("NIK must be exactly 16 digits."), code="nik_format")
+    if not province_known(nik[:2]):
+        return ValidationError(
             _("NIK starts with %(code)s, which is not a province code."),
             code="nik_province",
             params={"code": nik[:2]},
         )
     if nik_birth(nik) is None:
-        raise ValidationError(
+        return ValidationError(
             _(
                 "Digits 7-12 of the NIK are not a real birth date "
                 "(DDMMYY, with 40 added to the day for women)."
             ),
             code="nik_birth_date",
         )
+    return None
 
 
 def nik_agreement_errors(
