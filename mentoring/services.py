@@ -305,7 +305,7 @@ SESSIONS = ModelServices(
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     full_name: str = "",
     email: str = "",
@@ -318,6 +318,10 @@ def user_create(
     everywhere); mentors work in the portal pages and the API. It lives in the
     mentoring app, the lowest that knows every role's records (a manager's BLKKs, a
     mentor's profile), so the accounts base imports no app.
+
+    `password` None leaves the account without a usable one: its person sets it
+    through the invitation mail (`blkk_portal.accounts.services.users_invite`), as
+    for every account ministry staff import; no password travels in a file.
     """
     blkks = blkks or []
     if role == Role.BLKK_MANAGER and not blkks:
@@ -334,7 +338,10 @@ def user_create(
         province=province,
         is_staff=role in ADMIN_ROLES,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     if blkks:

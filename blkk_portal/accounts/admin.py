@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import ADMIN_ROLES, User
 
 
@@ -32,6 +35,25 @@ class ManagedBlkkInline(admin.TabularInline):
     verbose_name_plural = _("managed BLKKs")
 
 
+class PasswordSetFilter(admin.SimpleListFilter):
+    """Accounts whose person has set a password, or is still to (invited)."""
+
+    title = _("password set")
+    # Not "password...": Django's UserAdmin refuses every lookup named so.
+    parameter_name = "has_password"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No (invitation not used yet)"))]
+
+    def queryset(self, request, queryset):
+        unusable = {"password__startswith": UNUSABLE_PASSWORD_PREFIX}
+        if self.value() == "yes":
+            return queryset.exclude(**unusable)
+        if self.value() == "no":
+            return queryset.filter(**unusable)
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = PortalUserChangeForm
@@ -43,8 +65,9 @@ class UserAdmin(DjangoUserAdmin):
         "province",
         "is_staff",
         "is_active",
+        "password_set",
     ]
-    list_filter = ["role", "province", "is_staff", "is_active"]
+    list_filter = ["role", "province", "is_staff", "is_active", PasswordSetFilter]
     list_select_related = ["province"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["username"]
@@ -76,6 +99,48 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    actions = ["send_invitation"]
+
+    @admin.display(description=_("password set"), boolean=True)
+    def password_set(self, obj: User) -> bool:
+        return obj.has_usable_password()
+
+    @admin.action(
+        description=_("Send the invitation mail again"), permissions=["change"]
+    )
+    def send_invitation(self, request, queryset) -> None:
+        users = list(queryset)
+        invited = services.users_invite(
+            users=users, domain=request.get_host(), use_https=request.is_secure()
+        )
+        for user in invited:
+            self.log_change(request, user, _("Invitation mail sent again."))
+        if invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "The invitation mail goes to %(count)d account.",
+                    "The invitation mail goes to %(count)d accounts.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+                messages.SUCCESS,
+            )
+        skipped = len(users) - len(invited)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account was skipped: only an active account with an "
+                    "email and no password yet is invited.",
+                    "%(count)d accounts were skipped: only an active account with an "
+                    "email and no password yet is invited.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     def save_model(self, request, obj, form, change):
         if not change:
