@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .models import ADMIN_ROLES, User
+
+DEACTIVATED = _("Deactivated: sessions ended and API tokens deleted.")
+REACTIVATED = _("Reactivated.")
 
 
 class PortalUserCreationForm(UserCreationForm):
@@ -21,10 +29,22 @@ class PortalUserCreationForm(UserCreationForm):
 
 
 class PortalUserChangeForm(UserChangeForm):
+    # Who is changing the account (set by the admin): nobody closes their own.
+    acting_user: User | None = None
+
     # django-stubs do not declare the Meta of Django's user forms, which exists.
     class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = "__all__"
+
+    def clean_is_active(self) -> bool:
+        is_active = self.cleaned_data["is_active"]
+        acting = self.acting_user
+        if not is_active and acting is not None and self.instance.pk == acting.pk:
+            raise ValidationError(
+                _("You cannot deactivate your own account."), code="own_account"
+            )
+        return is_active
 
 
 class ManagedBlkkInline(admin.TabularInline):
@@ -100,7 +120,8 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
-    actions = ["send_invitation"]
+    actions = ["send_invitation", "deactivate", "reactivate"]
+    change_form_template = "admin/accounts/user/change_form.html"
 
     @admin.display(description=_("password set"), boolean=True)
     def password_set(self, obj: User) -> bool:
@@ -142,8 +163,135 @@ class UserAdmin(DjangoUserAdmin):
                 messages.WARNING,
             )
 
+    @admin.action(
+        description=_("Deactivate the selected accounts"), permissions=["change"]
+    )
+    def deactivate(self, request, queryset) -> None:
+        users = list(queryset)
+        own = [user for user in users if user.pk == request.user.pk]
+        if own:
+            self.message_user(
+                request, _("You cannot deactivate your own account."), messages.ERROR
+            )
+            return
+        closed = services.users_deactivate(users=users, by=request.user)
+        for user in closed:
+            self.log_change(request, user, str(DEACTIVATED))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account deactivated: its sessions and API tokens ended.",
+                "%(count)d accounts deactivated: their sessions and API tokens ended.",
+                len(closed),
+            )
+            % {"count": len(closed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reactivate the selected accounts"), permissions=["change"]
+    )
+    def reactivate(self, request, queryset) -> None:
+        opened = services.users_reactivate(users=list(queryset), by=request.user)
+        for user in opened:
+            self.log_change(request, user, str(REACTIVATED))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account reactivated.",
+                "%(count)d accounts reactivated.",
+                len(opened),
+            )
+            % {"count": len(opened)},
+            messages.SUCCESS,
+        )
+
+    # --- one account's deactivation page (the button on its change page) -----------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/deactivate/",
+                self.admin_site.admin_view(self.deactivate_view),
+                name="accounts_user_deactivate",
+            ),
+            path(
+                "<path:object_id>/reactivate/",
+                self.admin_site.admin_view(self.reactivate_view),
+                name="accounts_user_reactivate",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def deactivate_view(self, request, object_id):
+        return self._activity_view(request, object_id, activate=False)
+
+    def reactivate_view(self, request, object_id):
+        return self._activity_view(request, object_id, activate=True)
+
+    def _activity_view(self, request, object_id, *, activate: bool):
+        """GET: what (de)activating the account does, and a button; POST: do it,
+        log it in the account's history and go back to its change page."""
+        user = self.get_object(request, unquote(object_id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        change_url = reverse("admin:accounts_user_change", args=[user.pk])
+        own = user.pk == request.user.pk
+        if request.method == "POST" and not own:
+            if activate:
+                done = services.users_reactivate(users=[user], by=request.user)
+                message = REACTIVATED
+            else:
+                done = services.users_deactivate(users=[user], by=request.user)
+                message = DEACTIVATED
+            if done:
+                self.log_change(request, user, str(message))
+            self.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reactivate the account")
+            if activate
+            else _("Deactivate the account"),
+            "opts": self.opts,
+            "original": user,
+            "activate": activate,
+            "own_account": own,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/accounts/user/activity.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {})}
+        user = self.get_object(request, unquote(object_id))
+        if (
+            user is not None
+            and user.pk != request.user.pk
+            and self.has_change_permission(request, user)
+        ):
+            name = "reactivate" if not user.is_active else "deactivate"
+            extra_context["activity_url"] = reverse(
+                f"admin:accounts_user_{name}", args=[user.pk]
+            )
+            extra_context["activity_label"] = (
+                _("Reactivate") if not user.is_active else _("Deactivate")
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        return type(form.__name__, (form,), {"acting_user": request.user})
+
     def save_model(self, request, obj, form, change):
         if not change:
             # New staff of the admin roles can sign into the admin from the start.
             obj.is_staff = obj.role in ADMIN_ROLES
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" on the form closes the account as the action does:
+            # its sessions and API tokens end now.
+            services.users_deactivate(users=[obj], by=request.user)

@@ -6,18 +6,21 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from blkk_portal.celery import TaskQueueUnavailable, publish
 
@@ -181,3 +184,88 @@ def user_invite_mail_send(*, user_id: int, domain: str, use_https: bool) -> bool
         extra={"event": "invite_mail_sent", "user": user.pk},
     )
     return True
+
+
+# --- deactivation ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def users_deactivate(*, users: Iterable[User], by: User | None) -> list[User]:
+    """Close the accounts `users`: they can no longer sign in, their signed-in
+    sessions end and their API tokens are deleted, at once (not at the next expiry).
+    Their records and history stay; `users_reactivate` opens them again, with no
+    session or token coming back. Returns the users that were active.
+
+    Nobody closes their own account (ministry staff would lock themselves out of the
+    admin): ValidationError, and nothing is closed.
+    """
+    users = list(users)
+    if by is not None and any(user.pk == by.pk for user in users):
+        raise ValidationError(
+            _("You cannot deactivate your own account."), code="own_account"
+        )
+    closed = [user for user in users if user.is_active]
+    if closed:
+        User.objects.filter(pk__in=[user.pk for user in closed]).update(is_active=False)
+        for user in closed:
+            user.is_active = False
+    # Every account of the list, closed now or before: a session or token left from
+    # a deactivation made some other way (a bare update) ends too.
+    ids = {user.pk for user in users}
+    sessions = _sessions_end(ids)
+    tokens, _by_model = AuthToken.objects.filter(user_id__in=ids).delete()
+    for user in closed:
+        logger.info(
+            "Account deactivated: user=%s by=%s",
+            user.pk,
+            by.pk if by is not None else None,
+            extra={"event": "account_deactivated", "user": user.pk},
+        )
+    if sessions or tokens:
+        logger.info(
+            "Sessions and API tokens of deactivated accounts ended: sessions=%s "
+            "tokens=%s",
+            sessions,
+            tokens,
+            extra={"event": "account_access_revoked"},
+        )
+    return closed
+
+
+@transaction.atomic
+def users_reactivate(*, users: Iterable[User], by: User | None) -> list[User]:
+    """Open closed accounts again; their person signs in anew (with their password,
+    or the invitation's link if they never set one). Returns the users reopened."""
+    opened = [user for user in users if not user.is_active]
+    if opened:
+        User.objects.filter(pk__in=[user.pk for user in opened]).update(is_active=True)
+    for user in opened:
+        user.is_active = True
+        logger.info(
+            "Account reactivated: user=%s by=%s",
+            user.pk,
+            by.pk if by is not None else None,
+            extra={"event": "account_reactivated", "user": user.pk},
+        )
+    return opened
+
+
+def _sessions_end(user_ids: set[int]) -> int:
+    """Delete the unexpired sessions signed in as any of `user_ids`; how many.
+
+    A session names its user only inside its encoded data, so each unexpired one
+    is read: few, since a session ends after SESSION_IDLE_MINUTES without use.
+    Deleted through the session engine, so a cached copy goes too.
+    """
+    engine = import_module(settings.SESSION_ENGINE)
+    store_class = engine.SessionStore
+    wanted = {str(pk) for pk in user_ids}
+    rows = store_class.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    doomed = [
+        row.session_key
+        for row in rows.iterator()
+        if str(row.get_decoded().get(SESSION_KEY)) in wanted
+    ]
+    for key in doomed:
+        store_class(session_key=key).delete()
+    return len(doomed)
