@@ -136,12 +136,15 @@ def model_bulk_create(
     rows: list[M],
     *,
     check: Callable[[M], None] | None = None,
+    by=None,
+    reason: str = "",
 ) -> list[M]:
     """Store many new rows of one model at once, with their history: each row's
     fields and `clean()` are checked (and `check`, a service's own rule), then one
     INSERT stores them all; related rows' existence, uniqueness and the other
     constraints are the database's at that INSERT, so a bad row stores none. For
-    loads (the demo data), where a query per row would be too slow."""
+    loads (the demo data, spreadsheet imports), where a query per row would be too
+    slow. The history names `by` (the acting user) and `reason`."""
     from simple_history.utils import bulk_create_with_history
 
     related = [field.name for field in model._meta.concrete_fields if field.is_relation]
@@ -151,7 +154,9 @@ def model_bulk_create(
         )
         if check is not None:
             check(row)
-    return bulk_create_with_history(rows, model)
+    return bulk_create_with_history(
+        rows, model, default_user=by, default_change_reason=reason or None
+    )
 
 
 def model_delete(instance: models.Model) -> None:

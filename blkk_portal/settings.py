@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "blkk_portal",
     "blkk_portal.accounts",
     "blkk_portal.audit",
+    "blkk_portal.imports",
     "training",
     "incubator",
     "mentoring",

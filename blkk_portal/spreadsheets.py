@@ -13,6 +13,9 @@ portal writes goes through this module, and future imports and exports reuse it:
   a leading apostrophe (OWASP's advice): spreadsheet programs then show it as text.
 
 Numbers stay numbers: a negative amount is a number cell, not text.
+
+Reading (`read_workbook`, for imports) sees formulas as formulas and never takes
+their cached results (`blkk_portal.imports.reading` refuses them).
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ import csv
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.workbook import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,3 +70,11 @@ def xlsx_cell(sheet, value: object) -> Cell:
 def append_xlsx_row(sheet, values: Iterable[object]) -> None:
     """`sheet.append(values)` with spreadsheet-safe cells."""
     sheet.append([xlsx_cell(sheet, value) for value in values])
+
+
+def read_workbook(stream) -> Workbook:
+    """An uploaded workbook, opened to be read row by row (read-only: rows are
+    parsed as they are asked for) with formulas kept as formulas (`data_only=False`:
+    a formula cell's type is "f" and its value the formula's text, never a result)
+    and links to other workbooks dropped. The caller closes it."""
+    return load_workbook(stream, read_only=True, data_only=False, keep_links=False)
