@@ -311,6 +311,10 @@ def user_create(
     email: str = "",
     province: Province | None = None,
     blkks: list[Blkk] | None = None,
+    expertise: str = "",
+    affiliation: str = Mentor.Affiliation.BLK,
+    home_blkk: Blkk | None = None,
+    by: User | None = None,
 ) -> User:
     """A user with a role; a mentor gets its Mentor profile, a manager their BLKKs.
 
@@ -322,6 +326,7 @@ def user_create(
     `password` None leaves the account without a usable one: its person sets it
     through the invitation mail (`blkk_portal.accounts.services.users_invite`), as
     for every account ministry staff import; no password travels in a file.
+    `expertise`, `affiliation` and `home_blkk` are a mentor's profile.
     """
     blkks = blkks or []
     if role == Role.BLKK_MANAGER and not blkks:
@@ -347,8 +352,13 @@ def user_create(
     if blkks:
         user.managed_blkks.set(blkks)
     if role == Role.MENTOR:
-        Mentor.objects.create(
-            user=user, full_name=full_name, affiliation=Mentor.Affiliation.BLK
+        mentor_create(
+            user=user,
+            full_name=full_name,
+            expertise=expertise,
+            affiliation=affiliation,
+            home_blkk=home_blkk,
+            by=by,
         )
     forget_scope(user)
     return user

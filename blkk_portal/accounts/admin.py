@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .admin_imports import AccountImportAdminMixin
 from .models import ADMIN_ROLES, User
 
 DEACTIVATED = _("Deactivated: sessions ended and API tokens deleted.")
@@ -75,7 +76,7 @@ class PasswordSetFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccountImportAdminMixin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = [
@@ -122,6 +123,7 @@ class UserAdmin(DjangoUserAdmin):
 
     actions = ["send_invitation", "deactivate", "reactivate"]
     change_form_template = "admin/accounts/user/change_form.html"
+    change_list_template = "admin/accounts/user/change_list.html"
 
     @admin.display(description=_("password set"), boolean=True)
     def password_set(self, obj: User) -> bool:
@@ -221,7 +223,7 @@ class UserAdmin(DjangoUserAdmin):
                 name="accounts_user_reactivate",
             ),
         ]
-        return own + super().get_urls()
+        return own + self.import_urls() + super().get_urls()
 
     def deactivate_view(self, request, object_id):
         return self._activity_view(request, object_id, activate=False)
@@ -279,6 +281,12 @@ class UserAdmin(DjangoUserAdmin):
                 _("Reactivate") if not user.is_active else _("Deactivate")
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {})}
+        if request.user.sees_everything:
+            extra_context["import_url"] = reverse("admin:accounts_user_import")
+        return super().changelist_view(request, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
