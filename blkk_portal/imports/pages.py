@@ -14,7 +14,8 @@ own layout:
   htmx every second, no script of the page's own), or its result; context from
   `job_context`, and `urls` (`confirm`, `cancel`, `progress`, `upload`, `after`:
   where the written rows are seen).
-- `imports/_progress.html`: the polled fragment alone (`job`, `progress`, `urls`).
+- `imports/_progress.html`: the polled fragment alone (`progress_context`, and
+  `urls`); load the job with `.only(*PROGRESS_FIELDS)`.
 - `imports/_history.html`: earlier imports, with who, when and rows written
   (`jobs`).
 """
@@ -28,7 +29,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -123,11 +124,9 @@ def job_context(request: HttpRequest, job: ImportJob, kind: ImportKind) -> dict:
     are kept (a preview, a failed run) a page of them, only the rows with errors
     unless `?rows=all`."""
     context: dict[str, Any] = {
-        "job": job,
+        **progress_context(job),
         "kind": kind,
         "columns": kind.columns,
-        "progress": import_progress(job),
-        "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
     }
     if not job.rows:
         return context
@@ -150,11 +149,44 @@ def job_context(request: HttpRequest, job: ImportJob, kind: ImportKind) -> dict:
     return context
 
 
+def progress_context(job: ImportJob) -> dict:
+    """What `imports/_progress.html` shows; reads neither the rows nor the errors
+    (a poll every second must stay small)."""
+    return {
+        "job": job,
+        "progress": import_progress(job),
+        "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+    }
+
+
+# The fields `progress_context` reads, for `ImportJob.objects.only(...)`.
+PROGRESS_FIELDS = (
+    "kind",
+    "owner_key",
+    "created_by",
+    "status",
+    "total_rows",
+    "rows_done",
+    "rows_written",
+    "message",
+    "finished_at",
+)
+
+
 def _table_row(row: dict, errors: dict, kind: ImportKind) -> dict:
     shown = row.get("shown", {})
+    labels = {column.key: capfirst(str(column.label)) for column in kind.columns}
     return {
         "line": row["line"],
         "bad": bool(errors),
+        "title": shown.get(kind.title_column, "") if kind.title_column else "",
+        # Every problem of the row with its column's label, for the list a phone
+        # reads without scrolling the table sideways.
+        "problems": [
+            {"label": labels.get(column, ""), **problem}
+            for column, problems in errors.items()
+            for problem in problems
+        ],
         "cells": [
             {
                 "key": column.key,
