@@ -100,6 +100,7 @@ class NewAccount:
 class AccountsImport(ImportKind):
     name = ACCOUNTS_IMPORT
     title = gettext_lazy("User accounts")
+    title_column = "full_name"
     columns = (
         Column(
             "username",

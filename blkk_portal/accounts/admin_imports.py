@@ -188,12 +188,8 @@ class AccountImportAdminMixin(_AdminBase):
     def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
         """The fragment htmx polls while the run goes on."""
         _ensure_importer(request)
-        job = _job(request, pk)
-        context = {
-            **pages.job_context(request, job, accounts_kind()),
-            "urls": _urls(job),
-        }
-        context.pop("page", None)
+        job = _job(request, pk, fields=pages.PROGRESS_FIELDS)
+        context = {**pages.progress_context(job), "urls": _urls(job)}
         return TemplateResponse(request, "imports/_progress.html", context)
 
     @staticmethod
@@ -229,11 +225,14 @@ def _ensure_importer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
-    """The user's own account import (anyone else's: 404)."""
+def _job(request: HttpRequest, pk: int, *, fields: tuple[str, ...] = ()) -> ImportJob:
+    """The user's own account import (anyone else's: 404); `fields` only, when
+    given (a progress poll reads neither the rows nor the errors)."""
     jobs = ImportJob.objects.filter(
         kind=ACCOUNTS_IMPORT, created_by=request.user.pk
     ).select_related("created_by")
+    if fields:
+        jobs = jobs.only(*fields, "created_by__username", "created_by__full_name")
     return get_object_or_404(jobs, pk=pk)
 
 

@@ -63,3 +63,36 @@ def test_ministry_imports_an_account_and_its_person_sets_a_password(phone, tmp_p
     sign_in(phone, "siti@example.id", NEW_PASSWORD)
 
     assert phone.url.endswith(f"/blkk/{blkk.code}/")
+
+
+def test_a_file_with_errors_shows_each_and_offers_no_import(phone, tmp_path):
+    BlkkFactory(regency=regency("32.73"), code="BLKK-32.73-042")
+    user_create(
+        username="rina",
+        password=PASSWORD,
+        role="ministry",
+        full_name="Rina Kemnaker",
+        email="rina@example.id",
+    )
+    sheet = tmp_path / "akun.xlsx"
+    sheet.write_bytes(
+        xlsx_bytes(
+            [
+                ["username", "full_name", "email", "role", "blkk_codes", "province"],
+                ["siti", "Siti Aminah", "siti@example", "blkk_manager", "BLKK-X-1"],
+                ["budi", "Budi Santoso", "budi@example.id", "province"],
+                ["budi", "Budi Lain", "budi2@example.id", "direktur", None, "32"],
+            ]
+        )
+    )
+
+    sign_in(phone, "rina", PASSWORD)
+    phone.goto("/admin/accounts/user/import/")
+    phone.locator("input[name=file]").set_input_files(str(sheet))
+    with phone.expect_navigation():
+        phone.locator("form.import-upload [type=submit]").click()
+
+    assert phone.locator(".import-problems > li").count() == 3
+    assert phone.locator("form.actions").count() == 0
+    screenshot(phone, "account_import_errors")
+    assert not User.objects.filter(username__in=["siti", "budi"]).exists()
