@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -22,11 +25,39 @@ DEACTIVATED = _("Deactivated: sessions ended and API tokens deleted.")
 REACTIVATED = _("Reactivated.")
 
 
-class PortalUserCreationForm(UserCreationForm):
+class PortalUserCreationForm(AdminUserCreationForm):
+    """Django's admin form for a new user, with the invitation as the default: the
+    account gets no password and its person is mailed a link to set their own
+    (`services.users_invite`), so nobody else ever knows it."""
+
     # django-stubs do not declare the Meta of Django's user forms, which exists.
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
-        fields = ("username", "full_name", "role", "province")
+        fields = ("username", "full_name", "email", "role", "province")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice = cast(forms.ChoiceField, self.fields["usable_password"])
+        choice.label = _("Password")
+        # Django's values: "false" leaves the password unusable (and its admin
+        # script hides the password fields).
+        choice.choices = [
+            ("false", _("Mail the person a link to set it (recommended)")),
+            ("true", _("Set it now")),
+        ]
+        choice.initial = "false"
+        choice.help_text = _(
+            "With the invitation, the person chooses their own password and nobody "
+            "else knows it."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Read as Django's form reads it (SetUnusablePasswordMixin).
+        invited = self.data.get("usable_password") == "false"
+        if invited and not self.cleaned_data.get("email"):
+            self.add_error("email", _("The invitation needs an email address."))
+        return cleaned
 
 
 class PortalUserChangeForm(UserChangeForm):
@@ -112,8 +143,10 @@ class UserAdmin(AccountImportAdminMixin, DjangoUserAdmin):
                 "fields": [
                     "username",
                     "full_name",
+                    "email",
                     "role",
                     "province",
+                    "usable_password",
                     "password1",
                     "password2",
                 ],
@@ -299,6 +332,18 @@ class UserAdmin(AccountImportAdminMixin, DjangoUserAdmin):
             # New staff of the admin roles can sign into the admin from the start.
             obj.is_staff = obj.role in ADMIN_ROLES
         super().save_model(request, obj, form, change)
+        if (
+            not change
+            and not obj.has_usable_password()
+            and services.users_invite(
+                users=[obj], domain=request.get_host(), use_https=request.is_secure()
+            )
+        ):
+            self.message_user(
+                request,
+                _("An invitation mail goes to %(email)s.") % {"email": obj.email},
+                messages.SUCCESS,
+            )
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Unticking "active" on the form closes the account as the action does:
             # its sessions and API tokens end now.

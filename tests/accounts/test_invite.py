@@ -316,3 +316,73 @@ def test_other_staff_cannot_reach_the_accounts_in_the_admin(
 
     assert response.status_code == 403
     assert mail.outbox == []
+
+
+# --- one account added in the admin ---------------------------------------------------
+
+ADD = "admin:accounts_user_add"
+
+
+def add_form(**fields) -> dict:
+    return {
+        "username": "rudi",
+        "full_name": "Rudi Hartono",
+        "email": "rudi@example.id",
+        "role": "province",
+        "province": "32",
+        **fields,
+    }
+
+
+def test_an_account_added_in_the_admin_is_invited_by_default(
+    client, ministry_user, django_capture_on_commit_callbacks
+):
+    client.force_login(ministry_user)
+    page = client.get(reverse(ADD))
+    assert page.context["adminform"].form["usable_password"].initial == "false"
+    data = add_form(usable_password="false")
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    rudi = User.objects.get(username="rudi")
+    assert not rudi.has_usable_password()
+    assert rudi.is_staff
+    (message,) = mail.outbox
+    assert message.to == ["rudi@example.id"]
+
+
+def test_an_invitation_needs_an_email(client, ministry_user, english):
+    client.force_login(ministry_user)
+    prefix = client.get(reverse(ADD)).context["inline_admin_formsets"][0].formset.prefix
+    data = add_form(usable_password="false", email="")
+    data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "The invitation needs an email address."
+    ]
+    assert not User.objects.filter(username="rudi").exists()
+
+
+def test_a_password_may_still_be_set_at_once(
+    client, ministry_user, django_capture_on_commit_callbacks
+):
+    client.force_login(ministry_user)
+    prefix = client.get(reverse(ADD)).context["inline_admin_formsets"][0].formset.prefix
+    data = add_form(
+        usable_password="true", password1=NEW_PASSWORD, password2=NEW_PASSWORD
+    )
+    data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse(ADD), data)
+
+    assert response.status_code == 302
+    assert User.objects.get(username="rudi").check_password(NEW_PASSWORD)
+    assert mail.outbox == []
