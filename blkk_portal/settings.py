@@ -423,6 +423,12 @@ SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
+# A new account has no password: its person sets one through the link of the
+# invitation mail (blkk_portal/accounts/tokens.py), which works once and for this
+# many days, longer than a reset link (PASSWORD_RESET_TIMEOUT, Django's three days):
+# it goes to someone who did not ask for it and may read their mail weekly.
+ACCOUNT_INVITE_DAYS = env.int("ACCOUNT_INVITE_DAYS", default=7)
+
 # Logs: one JSON object a line on stdout in production, text with DEBUG on
 # (blkk_portal/logs.py; gunicorn.conf.py writes gunicorn's own the same way).
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

@@ -10,4 +10,8 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         # The venture page's section of mentors (`incubator.panels`).
-        from . import panels  # noqa: F401
+        # The admin's account import (`blkk_portal.imports` registry).
+        from . import (
+            imports,  # noqa: F401
+            panels,  # noqa: F401
+        )

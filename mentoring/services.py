@@ -305,12 +305,16 @@ SESSIONS = ModelServices(
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     full_name: str = "",
     email: str = "",
     province: Province | None = None,
     blkks: list[Blkk] | None = None,
+    expertise: str = "",
+    affiliation: str = Mentor.Affiliation.BLK,
+    home_blkk: Blkk | None = None,
+    by: User | None = None,
 ) -> User:
     """A user with a role; a mentor gets its Mentor profile, a manager their BLKKs.
 
@@ -318,6 +322,11 @@ def user_create(
     everywhere); mentors work in the portal pages and the API. It lives in the
     mentoring app, the lowest that knows every role's records (a manager's BLKKs, a
     mentor's profile), so the accounts base imports no app.
+
+    `password` None leaves the account without a usable one: its person sets it
+    through the invitation mail (`blkk_portal.accounts.services.users_invite`), as
+    for every account ministry staff import; no password travels in a file.
+    `expertise`, `affiliation` and `home_blkk` are a mentor's profile.
     """
     blkks = blkks or []
     if role == Role.BLKK_MANAGER and not blkks:
@@ -334,14 +343,22 @@ def user_create(
         province=province,
         is_staff=role in ADMIN_ROLES,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     if blkks:
         user.managed_blkks.set(blkks)
     if role == Role.MENTOR:
-        Mentor.objects.create(
-            user=user, full_name=full_name, affiliation=Mentor.Affiliation.BLK
+        mentor_create(
+            user=user,
+            full_name=full_name,
+            expertise=expertise,
+            affiliation=affiliation,
+            home_blkk=home_blkk,
+            by=by,
         )
     forget_scope(user)
     return user

@@ -20,6 +20,7 @@ from reports.models import ProgressReport
 from training import services as training_services
 from training.models import (
     Blkk,
+    BlkkHandover,
     Certification,
     Enrollment,
     GraduateOutcome,
@@ -32,6 +33,7 @@ BOTH, ONLY_A, ONLY_B, NONE = {"a", "b"}, {"a"}, {"b"}, set()
 # What a mentor of a venture reaches: the venture, its records, founders, BLKK, cohort.
 MENTOR_A_SEES = {
     Blkk: ONLY_A,
+    BlkkHandover: NONE,
     TrainingBatch: NONE,
     Trainee: ONLY_A,
     Enrollment: NONE,

@@ -21,8 +21,9 @@ from incubator.models import (
 )
 from mentoring import services as mentoring_services
 from mentoring.models import MentoringSession
+from mentoring.services import user_create
 from reports.models import ProgressReport
-from tests.personas import make_persona
+from tests.personas import PASSWORD, make_persona
 from tests.reference import ensure_reference_data
 from training import services as training_services
 from training.models import (
@@ -63,7 +64,25 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
     )
     blkk.vocational_fields.add(trade)
     world.add(side, blkk)
+    # The BLKK had another manager before, who handed it over to this one.
+    former = user_create(
+        username=f"former_{manager}",
+        password=PASSWORD,
+        role="blkk_manager",
+        full_name=f"Former manager of {side.upper()}",
+        blkks=[blkk],
+    )
     world.users[manager] = make_persona(manager, blkk=blkk)
+    world.add(
+        side,
+        training_services.blkk_hand_over(
+            blkk=blkk,
+            from_user=former,
+            to_user=world.users[manager],
+            handed_over_on=DAY,
+            by=None,
+        ),
+    )
     batch = TrainingBatch.objects.create(
         blkk=blkk,
         vocational_field=trade,

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blkk_portal import forms as portal_forms
+from blkk_portal.accounts.models import User
 from blkk_portal.admin_base import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -19,6 +30,7 @@ from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
 from .models import (
     BLKK_CONTACT_FIELDS,
     Blkk,
+    BlkkHandover,
     Certification,
     Enrollment,
     GraduateOutcome,
@@ -104,9 +116,71 @@ class VocationalFieldAdmin(ScopedAdmin):
     search_fields = ["code", "name"]
 
 
+class BlkkHandoverInline(ReadOnlyInline):
+    """Who handed the BLKK over to whom, newest first (the history of its managers)."""
+
+    model = BlkkHandover
+    fk_name = "blkk"
+    fields = [
+        "handed_over_on",
+        "from_user",
+        "to_user",
+        "note",
+        "recorded_by",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+    show_change_link = False
+    ordering = ["-handed_over_on", "-pk"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("from_user", "to_user", "recorded_by")
+        )
+
+
+class BlkkHandoverForm(forms.Form):
+    """Hand one BLKK over: from one of its managers, to another BLKK manager."""
+
+    from_user = portal_forms.ModelChoiceField(
+        label=_("from manager"), queryset=User.objects.none()
+    )
+    to_user = portal_forms.ModelChoiceField(
+        label=_("to manager"),
+        queryset=User.objects.all(),
+        help_text=_("An active account with the role BLKK manager."),
+    )
+    handed_over_on = forms.DateField(
+        label=_("handed over on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, blkk: Blkk, admin_site, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        managers = blkk.managers.order_by("full_name", "username")
+        from_user = cast(forms.ModelChoiceField, self.fields["from_user"])
+        from_user.queryset = managers
+        if len(managers) == 1:
+            from_user.initial = managers[0].pk
+        # Searched as the user admin searches, among active BLKK managers (the
+        # field's limit_choices_to); thousands of them make a plain select too long.
+        to_user = cast(forms.ModelChoiceField, self.fields["to_user"])
+        to_user.widget = AutocompleteSelect(
+            BlkkHandover._meta.get_field("to_user"), admin_site
+        )
+        # Assigning the queryset hands the widget its choices.
+        to_user.queryset = to_user.queryset
+
+
 @admin.register(Blkk)
 class BlkkAdmin(ScopedHistoryAdmin):
     services = services.BLKKS
+    inlines = [BlkkHandoverInline]
+    change_form_template = "admin/training/blkk/change_form.html"
     list_display = [
         "code",
         "name",
@@ -166,6 +240,104 @@ class BlkkAdmin(ScopedHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.sees_everything
+
+    # --- handing the BLKK over from one manager to another ------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/hand-over/",
+                self.admin_site.admin_view(self.hand_over_view),
+                name="training_blkk_hand_over",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {})}
+        if request.user.sees_everything:
+            extra_context["hand_over_url"] = reverse(
+                "admin:training_blkk_hand_over", args=[object_id]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def hand_over_view(self, request, object_id):
+        """One step: the BLKK leaves one manager and goes to another, and the
+        hand-over is kept (`services.blkk_hand_over`). Ministry staff only: the
+        other roles get 403, as for any page their role may not open."""
+        if not request.user.sees_everything:
+            raise PermissionDenied
+        blkk = self.get_object(request, object_id)
+        if blkk is None:
+            raise Http404
+        form = BlkkHandoverForm(
+            request.POST or None, blkk=blkk, admin_site=self.admin_site
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                handover = services.blkk_hand_over(
+                    blkk=blkk, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self._announce(request, handover)
+                return redirect(reverse("admin:training_blkk_change", args=[blkk.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hand %(blkk)s over") % {"blkk": blkk.name},
+            "blkk": blkk,
+            "form": form,
+            "media": self.media + form.media,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/training/blkk/hand_over.html", context)
+
+    def _announce(self, request, handover: BlkkHandover) -> None:
+        self.log_change(
+            request,
+            handover.blkk,
+            str(
+                _("Handed over from %(from)s to %(to)s.")
+                % {"from": handover.from_user, "to": handover.to_user}
+            ),
+        )
+        messages.success(
+            request,
+            _("%(blkk)s is now managed by %(to)s instead of %(from)s.")
+            % {
+                "blkk": handover.blkk.name,
+                "to": handover.to_user,
+                "from": handover.from_user,
+            },
+        )
+        if not handover.from_user.managed_blkks.exists():
+            messages.warning(
+                request,
+                _(
+                    "%(person)s manages no BLKK now; deactivate the account if they "
+                    "have left."
+                )
+                % {"person": handover.from_user},
+            )
+
+
+@admin.register(BlkkHandover)
+class BlkkHandoverAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """Every hand-over, searchable; made on a BLKK's page ("Hand over")."""
+
+    list_display = ["blkk", "from_user", "to_user", "handed_over_on", "recorded_by"]
+    list_select_related = ["blkk", "from_user", "to_user", "recorded_by"]
+    search_fields = [
+        "blkk__code",
+        "blkk__name",
+        "from_user__username",
+        "from_user__full_name",
+        "to_user__username",
+        "to_user__full_name",
+    ]
+    date_hierarchy = "handed_over_on"
 
 
 class EnrollmentInline(ReadOnlyInline):

@@ -76,6 +76,15 @@ class BlkkQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
 
+class BlkkHandoverQuerySet(ScopedQuerySet):
+    # Written only by the hand-over service (ministry staff), never as a record of
+    # its own; read by whoever reads the BLKK's staff records.
+    access = Access(read=STAFF)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids)
+
+
 class TrainingBatchQuerySet(ScopedQuerySet):
     access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
 

@@ -17,6 +17,7 @@ from blkk_portal.constraints import choice_is_known
 from blkk_portal.scoping import ReferenceQuerySet
 
 from .managers import (
+    BlkkHandoverQuerySet,
     BlkkQuerySet,
     EnrollmentQuerySet,
     TraineeQuerySet,
@@ -201,6 +202,65 @@ class Blkk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class BlkkHandover(models.Model):
+    """A BLKK handed over from one of its managers to another person, in one step
+    (`services.blkk_hand_over`): the history of who managed it. Kept apart from the
+    BLKK's own history, which does not follow its managers."""
+
+    blkk = models.ForeignKey(
+        Blkk,
+        on_delete=models.CASCADE,
+        related_name="handovers",
+        verbose_name=_("BLKK"),
+    )
+    # PROTECT: an account that took part in a hand-over is deactivated, not deleted,
+    # so the history keeps its names.
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+        verbose_name=_("from manager"),
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+        verbose_name=_("to manager"),
+        # What the admin's search offers; the service decides (and says why not).
+        limit_choices_to={"role": "blkk_manager", "is_active": True},
+    )
+    handed_over_on = models.DateField(_("handed over on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = BlkkHandoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["blkk", "-handed_over_on", "-pk"]
+        verbose_name = _("BLKK hand-over")
+        verbose_name_plural = _("BLKK hand-overs")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_user=F("to_user")),
+                name="blkk_handover_to_someone_else",
+                violation_error_message=_(
+                    "Choose another person than the manager handing over."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blkk}: {self.from_user} -> {self.to_user}"
 
 
 class TrainingBatch(models.Model):

@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blkk_portal.accounts.models import Role
+from blkk_portal.accounts.scope import forget_scope
 from blkk_portal.audit.models import AuditAction
 from blkk_portal.audit.services import audit_record
 from blkk_portal.services import (
@@ -34,6 +37,7 @@ from . import selectors
 from .models import (
     BLKK_CONTACT_FIELDS,
     Blkk,
+    BlkkHandover,
     Certification,
     Enrollment,
     EnrollmentStatus,
@@ -198,6 +202,79 @@ def blkk_update(*, blkk: Blkk, by: User | None, **changes: Unpack[BlkkChanges]) 
 def blkk_delete(*, blkk: Blkk, by: User | None) -> None:
     _ensure_ministry(by)
     model_delete(blkk)
+
+
+MINISTRY_ONLY_HANDOVER = _("Only ministry staff can hand a BLKK over.")
+
+
+@transaction.atomic
+def blkk_hand_over(
+    *,
+    blkk: Blkk,
+    from_user: User,
+    to_user: User,
+    handed_over_on: datetime.date | None = None,
+    note: str = "",
+    by: User | None,
+) -> BlkkHandover:
+    """Hand `blkk` over from `from_user`, one of its managers, to `to_user`, an
+    active BLKK manager, in one step: `from_user` stops managing it, `to_user`
+    manages it (already did, for a co-manager taking over), and the hand-over is
+    kept (`BlkkHandover`). Ministry staff only.
+
+    `handed_over_on` (default today) is not in the future, nor before the BLKK's
+    previous hand-over. The BLKK's row is locked until the transaction ends, so two
+    hand-overs of one BLKK are decided one after the other.
+    """
+    _ensure_handing_over(by)
+    blkk = Blkk.objects.select_for_update().get(pk=blkk.pk)
+    handed_over_on = handed_over_on or timezone.localdate()
+    errors: dict[str, StrOrPromise] = {}
+    if not blkk.managers.filter(pk=from_user.pk).exists():
+        errors["from_user"] = _("%(person)s does not manage %(blkk)s.") % {
+            "person": from_user,
+            "blkk": blkk,
+        }
+    if to_user.pk == from_user.pk:
+        errors["to_user"] = _("Choose another person than the manager handing over.")
+    elif to_user.role != Role.BLKK_MANAGER:
+        errors["to_user"] = _(
+            "%(person)s is not a BLKK manager: give the account that role first."
+        ) % {"person": to_user}
+    elif not to_user.is_active:
+        errors["to_user"] = _("%(person)s's account is deactivated.") % {
+            "person": to_user
+        }
+    previous = blkk.handovers.order_by("-handed_over_on").first()
+    if handed_over_on > timezone.localdate():
+        errors["handed_over_on"] = _("This date cannot be in the future.")
+    elif previous is not None and handed_over_on < previous.handed_over_on:
+        errors["handed_over_on"] = _(
+            "The previous hand-over of this BLKK was on %(date)s; this one cannot be "
+            "earlier."
+        ) % {"date": date_format(previous.handed_over_on)}
+    if errors:
+        raise ValidationError(errors)
+    blkk.managers.remove(from_user)
+    blkk.managers.add(to_user)
+    forget_scope(from_user)
+    forget_scope(to_user)
+    return model_create(
+        BlkkHandover,
+        fields={
+            "blkk": blkk,
+            "from_user": from_user,
+            "to_user": to_user,
+            "handed_over_on": handed_over_on,
+            "note": note,
+            "recorded_by": by,
+        },
+    )
+
+
+def _ensure_handing_over(by: User | None) -> None:
+    if by is not None and not by.sees_everything:
+        raise PermissionDenied(MINISTRY_ONLY_HANDOVER)
 
 
 # --- training batches -----------------------------------------------------------------

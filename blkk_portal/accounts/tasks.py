@@ -17,3 +17,11 @@ def password_reset_mail_send(user_id: int, domain: str, use_https: bool) -> bool
     return services.password_reset_mail_send(
         user_id=user_id, domain=domain, use_https=use_https
     )
+
+
+@shared_task(**cast(dict[str, Any], RETRYING))
+def user_invite_mail_send(user_id: int, domain: str, use_https: bool) -> bool:
+    """Mail a new account the link to set its password."""
+    return services.user_invite_mail_send(
+        user_id=user_id, domain=domain, use_https=use_https
+    )

@@ -47,6 +47,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # A new account's invitation link: the person sets their password, then signs in.
+    path(
+        "invite/<uidb64>/<token>/",
+        views.InviteConfirmView.as_view(form_class=forms.PortalSetPasswordForm),
+        name="account_invite_confirm",
+    ),
     # Only password fields, which a form posted after the session expired never
     # keeps (blkk_portal.form_resume): nothing to bind on GET.
     path(

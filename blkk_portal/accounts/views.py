@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .language import set_language_cookie, supported
+from .models import User
+from .tokens import invite_token_generator
 
 
 @require_POST
@@ -50,3 +52,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         axes_reset(username=self.user.get_username())
         return response
+
+
+class InviteConfirmView(PasswordResetConfirmView):
+    """The page of an invitation link: a new account's person sets their password.
+
+    Django's reset page with the invitation's own token (`tokens.py`), which works
+    once and for ACCOUNT_INVITE_DAYS; a deactivated account's link does not work.
+    """
+
+    token_generator = invite_token_generator
+    template_name = "registration/invite_confirm.html"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if isinstance(user, User) and user.is_active else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["valid_days"] = services.invite_link_valid_days()
+        return context

@@ -85,6 +85,8 @@ EXPECTED_ACTIONS = {
     "training.Regency": EVERYONE_READS,
     "training.VocationalField": EVERYONE_READS,
     "training.Blkk": {"province": R, "blkk_manager": R | {"change"}, "mentor": R},
+    # Made by ministry staff only (the hand-over service); the BLKK's staff read it.
+    "training.BlkkHandover": {"province": R, "blkk_manager": R, "mentor": set()},
     "training.TrainingBatch": MANAGER_WRITES,
     "training.Trainee": MANAGER_KEEPS_PEOPLE,
     "training.Enrollment": MANAGER_WRITES,
