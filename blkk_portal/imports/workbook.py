@@ -112,7 +112,7 @@ def _notes_sheet(workbook: Workbook, kind: ImportKind, notes: Iterable[str]) -> 
         *notes,
     ]
     for rule in rules:
-        append_xlsx_row(sheet, [rule])
+        append_xlsx_row(sheet, [str(rule)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = {"A": 18, "B": 28, "C": 10, "D": 60, "E": 24}
