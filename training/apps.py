@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        # The import kinds, known to the pages and to the workers.
+        from blkk_portal.imports.kinds import register
+
+        from .enrollment_import import ENROLLMENTS
+
+        register(ENROLLMENTS)
