@@ -219,6 +219,7 @@ class MetricsImport(ImportKind):
     title = gettext_lazy("Monthly figures")
 
     columns = _columns()
+    title_column = "venture"
 
     def context(self, *, owner_key: str, by: User) -> MetricsImportContext:
         """This BLKK and month, for one of the BLKK's managers (still), once the

@@ -12,6 +12,7 @@ class TrainingConfig(AppConfig):
         # The import kinds, known to the pages and to the workers.
         from blkk_portal.imports.kinds import register
 
-        from .enrollment_import import ENROLLMENTS
+        from .imports import ENROLLMENTS, TRAINEES
 
+        register(TRAINEES)
         register(ENROLLMENTS)

@@ -45,6 +45,7 @@ from .models import (
     TrainingBatch,
     VocationalField,
 )
+from .validators import nik_provinces_read_once
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -301,6 +302,39 @@ def trainee_register(
             "consent_on": consent_on,
         },
     )
+
+
+@transaction.atomic
+def trainee_register_many(
+    *,
+    people: Sequence[Mapping[str, Any]],
+    blkk: Blkk,
+    by: User | None,
+    progress: Callable[[int], None] | None = None,
+    reason: str = "",
+    chunk_size: int = 500,
+) -> list[Trainee]:
+    """Register many new people at `blkk` at once (a spreadsheet import), all or
+    none: each row is validated as `trainee_register` validates one (the model's
+    fields and `clean()`; `registered_on` today unless given), then stored with its
+    history, `chunk_size` rows to an INSERT; the database's constraints (a NIK
+    registered meanwhile) refuse the lot. `progress(rows_stored)` after each
+    chunk; `reason` goes into the history."""
+    today = timezone.localdate()
+    stored: list[Trainee] = []
+    with nik_provinces_read_once():
+        for start in range(0, len(people), chunk_size):
+            chunk = [
+                Trainee(
+                    **{**person, "registered_on": person.get("registered_on") or today},
+                    blkk=blkk,
+                )
+                for person in people[start : start + chunk_size]
+            ]
+            stored += model_bulk_create(Trainee, chunk, by=by, reason=reason)
+            if progress is not None:
+                progress(len(stored))
+    return stored
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from blkk_portal.pages import blkk_section
 from . import views
 from .views import batches, records
 from .views import contact as contact_pages
+from .views import imports as import_pages
 from .views import trainees as trainee_pages
 
 
@@ -50,6 +51,36 @@ urlpatterns += [
         f"{BLKK}trainees/new/",
         trainee_pages.trainee_create,
         name="trainee-create",
+    ),
+    path(
+        f"{BLKK}trainees/import/",
+        import_pages.trainee_import,
+        name="trainee-import",
+    ),
+    path(
+        f"{BLKK}trainees/import/template.xlsx",
+        import_pages.trainee_import_template,
+        name="trainee-import-template",
+    ),
+    path(
+        f"{BLKK}trainees/import/<int:pk>/",
+        import_pages.trainee_import_job,
+        name="trainee-import-job",
+    ),
+    path(
+        f"{BLKK}trainees/import/<int:pk>/progress/",
+        import_pages.trainee_import_progress,
+        name="trainee-import-progress",
+    ),
+    path(
+        f"{BLKK}trainees/import/<int:pk>/confirm/",
+        import_pages.trainee_import_confirm,
+        name="trainee-import-confirm",
+    ),
+    path(
+        f"{BLKK}trainees/import/<int:pk>/cancel/",
+        import_pages.trainee_import_cancel,
+        name="trainee-import-cancel",
     ),
     path(
         f"{BLKK}trainees/check/",

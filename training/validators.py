@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -68,13 +70,38 @@ def nik_birth(nik: str) -> NikBirth | None:
 
 def validate_nik(nik: str) -> None:
     """16 digits, a known province code, and a real birth date in digits 7-12."""
-    from .models import Province
-
-    error = nik_error(
-        nik, province_known=lambda code: Province.objects.filter(code=code).exists()
-    )
+    error = nik_error(nik, province_known=_province_known())
     if error is not None:
         raise error
+
+
+# The province codes, when read once for many NIKs (`nik_provinces_read_once`).
+_PROVINCE_CODES: ContextVar[frozenset[str] | None] = ContextVar(
+    "nik_province_codes", default=None
+)
+
+
+@contextmanager
+def nik_provinces_read_once() -> Iterator[None]:
+    """Within the block, `validate_nik` asks a set of the province codes read at
+    its start instead of the database for each NIK (a spreadsheet of thousands)."""
+    from .models import Province
+
+    codes = frozenset(Province.objects.values_list("code", flat=True))
+    token = _PROVINCE_CODES.set(codes)
+    try:
+        yield
+    finally:
+        _PROVINCE_CODES.reset(token)
+
+
+def _province_known() -> Callable[[str], bool]:
+    codes = _PROVINCE_CODES.get()
+    if codes is not None:
+        return codes.__contains__
+    from .models import Province
+
+    return lambda code: Province.objects.filter(code=code).exists()
 
 
 def nik_error(

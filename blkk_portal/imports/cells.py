@@ -168,9 +168,14 @@ def choice(
     portal's languages, whatever the case; `aliases` maps other common spellings
     to codes ("L" for a man in Indonesian forms)."""
     pairs = list(choices)
+    # Every language's labels, gathered on first use (labels translate lazily)
+    # and kept: a file of thousands of rows asks once.
+    gathered: list[dict[str, str]] = []
 
     def parse(cell: Cell) -> str:
-        known = _choice_names(pairs, aliases or {})
+        if not gathered:
+            gathered.append(_choice_names(pairs, aliases or {}))
+        known = gathered[0]
         typed = _words(text(cell))
         if typed in known:
             return known[typed]

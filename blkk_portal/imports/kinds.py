@@ -140,6 +140,8 @@ class ImportKind(ABC):
     name: ClassVar[str]
     title: ClassVar[StrOrPromise]
     columns: ClassVar[tuple[Column, ...]]
+    # The column that names a row in the list of problems ("full_name").
+    title_column: ClassVar[str] = ""
 
     @abstractmethod
     def context(self, *, owner_key: str, by: User) -> Any: ...

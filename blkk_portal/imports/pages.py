@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -193,9 +193,18 @@ PROGRESS_FIELDS = (
 
 def _table_row(row: dict, errors: dict, kind: ImportKind) -> dict:
     shown = row.get("shown", {})
+    labels = {column.key: capfirst(str(column.label)) for column in kind.columns}
     return {
         "line": row["line"],
         "bad": bool(errors),
+        "title": shown.get(kind.title_column, "") if kind.title_column else "",
+        # Every problem of the row with its column's label, for the list a phone
+        # reads without scrolling the table sideways.
+        "problems": [
+            {"label": labels.get(column, ""), **problem}
+            for column, problems in errors.items()
+            for problem in problems
+        ],
         "cells": [
             {
                 "key": column.key,

@@ -34,7 +34,8 @@ from tests.training.factories import (
     make_nik,
     regency,
 )
-from training.enrollment_import import COLUMNS, NIK_AS_NUMBER, NOT_YOUR_BATCH
+from training.imports import ENROLLMENT_COLUMNS as COLUMNS
+from training.imports import NIK_AS_NUMBER, NOT_YOUR_BATCH
 from training.models import Enrollment
 from training.selectors import NO_PERSON_WITH_NIK
 

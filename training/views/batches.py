@@ -32,7 +32,6 @@ from blkk_portal.pages import (
 )
 
 from .. import services
-from ..enrollment_import import ENROLLMENTS
 from ..forms import (
     BatchForm,
     EnrollForm,
@@ -40,6 +39,7 @@ from ..forms import (
     person_label,
     sees_birth_dates,
 )
+from ..imports import ENROLLMENTS
 from ..models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
 from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
