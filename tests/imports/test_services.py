@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from blkk_portal.audit.models import PersonalDataEvent
 from blkk_portal.celery import TaskQueueUnavailable
@@ -280,7 +280,9 @@ def test_a_row_refused_on_the_second_check_fails_the_run_and_writes_nothing(
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
-    assert job.message.startswith("Nothing was written: the registry changed")
+    # The run speaks its uploader's language (the portal's, Indonesian, here).
+    with translation.override(manager_a.language_code):
+        assert job.message == services.changed_since()
     assert job.errors == {
         "3": {
             "code": [
@@ -304,7 +306,8 @@ def test_a_write_that_breaks_halfway_writes_nothing(
     job.refresh_from_db()
     assert written() == []
     assert job.status == ImportStatus.FAILED
-    assert job.message == "The import stopped on an error; nothing was written."
+    with translation.override(manager_a.language_code):
+        assert job.message == services.stopped_on_an_error()
 
 
 def test_a_user_who_may_no_longer_import_there_fails_the_run(

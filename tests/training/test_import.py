@@ -34,7 +34,7 @@ from tests.training.factories import (
     TrainingBatchFactory,
     make_nik,
 )
-from training.imports import COLUMNS, NIK_AS_NUMBER, TRAINEES
+from training.imports import COLUMNS, NIK_AS_NUMBER, TRAINEES, TraineeImport
 from training.models import Trainee
 from training.views.trainees import NIK_ON_THIS_LIST, NIK_REGISTERED_ELSEWHERE
 
@@ -648,6 +648,35 @@ def test_a_nik_registered_after_the_preview_fails_the_run_and_writes_nothing(
     content = text(alice.get(page("trainee-import-job", blkk_a, job.pk)))
     assert "Nothing was written" in content
     assert 'id="row-3"' in content
+
+
+def test_a_nik_registered_between_the_runs_check_and_its_insert_writes_nothing(
+    alice, blkk_a, blkk_b, manager_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The unique index catches what the run's check could not see yet; the run
+    then checks again to name the row."""
+    job = preview_of(alice, blkk_a, sheet(person(1), person(2)))
+    # BLKK B registers the second person; the run's check does not see it yet, as
+    # when B's transaction commits between that check and the run's INSERT.
+    TraineeFactory(blkk=blkk_b, nik=nik(2))
+    original = TraineeImport._check_niks
+    calls = []
+
+    def blind_first_time(self, rows, context, checked):
+        calls.append(1)
+        if len(calls) == 1:
+            return None
+        return original(self, rows, context, checked)
+
+    monkeypatch.setattr(TraineeImport, "_check_niks", blind_first_time)
+
+    confirm(alice, blkk_a, job, django_capture_on_commit_callbacks)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    with translation.override(manager_a.language_code):
+        assert errors_of(job) == {3: {"nik": [str(NIK_REGISTERED_ELSEWHERE)]}}
+    assert list(Trainee.objects.values_list("nik", flat=True)) == [nik(2)]
 
 
 def test_a_manager_who_lost_the_blkk_cannot_confirm(
