@@ -25,8 +25,9 @@ from blkk_portal.imports.cells import Cell
 from blkk_portal.imports.models import ImportJob, ImportStatus
 from blkk_portal.imports.reading import cell_problem
 from blkk_portal.imports.services import import_run
-from incubator.imports import COLUMNS, NO_SUCH_VENTURE, NOT_YOUR_BLKK
+from incubator.imports import COLUMNS, FIGURES, NO_SUCH_VENTURE, NOT_YOUR_BLKK
 from incubator.models import VentureMetric
+from tests.api.resources import url as api_url
 from tests.imports.sheets import csv_text, csv_upload, xlsx_upload
 from tests.incubator.conftest import page
 from tests.incubator.factories import VentureFactory, VentureMetricFactory
@@ -569,3 +570,28 @@ def test_the_progress_fragment_is_polled_without_a_script(
     assert (
         reverse("metrics-import-progress", args=[blkk_a.code, job.pk]) == progress_url
     )
+
+
+def test_the_figures_messages_are_the_apis_for_the_same_values(
+    alice, api, blkk_a, ventures, manager_a, english
+):
+    kopi = ventures[1]
+    rows = [
+        ["Kopi Lereng", -1, 2.5, "banyak"],
+        ["Kopi Lereng", 10**20, -3, "12a"],
+    ]
+    client = api(manager_a)
+    for values in rows:
+        job = preview_of(alice, blkk_a, sheet(values))
+        [errors] = errors_of(job).values()
+        body = {
+            "venture": kopi.pk,
+            "period": "2026-11",
+            **dict(zip(FIGURES, values[1:], strict=True)),
+        }
+        response = client.post(
+            api_url("venture-metrics"), body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 400, (values, response.json())
+        assert errors == response.json(), values
+    assert not VentureMetric.objects.exists()

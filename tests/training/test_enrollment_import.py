@@ -25,6 +25,7 @@ from blkk_portal.imports.cells import Cell
 from blkk_portal.imports.models import ImportJob, ImportStatus
 from blkk_portal.imports.reading import cell_problem
 from blkk_portal.imports.services import import_run
+from tests.api.resources import url as api_url
 from tests.imports.sheets import csv_text, csv_upload, xlsx_upload
 from tests.personas import make_persona
 from tests.training.factories import (
@@ -568,3 +569,53 @@ def test_the_progress_fragment_is_polled_without_a_script(alice, batch_a, people
     assert "<script>" not in content
     assert fragment.status_code == 200
     assert 'id="import-progress"' in text(fragment)
+
+
+def test_each_rows_messages_are_the_apis_for_the_same_values(
+    alice, api, batch_a, people_a, manager_a, english
+):
+    """The same person, status and date sent to the API's `enrollments/` (by
+    `trainee_nik`, as a person registered anywhere is enrolled) get the same
+    words, wherever the API puts them (a rule across fields: on the row there,
+    on the cell it is about here)."""
+    EnrollmentFactory(batch=batch_a, trainee=people_a[0])
+    rows = [
+        [nik(77)],  # nobody has this NIK
+        [nik(1)],  # already in the batch
+        [nik(2), "completed"],  # completed without its date
+        [nik(2), "active", "2026-03-04"],  # a date without completing
+        [nik(3), "completed", "2027-01-04"],  # in the future
+        [nik(3), "completed", "2026-01-30"],  # before the batch starts
+    ]
+    client = api(manager_a)
+    for values in rows:
+        job = preview_of(alice, batch_a, sheet(values))
+        [errors] = errors_of(job).values()
+        body = {"trainee_nik": values[0], "batch": batch_a.pk}
+        if len(values) > 1:
+            body["status"] = values[1]
+        if len(values) > 2:
+            body["completed_on"] = values[2]
+        response = client.post(
+            api_url("enrollments"), body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 400, (values, response.json())
+        api_messages = sorted(m for ms in response.json().values() for m in ms)
+        assert sorted(m for ms in errors.values() for m in ms) == api_messages, values
+    assert Enrollment.objects.count() == 1
+
+
+def test_a_full_batch_is_refused_with_the_apis_words(
+    alice, api, batch_a, people_a, manager_a, english
+):
+    EnrollmentFactory.create_batch(5, batch=batch_a)
+
+    job = preview_of(alice, batch_a, sheet([nik(1)]))
+    response = api(manager_a).post(
+        api_url("enrollments"),
+        {"trainee_nik": nik(1), "batch": batch_a.pk},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert errors_of(job) == {2: {"__all__": response.json()["batch"]}}
