@@ -84,6 +84,10 @@ def venture_cell(cell: Cell) -> str:
     return cells.text(cell)
 
 
+# The portal forms' reading of an amount (the minimum is the API's to say).
+_RUPIAH = RupiahField(min_value=None)
+
+
 def rupiah_cell(cell: Cell) -> int:
     """Whole rupiah: a number cell without a fraction, or text as the portal's
     forms take it (`1.250.000`, `Rp 1.250.000`, `1250000`)."""
@@ -95,7 +99,7 @@ def rupiah_cell(cell: Cell) -> int:
     if cell.type != "text":
         raise CellError(str(RUPIAH_MESSAGE))
     try:
-        amount = RupiahField(min_value=None).to_python(str(value))
+        amount = _RUPIAH.to_python(str(value))
     except ValidationError:
         raise CellError(str(RUPIAH_MESSAGE)) from None
     if amount is None:
