@@ -159,6 +159,36 @@ def model_bulk_create(
     )
 
 
+def model_bulk_update(
+    model: type[M],
+    rows: list[M],
+    *,
+    fields: list[str],
+    by=None,
+    reason: str = "",
+) -> int:
+    """Store changes to many rows of one model at once, with their history: each
+    row's fields and `clean()` are checked as `model_bulk_create` checks them, then
+    `fields` of every row are saved in one UPDATE per batch (never a bare
+    `queryset.update()`, which would keep no history). Returns the rows changed."""
+    from simple_history.utils import bulk_update_with_history
+
+    related = [field.name for field in model._meta.concrete_fields if field.is_relation]
+    for row in rows:
+        row.full_clean(
+            exclude=related, validate_unique=False, validate_constraints=False
+        )
+    if not rows:
+        return 0
+    return bulk_update_with_history(
+        rows,
+        model,
+        fields,
+        default_user=by,
+        default_change_reason=reason or None,
+    )
+
+
 def model_delete(instance: models.Model) -> None:
     instance.delete()
 

@@ -22,6 +22,8 @@ from blkk_portal.forms import (
     PortalModelForm,
     RupiahField,
 )
+from blkk_portal.imports.pages import UploadForm
+from blkk_portal.pages import place_errors
 from training.forms import PersonMultipleChoiceField
 
 from .models import (
@@ -33,6 +35,7 @@ from .models import (
     VentureMetric,
     stage_moves_from,
 )
+from .services import metric_ensure_month_begun
 
 
 def label_of(model, name: str):
@@ -153,6 +156,31 @@ class MonthForm(PortalForm):
         super().__init__(*args, **kwargs)
         # The phone's month picker; it sends YYYY-MM.
         self.fields["period"].widget.input_type = "month"
+
+
+class MetricsImportForm(UploadForm):
+    """A spreadsheet of one month's figures (`incubator.imports`): the month, as
+    on the month's page (`period`, YYYY-MM, a month that has begun), and the file."""
+
+    period = MonthFormField(
+        label=label_of(VentureMetric, "period"),
+        help_text=_("The month the figures are for."),
+    )
+    field_order = ["period", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].widget.input_type = "month"
+
+    def clean(self):
+        cleaned = super().clean()
+        month = cleaned.get("period")
+        if month is not None:
+            try:
+                metric_ensure_month_begun(VentureMetric(period=month.first_day))
+            except forms.ValidationError as error:
+                place_errors(self, error)
+        return cleaned
 
 
 class MetricRowForm(PortalForm):

@@ -9,7 +9,7 @@ venture's stage changes only through `venture_change_stage`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from blkk_portal.services import (
     ModelServices,
     changed_fields,
     model_bulk_create,
+    model_bulk_update,
     model_create,
     model_delete,
     model_update,
@@ -336,6 +337,62 @@ def metrics_bulk_create(
     """Store many months of figures at once (the demo data), under the same rules as
     `metric_create`."""
     return model_bulk_create(VentureMetric, metrics, check=metric_ensure_month_begun)
+
+
+@transaction.atomic
+def metrics_store_month(
+    *,
+    period: datetime.date,
+    figures: Sequence[Mapping[str, int]],
+    by: User | None,
+    progress: Callable[[int], None] | None = None,
+    reason: str = "",
+    chunk_size: int = 500,
+) -> int:
+    """Store many ventures' figures for one month at once (a spreadsheet import),
+    all or none. Each of `figures` is a venture's `venture_id`, `revenue`,
+    `workers` and `customers`; a venture that has the month's figures gets them
+    replaced, as the month's form does, the others new rows, under the rules of
+    `metric_create` and `metric_update`, with their history (`by`, `reason`).
+    Figures equal to those stored are left alone. `progress(rows_done)` after
+    each chunk. Returns the rows created or changed."""
+    metric_ensure_month_begun(VentureMetric(period=period))
+    venture_ids = [row["venture_id"] for row in figures]
+    stored = {
+        metric.venture_id: metric
+        for metric in VentureMetric.objects.select_for_update().filter(
+            period=period, venture_id__in=venture_ids
+        )
+    }
+    written = 0
+    for start in range(0, len(figures), chunk_size):
+        new: list[VentureMetric] = []
+        changed: list[VentureMetric] = []
+        for row in figures[start : start + chunk_size]:
+            values = {name: row[name] for name in ("revenue", "workers", "customers")}
+            metric = stored.get(row["venture_id"])
+            if metric is None:
+                new.append(
+                    VentureMetric(venture_id=row["venture_id"], period=period, **values)
+                )
+            elif changed_fields(metric, values):
+                for name, value in values.items():
+                    setattr(metric, name, value)
+                changed.append(metric)
+        model_bulk_create(
+            VentureMetric, new, check=metric_ensure_month_begun, by=by, reason=reason
+        )
+        model_bulk_update(
+            VentureMetric,
+            changed,
+            fields=["revenue", "workers", "customers"],
+            by=by,
+            reason=reason,
+        )
+        written += len(new) + len(changed)
+        if progress is not None:
+            progress(min(start + chunk_size, len(figures)))
+    return written
 
 
 @transaction.atomic

@@ -33,6 +33,32 @@ urlpatterns = [
         name="milestone-update",
     ),
     path(f"{BLKK}metrics/", views.metrics_month, name="metrics-month"),
+    path(f"{BLKK}metrics/import/", views.metrics_import, name="metrics-import"),
+    path(
+        f"{BLKK}metrics/import/template.xlsx",
+        views.metrics_import_template,
+        name="metrics-import-template",
+    ),
+    path(
+        f"{BLKK}metrics/import/<int:pk>/",
+        views.metrics_import_job,
+        name="metrics-import-job",
+    ),
+    path(
+        f"{BLKK}metrics/import/<int:pk>/progress/",
+        views.metrics_import_progress,
+        name="metrics-import-progress",
+    ),
+    path(
+        f"{BLKK}metrics/import/<int:pk>/confirm/",
+        views.metrics_import_confirm,
+        name="metrics-import-confirm",
+    ),
+    path(
+        f"{BLKK}metrics/import/<int:pk>/cancel/",
+        views.metrics_import_cancel,
+        name="metrics-import-cancel",
+    ),
 ]
 
 blkk_section(_("Cohorts"), "cohort-list", 50)

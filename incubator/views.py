@@ -20,15 +20,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blkk_portal.imports.models import ImportJob
+from blkk_portal.imports.pages import ImportPages, bounded_upload
 from blkk_portal.months import Month
 from blkk_portal.pages import (
     form_data,
@@ -46,12 +48,15 @@ from . import selectors, services
 from .forms import (
     CohortForm,
     MetricsFormSet,
+    MetricsImportForm,
     MilestoneForm,
     MonthForm,
     StageMoveForm,
     VentureForm,
     VentureUpdateForm,
 )
+from .imports import METRICS
+from .imports import owner_key as metrics_owner_key
 from .models import (
     Cohort,
     Milestone,
@@ -514,3 +519,128 @@ def _saved_message(month: Month, count: int) -> str:
 def _metrics_url(here: BlkkHere, month: Month) -> str:
     url = reverse("metrics-month", args=[here.blkk.code])
     return f"{url}?{urlencode({'period': str(month)})}"
+
+
+# --- importing a month's figures ------------------------------------------------------
+
+METRICS_PAGES = ImportPages(
+    kind=METRICS,
+    url_name="metrics-import",
+    upload_template="incubator/metrics_import.html",
+    job_template="incubator/metrics_import_job.html",
+    file_name="data-bulanan-template.xlsx",
+    notes=(
+        gettext_lazy(
+            "One row per venture of this BLKK. A venture that already has the "
+            "month's figures gets them replaced by its row."
+        ),
+    ),
+)
+
+
+def _ensure_metrics_importer(here: BlkkHere) -> None:
+    """404 unless the user manages this BLKK and may report figures (DESIGN.md:
+    the import is the BLKK's managers', others 404; mentors report on their own
+    page, one venture at a time)."""
+    if not here.writable or not here.user.has_perms(METRIC_PERMISSIONS):
+        raise Http404
+
+
+def _metrics_jobs(here: BlkkHere) -> QuerySet[ImportJob]:
+    """This BLKK's imports of figures, of every month."""
+    return ImportJob.objects.filter(
+        kind=METRICS.name, owner_key__startswith=f"{here.blkk.pk}:"
+    )
+
+
+def _job_month(job: ImportJob) -> Month | None:
+    try:
+        return Month.parse(job.owner_key.partition(":")[2])
+    except ValueError:
+        return None
+
+
+@bounded_upload
+@require_http_methods(GET_OR_POST)
+@blkk_page
+def metrics_import(request: HttpRequest, here: BlkkHere) -> HttpResponse:
+    """The upload form (the month, by default `?period=` or the last completed
+    one, and the file) and this BLKK's earlier imports of figures."""
+    _ensure_metrics_importer(here)
+    if request.method == "POST":
+        form = MetricsImportForm(request.POST, request.FILES, request=request)
+    else:
+        asked = MonthForm(data=request.GET)
+        month = asked.is_valid() and asked.cleaned_data["period"]
+        initial = {"period": str(month or Month.last_completed())}
+        form = MetricsImportForm(initial=initial, request=request)
+    return METRICS_PAGES.upload(
+        request,
+        form=form,
+        owner_key=lambda: metrics_owner_key(here.blkk, form.cleaned_data["period"]),
+        jobs=_metrics_jobs(here),
+        args=[here.blkk.code],
+        context={"here": here},
+        about=lambda job: bulan(month) if (month := _job_month(job)) else "",
+    )
+
+
+@require_GET
+@blkk_page
+def metrics_import_template(request: HttpRequest, here: BlkkHere) -> HttpResponse:
+    _ensure_metrics_importer(here)
+    return METRICS_PAGES.template()
+
+
+@require_GET
+@blkk_page
+def metrics_import_job(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
+    """A preview, a run's progress or its result, with the month it is for."""
+    _ensure_metrics_importer(here)
+
+    def after(job: ImportJob) -> str:
+        month = _job_month(job)
+        return _metrics_url(here, month) if month is not None else ""
+
+    return METRICS_PAGES.job(
+        request,
+        jobs=_metrics_jobs(here),
+        pk=pk,
+        args=[here.blkk.code],
+        context=lambda job: {"here": here, "month": _job_month(job)},
+        after=after,
+    )
+
+
+@require_GET
+@blkk_page
+def metrics_import_progress(
+    request: HttpRequest, here: BlkkHere, pk: int
+) -> HttpResponse:
+    _ensure_metrics_importer(here)
+    return METRICS_PAGES.progress(
+        request, jobs=_metrics_jobs(here), pk=pk, args=[here.blkk.code]
+    )
+
+
+@transaction.non_atomic_requests
+@require_POST
+@blkk_page
+def metrics_import_confirm(
+    request: HttpRequest, here: BlkkHere, pk: int
+) -> HttpResponse:
+    _ensure_metrics_importer(here)
+    return METRICS_PAGES.confirm(
+        request, jobs=_metrics_jobs(here), pk=pk, args=[here.blkk.code]
+    )
+
+
+@require_POST
+@blkk_page
+def metrics_import_cancel(
+    request: HttpRequest, here: BlkkHere, pk: int
+) -> HttpResponse:
+    _ensure_metrics_importer(here)
+    return METRICS_PAGES.cancel(
+        request, jobs=_metrics_jobs(here), pk=pk, args=[here.blkk.code]
+    )

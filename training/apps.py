@@ -9,9 +9,10 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self) -> None:
-        # The trainee import's kind, known to the pages and to the workers.
+        # The import kinds, known to the pages and to the workers.
         from blkk_portal.imports.kinds import register
 
-        from .imports import TRAINEES
+        from .imports import ENROLLMENTS, TRAINEES
 
         register(TRAINEES)
+        register(ENROLLMENTS)

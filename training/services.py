@@ -505,12 +505,17 @@ def enrollment_ensure_capacity(*, enrollment: Enrollment) -> None:
         .count()
     )
     if taken >= batch.capacity:
-        message = ngettext(
-            "This batch is full (%(capacity)s place).",
-            "This batch is full (%(capacity)s places).",
-            batch.capacity,
-        ) % {"capacity": batch.capacity}
-        raise ValidationError({"batch": ValidationError(message, code="batch_full")})
+        raise batch_full(batch)
+
+
+def batch_full(batch: TrainingBatch) -> ValidationError:
+    """The refusal of an enrollment a full batch has no place for, on `batch`."""
+    message = ngettext(
+        "This batch is full (%(capacity)s place).",
+        "This batch is full (%(capacity)s places).",
+        batch.capacity,
+    ) % {"capacity": batch.capacity}
+    return ValidationError({"batch": ValidationError(message, code="batch_full")})
 
 
 def _check_capacity(enrollment: Enrollment) -> None:
@@ -561,6 +566,47 @@ def enrollment_create(
         },
         check=_check_capacity,
     )
+
+
+@transaction.atomic
+def enrollment_create_many(
+    *,
+    batch: TrainingBatch,
+    enrollments: Sequence[Mapping[str, Any]],
+    by: User | None,
+    progress: Callable[[int], None] | None = None,
+    reason: str = "",
+    chunk_size: int = 500,
+) -> list[Enrollment]:
+    """Enroll many people in `batch` at once (a spreadsheet import), all or none.
+    Each of `enrollments` is a `trainee_id`, a `status` and a `completed_on`. The
+    batch's row is locked and its capacity checked for all of them together
+    (`enrollment_ensure_capacity`'s rule and message: the enrollments that are not
+    dropped need a place each); each is validated as `enrollment_create` validates
+    one (the model's fields and `clean()`), then stored with its history
+    (`reason`), `chunk_size` rows to an INSERT; the database's constraints (a
+    person enrolled meanwhile) refuse the lot. `progress(rows_stored)` after each
+    chunk."""
+    locked = TrainingBatch.objects.select_for_update().get(pk=batch.pk)
+    places = sum(
+        1
+        for enrollment in enrollments
+        if enrollment.get("status", EnrollmentStatus.REGISTERED)
+        != EnrollmentStatus.DROPPED
+    )
+    taken = Enrollment.objects.filter(batch_id=locked.pk).holding_a_place().count()
+    if places and taken + places > locked.capacity:
+        raise batch_full(locked)
+    stored: list[Enrollment] = []
+    for start in range(0, len(enrollments), chunk_size):
+        chunk = [
+            Enrollment(batch=locked, **enrollment)
+            for enrollment in enrollments[start : start + chunk_size]
+        ]
+        stored += model_bulk_create(Enrollment, chunk, by=by, reason=reason)
+        if progress is not None:
+            progress(len(stored))
+    return stored
 
 
 @transaction.atomic

@@ -114,6 +114,36 @@ urlpatterns += [
     path(f"{BLKK}batches/<int:pk>/edit/", batches.batch_update, name="batch-update"),
     path(f"{BLKK}batches/<int:pk>/enroll/", batches.batch_enroll, name="batch-enroll"),
     path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/",
+        batches.enrollment_import,
+        name="enrollment-import",
+    ),
+    path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/template.xlsx",
+        batches.enrollment_import_template,
+        name="enrollment-import-template",
+    ),
+    path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/<int:job>/",
+        batches.enrollment_import_job,
+        name="enrollment-import-job",
+    ),
+    path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/<int:job>/progress/",
+        batches.enrollment_import_progress,
+        name="enrollment-import-progress",
+    ),
+    path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/<int:job>/confirm/",
+        batches.enrollment_import_confirm,
+        name="enrollment-import-confirm",
+    ),
+    path(
+        f"{BLKK}batches/<int:pk>/enrollments/import/<int:job>/cancel/",
+        batches.enrollment_import_cancel,
+        name="enrollment-import-cancel",
+    ),
+    path(
         f"{BLKK}certifications/",
         records.certification_list,
         name="certification-list",

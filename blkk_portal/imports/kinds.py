@@ -106,10 +106,14 @@ RowErrors = dict[str, list[Problem]]
 @dataclass
 class Checked:
     """What `ImportKind.check` found: each bad row's errors by line; and, when no
-    row is bad, each row's cleaned values in the rows' order, for `write`."""
+    row is bad, each row's cleaned values in the rows' order, for `write`; and
+    any `notices` for the preview."""
 
     errors: dict[int, RowErrors] = field(default_factory=dict)
     cleaned: list[Any] = field(default_factory=list)
+    # What the preview says about the file as a whole besides its errors (rows
+    # that replace stored figures), shown above its rows.
+    notices: list[str] = field(default_factory=list)
 
     def add(self, line: int, column: str, message: StrOrPromise | Problem) -> None:
         problem = message if isinstance(message, Problem) else Problem(str(message))

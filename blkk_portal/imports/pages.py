@@ -18,31 +18,49 @@ own layout:
   `urls`); load the job with `.only(*PROGRESS_FIELDS)`.
 - `imports/_history.html`: earlier imports, with who, when and rows written
   (`jobs`).
+
+`ImportPages` puts these together into a kind's six pages (upload, template, job,
+progress, confirm, cancel) for views that have checked who may import where.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from blkk_portal.celery import TaskQueueUnavailable
 from blkk_portal.forms import PortalForm
-from blkk_portal.pages import paginate
+from blkk_portal.pages import paginate, see_other
 
-from .kinds import ROW, ImportKind
+from .kinds import ROW, ImportKind, ImportRefused
 from .models import ImportJob, ImportStatus
-from .reading import MAX_FILE_BYTES, too_large
-from .services import import_progress
+from .reading import MAX_FILE_BYTES, MAX_ROWS, FileRefused, too_large
+from .services import import_cancel, import_confirm, import_preview, import_progress
 from .workbook import XLSX_CONTENT_TYPE, template_workbook
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from blkk_portal.accounts.models import User
+
 ROWS_PER_PAGE = 50
+# Earlier imports listed under the upload form.
+HISTORY_SIZE = 10
+# The uploader's fields the pages show (with `PROGRESS_FIELDS`, for `only()`).
+_USER_FIELDS = ("username", "full_name")
 _TOO_LARGE = "_import_upload_too_large"
 
 
@@ -197,3 +215,187 @@ def _table_row(row: dict, errors: dict, kind: ImportKind) -> dict:
         ],
         "row_errors": errors.get(ROW, []),
     }
+
+
+# --- the pages of one kind ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportPages:
+    """The pages of one import kind, for an app's views to call once they have
+    checked who may import where (the BLKK, the batch: 404 for anyone else).
+
+    URL names: `url_name` (the upload form and the earlier imports), and
+    `url_name` + `-template`, `-job`, `-progress`, `-confirm`, `-cancel`; the
+    job's pages take the upload's arguments (`args`) then the job's id. `jobs` is
+    the imports a page may show (this kind, this BLKK or batch); a job itself is
+    shown to its uploader only (anyone else: 404). The app's view decorates the
+    upload with `bounded_upload` and the confirmation with
+    `transaction.non_atomic_requests` (Django reads it on the view itself).
+    """
+
+    kind: ImportKind
+    url_name: str
+    upload_template: str
+    job_template: str
+    file_name: str
+    notes: tuple[StrOrPromise, ...] = ()
+
+    def urls(
+        self, args: Sequence[Any], job: ImportJob | None = None, *, after: str = ""
+    ) -> dict[str, str]:
+        urls = {
+            "upload": reverse(self.url_name, args=args),
+            "template": reverse(f"{self.url_name}-template", args=args),
+            "after": after,
+        }
+        if job is not None:
+            for step in ("confirm", "cancel", "progress"):
+                urls[step] = reverse(f"{self.url_name}-{step}", args=[*args, job.pk])
+        return urls
+
+    def job_url(self, args: Sequence[Any], pk: int) -> str:
+        return reverse(f"{self.url_name}-job", args=[*args, pk])
+
+    def upload(
+        self,
+        request: HttpRequest,
+        *,
+        form: UploadForm,
+        owner_key: Callable[[], str],
+        jobs: QuerySet[ImportJob],
+        args: Sequence[Any],
+        context: dict[str, Any],
+        about: Callable[[ImportJob], str] | None = None,
+        history: int = HISTORY_SIZE,
+    ) -> HttpResponse:
+        """The upload form and the earlier imports (`about(job)`: what each was
+        for, when `jobs` spans several, as months); a valid POST is checked and
+        its preview kept (`owner_key()`: what the rows go into, read once the
+        form is valid), then shown at its own address (303)."""
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = import_preview(
+                    kind=self.kind,
+                    upload=form.cleaned_data["file"],
+                    by=_signed_in(request),
+                    owner_key=owner_key(),
+                )
+            except (FileRefused, ImportRefused) as refused:
+                form.add_error("file", refused.message)
+            else:
+                return see_other(self.job_url(args, job.pk))
+        earlier = list(
+            jobs.defer("rows", "errors", "notices").select_related("created_by")[
+                :history
+            ]
+        )
+        for job in earlier:
+            job.url = self.job_url(args, job.pk)  # type: ignore[attr-defined]
+            job.about = about(job) if about else ""  # type: ignore[attr-defined]
+        context = {
+            **context,
+            "form": form,
+            "jobs": earlier,
+            "urls": self.urls(args),
+            "limits": {"rows": MAX_ROWS, "megabytes": MAX_FILE_BYTES // (1024 * 1024)},
+        }
+        status = 400 if form.errors else 200
+        return render(request, self.upload_template, context, status=status)
+
+    def template(self) -> HttpResponse:
+        return template_response(
+            self.kind,
+            notes=[str(note) for note in self.notes],
+            file_name=self.file_name,
+        )
+
+    def own_job(
+        self,
+        request: HttpRequest,
+        jobs: QuerySet[ImportJob],
+        pk: int,
+        *,
+        fields: tuple[str, ...] = (),
+    ) -> ImportJob:
+        """The user's own job among `jobs` (anyone else's: 404)."""
+        own = jobs.filter(kind=self.kind.name, created_by=_signed_in(request))
+        own = own.select_related("created_by")
+        if fields:
+            own = own.only(*fields, *(f"created_by__{name}" for name in _USER_FIELDS))
+        return get_object_or_404(own, pk=pk)
+
+    def job(
+        self,
+        request: HttpRequest,
+        *,
+        jobs: QuerySet[ImportJob],
+        pk: int,
+        args: Sequence[Any],
+        context: dict[str, Any] | Callable[[ImportJob], dict[str, Any]],
+        after: str | Callable[[ImportJob], str] = "",
+    ) -> HttpResponse:
+        """A preview with every row and its errors, a run's progress, or its
+        result. `context` (the app's layout's) and `after` (where the written rows
+        are seen) may depend on the job."""
+        job = self.own_job(request, jobs, pk)
+        if callable(context):
+            context = context(job)
+        if callable(after):
+            after = after(job)
+        context = {
+            **context,
+            "urls": self.urls(args, job, after=after),
+            **job_context(request, job, self.kind),
+        }
+        return render(request, self.job_template, context)
+
+    def progress(
+        self,
+        request: HttpRequest,
+        *,
+        jobs: QuerySet[ImportJob],
+        pk: int,
+        args: Sequence[Any],
+        after: str = "",
+    ) -> HttpResponse:
+        """The fragment htmx polls (without the rows: a poll reads little)."""
+        job = self.own_job(request, jobs, pk, fields=PROGRESS_FIELDS)
+        context = {"urls": self.urls(args, job, after=after), **progress_context(job)}
+        return render(request, "imports/_progress.html", context)
+
+    def confirm(
+        self,
+        request: HttpRequest,
+        *,
+        jobs: QuerySet[ImportJob],
+        pk: int,
+        args: Sequence[Any],
+    ) -> HttpResponse:
+        """Queue the run, once (call it outside the request's transaction, so that
+        a broker that does not take it is answered here)."""
+        job = self.own_job(request, jobs, pk)
+        try:
+            import_confirm(job=job, by=_signed_in(request))
+        except ImportRefused as refused:
+            messages.error(request, refused.message)
+        except TaskQueueUnavailable as unavailable:
+            messages.error(request, str(unavailable))
+        return see_other(self.job_url(args, pk))
+
+    def cancel(
+        self,
+        request: HttpRequest,
+        *,
+        jobs: QuerySet[ImportJob],
+        pk: int,
+        args: Sequence[Any],
+    ) -> HttpResponse:
+        job = self.own_job(request, jobs, pk)
+        import_cancel(job=job, by=_signed_in(request))
+        return see_other(self.urls(args)["upload"])
+
+
+def _signed_in(request: HttpRequest) -> User:
+    # The app's view let only one of the BLKK's managers through.
+    return cast("User", request.user)

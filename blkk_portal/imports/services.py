@@ -98,7 +98,7 @@ def import_preview(
             for row in rows
         ],
         errors=_errors_json(errors),
-        notices=table.notices,
+        notices=[*table.notices, *checked.notices],
     )
 
 

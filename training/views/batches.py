@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blkk_portal.imports import pages
+from blkk_portal.imports.models import ImportJob
+from blkk_portal.imports.pages import ImportPages, bounded_upload
 from blkk_portal.pages import (
     form_data,
     paginate,
@@ -35,6 +39,7 @@ from ..forms import (
     person_label,
     sees_birth_dates,
 )
+from ..imports import ENROLLMENTS
 from ..models import Enrollment, EnrollmentStatus, Trainee, TrainingBatch
 from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
@@ -244,3 +249,130 @@ def batch_enroll(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
     audit_whole_niks(request, form.offered)
     context = {"here": here, "batch": batch, "form": form, "search": search}
     return render(request, "training/batch_enroll.html", context)
+
+
+# --- enrolling from a spreadsheet -------------------------------------------------
+
+
+ENROLLMENT_PAGES = ImportPages(
+    kind=ENROLLMENTS,
+    url_name="enrollment-import",
+    upload_template="training/enrollment_import.html",
+    job_template="training/enrollment_import_job.html",
+    file_name="pendaftaran-angkatan-template.xlsx",
+    notes=(
+        gettext_lazy(
+            "Each NIK is a person already registered, at this BLKK or at another: "
+            "register new people first (Trainees, Import from a spreadsheet)."
+        ),
+        gettext_lazy(
+            "The batch must have a place for every row that is not dropped; "
+            "completed_on is given exactly when the status is completed."
+        ),
+    ),
+)
+
+
+def _import_batch(here: BlkkHere, pk: int) -> TrainingBatch:
+    """The batch, for this BLKK's managers who may enroll (DESIGN.md: the import
+    is the BLKK's managers'; ministry and province staff, who read the batch, and
+    anyone else: 404, as a batch of another BLKK)."""
+    if not here.writable or not here.user.has_perm("training.add_enrollment"):
+        raise Http404
+    return get_object_or_404(
+        here.writable_rows(TrainingBatch).select_related("vocational_field"), pk=pk
+    )
+
+
+def _enrollment_jobs(batch: TrainingBatch) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(kind=ENROLLMENTS.name, owner_key=str(batch.pk))
+
+
+def _places(batch: TrainingBatch) -> dict[str, int]:
+    taken = Enrollment.objects.filter(batch=batch).holding_a_place().count()
+    return {"places_taken": taken, "places_free": max(batch.capacity - taken, 0)}
+
+
+@bounded_upload
+@require_http_methods(["GET", "POST"])
+@blkk_page
+def enrollment_import(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
+    """The upload form and this batch's earlier imports; a POSTed file is checked
+    and its preview kept, then shown at its own address."""
+    batch = _import_batch(here, pk)
+    form = pages.UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        request=request,
+    )
+    return ENROLLMENT_PAGES.upload(
+        request,
+        form=form,
+        owner_key=lambda: str(batch.pk),
+        jobs=_enrollment_jobs(batch),
+        args=[here.blkk.code, batch.pk],
+        context={"here": here, "batch": batch, **_places(batch)},
+    )
+
+
+@require_GET
+@blkk_page
+def enrollment_import_template(
+    request: HttpRequest, here: BlkkHere, pk: int
+) -> HttpResponse:
+    _import_batch(here, pk)
+    return ENROLLMENT_PAGES.template()
+
+
+@require_GET
+@blkk_page
+def enrollment_import_job(
+    request: HttpRequest, here: BlkkHere, pk: int, job: int
+) -> HttpResponse:
+    batch = _import_batch(here, pk)
+    return ENROLLMENT_PAGES.job(
+        request,
+        jobs=_enrollment_jobs(batch),
+        pk=job,
+        args=[here.blkk.code, batch.pk],
+        context={"here": here, "batch": batch},
+        after=reverse("batch-detail", args=[here.blkk.code, batch.pk]),
+    )
+
+
+@require_GET
+@blkk_page
+def enrollment_import_progress(
+    request: HttpRequest, here: BlkkHere, pk: int, job: int
+) -> HttpResponse:
+    batch = _import_batch(here, pk)
+    return ENROLLMENT_PAGES.progress(
+        request,
+        jobs=_enrollment_jobs(batch),
+        pk=job,
+        args=[here.blkk.code, batch.pk],
+        after=reverse("batch-detail", args=[here.blkk.code, batch.pk]),
+    )
+
+
+@transaction.non_atomic_requests
+@require_POST
+@blkk_page
+def enrollment_import_confirm(
+    request: HttpRequest, here: BlkkHere, pk: int, job: int
+) -> HttpResponse:
+    batch = _import_batch(here, pk)
+    return ENROLLMENT_PAGES.confirm(
+        request, jobs=_enrollment_jobs(batch), pk=job, args=[here.blkk.code, batch.pk]
+    )
+
+
+@require_POST
+@blkk_page
+def enrollment_import_cancel(
+    request: HttpRequest, here: BlkkHere, pk: int, job: int
+) -> HttpResponse:
+    batch = _import_batch(here, pk)
+    return ENROLLMENT_PAGES.cancel(
+        request, jobs=_enrollment_jobs(batch), pk=job, args=[here.blkk.code, batch.pk]
+    )
