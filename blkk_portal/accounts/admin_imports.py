@@ -2,7 +2,7 @@
 see every row with its errors, confirm, and each new account is mailed a link to
 set its password.
 
-Pages under the user admin (`/admin/accounts/user/import/...`), on the import
+Pages under the user admin (`accounts/user/import/...` under the admin), on the import
 engine (`blkk_portal.imports`) with the accounts kind found by its name
 (`imports.ACCOUNTS_IMPORT`, registered by the mentoring app):
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from django.core import mail
+from django.urls import reverse
 
 from blkk_portal.accounts.models import User
 from mentoring.services import user_create
@@ -39,7 +40,7 @@ def test_ministry_imports_an_account_and_its_person_sets_a_password(phone, tmp_p
     )
 
     sign_in(phone, "rina", PASSWORD)
-    phone.goto("/admin/accounts/user/import/")
+    phone.goto(reverse("admin:accounts_user_import"))
     phone.locator("input[name=file]").set_input_files(str(sheet))
     with phone.expect_navigation():
         phone.locator("form.import-upload [type=submit]").click()
@@ -87,7 +88,7 @@ def test_a_file_with_errors_shows_each_and_offers_no_import(phone, tmp_path):
     )
 
     sign_in(phone, "rina", PASSWORD)
-    phone.goto("/admin/accounts/user/import/")
+    phone.goto(reverse("admin:accounts_user_import"))
     phone.locator("input[name=file]").set_input_files(str(sheet))
     with phone.expect_navigation():
         phone.locator("form.import-upload [type=submit]").click()

@@ -20,6 +20,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from blkk_portal.accounts.models import User
 from blkk_portal.forms import RUPIAH_MESSAGE
 from blkk_portal.imports.cells import Cell
 from blkk_portal.imports.models import ImportJob, ImportStatus
@@ -511,6 +512,7 @@ def test_the_job_page_asks_the_same_queries_for_many_rows_as_for_few(
 
 def test_a_row_made_invalid_after_the_preview_writes_nothing(
     alice,
+    manager_a,
     blkk_a,
     blkk_b,
     cohort_b,
@@ -520,7 +522,9 @@ def test_a_row_made_invalid_after_the_preview_writes_nothing(
 ):
     """Between the preview and the confirmation, Sabun Herbal moved to BLKK B's
     cohort (a correction in the admin): the run checks every row again, finds it
-    is no longer this BLKK's, and writes nothing."""
+    is no longer this BLKK's, and writes nothing. The run speaks the uploader's
+    language, chosen here as English."""
+    User.objects.filter(pk=manager_a.pk).update(language="en")
     rows = [["Konveksi Ayu", 1, 1, 1], ["Sabun Herbal", 1, 1, 1]]
     job = preview_of(alice, blkk_a, sheet(*rows))
     sabun = ventures[2]

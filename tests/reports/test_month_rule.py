@@ -135,7 +135,10 @@ def test_the_api_answers_400_on_period(world, period):
     client = client_for(world.users["ministry"])
     body = {"scope": "national", "scope_code": "", "period": period}
 
-    response = client.post("/api/v1/reports/generate/", body, format="json")
+    # The API speaks the client's Accept-Language (pages follow the user's choice).
+    response = client.post(
+        "/api/v1/reports/generate/", body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     [message] = response.json()["period"]
