@@ -13,4 +13,10 @@ blkk_section(_("Overview"), "blkk-home", order=0)
 
 urlpatterns = [
     path("blkk/<blkk:code>/", views.blkk_home, name="blkk-home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "dashboard/province/<str:code>/",
+        views.province_dashboard,
+        name="dashboard-province",
+    ),
 ]
