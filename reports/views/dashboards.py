@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from blkk_portal.accounts.models import Role
@@ -42,6 +43,21 @@ CHART_KEYS = tuple(
     if key not in ("blkk_count", "outcome_counts", "metrics_expected")
 )
 DEFAULT_CHART_KEY = "graduates"
+# Column headings for the KPIs a table shows (the full label is the chart's title).
+KPI_SHORT_LABELS = {
+    "trainees_registered": gettext_lazy("New trainees"),
+    "graduates": gettext_lazy("Graduates"),
+    "certified_competent": gettext_lazy("Certified"),
+    "ventures_active": gettext_lazy("Active ventures"),
+    "ventures_graduated": gettext_lazy("Ventures graduated"),
+    "jobs_created": gettext_lazy("Jobs"),
+    "revenue_total": gettext_lazy("Revenue"),
+    "mentoring_sessions": gettext_lazy("Sessions"),
+    "mentoring_hours": gettext_lazy("Hours"),
+    "ventures_mentored": gettext_lazy("Mentored"),
+    "ventures_at_risk": gettext_lazy("At risk"),
+    "metrics_reported": gettext_lazy("Reported"),
+}
 # Bars of the chart by province (every province) or by BLKK (the first of them by
 # the figure shown); the table under it has every row.
 CHART_ROWS = {ReportScope.NATIONAL: 40, ReportScope.PROVINCE: 15}
@@ -133,6 +149,7 @@ def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> d
         "tiles": tiles(board),
         "chart_key": chart_key,
         "chart_label": KPI_LABELS[chart_key],
+        "chart_short_label": KPI_SHORT_LABELS[chart_key],
         "chart_kind": KPI_KINDS.get(chart_key, "count"),
         "chart_choices": [(key, KPI_LABELS[key]) for key in CHART_KEYS],
         "month_choices": month_choices(board.month),
@@ -143,6 +160,7 @@ def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> d
             else None
         ),
         "trend_rows": trend_rows(board, chart_key),
+        "trend_columns": trend_columns(chart_key),
         "trend_chart": trend_chart(board, chart_key),
         "outcomes": outcome_rows(kpis),
         "outcome_chart": outcome_chart(kpis),
@@ -262,15 +280,48 @@ def _breakdown_rows(board: Dashboard, chart_key: str, month_query: str) -> list[
 # --- the trend -----------------------------------------------------------------------
 
 
+# The trend table's columns after the figure of the charts (which comes first).
+TREND_COLUMNS = (
+    "graduates",
+    "ventures_active",
+    "jobs_created",
+    "revenue_total",
+    "mentoring_sessions",
+)
+
+
+def trend_columns(key: str) -> list[dict]:
+    """The trend table's columns: the charts' figure, then the usual ones."""
+    keys = [key, *(column for column in TREND_COLUMNS if column != key)]
+    return [
+        {
+            "key": column,
+            "label": KPI_SHORT_LABELS[column],
+            "kind": KPI_KINDS.get(column, "count"),
+        }
+        for column in keys
+    ]
+
+
 def trend_rows(board: Dashboard, key: str) -> list[dict]:
-    """Every month of the trend, oldest first, with its stored KPIs and the figure
-    `key` of them (both None when no report of the month is stored)."""
+    """Every month of the trend, oldest first, with the figure `key` of its stored
+    report (None when no report of the month is stored) and the table's values."""
     stored = {row["period"]: row["kpis"] for row in board.trend}
+    columns = trend_columns(key)
     rows = []
     for month in board.trend_months:
         kpis = stored.get(month.first_day)
-        value = None if kpis is None else kpis.get(key, 0)
-        rows.append({"month": month, "kpis": kpis, "value": value})
+        rows.append(
+            {
+                "month": month,
+                "stored": kpis is not None,
+                "value": None if kpis is None else kpis.get(key, 0),
+                "values": [
+                    (None if kpis is None else kpis.get(column["key"], 0), column)
+                    for column in columns
+                ],
+            }
+        )
     return rows
 
 

@@ -108,6 +108,7 @@
             ticks: {
               color: ink,
               autoSkip: !horizontal,
+              maxRotation: 0,
               callback(value) {
                 return shorten(String(this.getLabelForValue(value)), labelLength);
               },
