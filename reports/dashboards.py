@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -56,7 +57,12 @@ from incubator.selectors import ACTIVE_AT_END
 from mentoring.models import MentoringSession
 from training.models import Blkk, Province
 
-from .kpis import figures_by_blkk, kpis_from_counts, ventures_with_month_end_state
+from .kpis import (
+    BlkkFigures,
+    figures_by_blkk,
+    kpis_from_counts,
+    ventures_with_month_end_state,
+)
 from .models import ProgressReport, ReportScope
 from .selectors import NATIONAL_NAME, stored_trend
 from .services import content_of_scope
@@ -309,7 +315,7 @@ def _shortlist(rows: list[Unreported]) -> tuple[list[Unreported], int]:
 def _live(place: Place, month: Month, source: Source) -> MonthFigures:
     """`place`'s figures for `month` computed now (or a few minutes ago: the
     country's and a province's are kept in the cache, see the module's docstring)."""
-    payload = _cached(place, month, lambda: _compute(place, month))
+    payload = _live_payload(place, month)
     return MonthFigures(
         month=month,
         source=source,
@@ -322,12 +328,80 @@ def _live(place: Place, month: Month, source: Source) -> MonthFigures:
 
 
 def _live_kpis(place: Place, month: Month) -> dict[str, Any]:
-    return _cached(place, month, lambda: _compute(place, month))["kpis"]
+    return _live_payload(place, month)["kpis"]
 
 
-def _compute(place: Place, month: Month) -> dict[str, Any]:
-    """One pass over the place's BLKKs (eight queries), as a report computes it."""
-    rows = list(figures_by_blkk(month, place.blkks).values())
+def _live_payload(place: Place, month: Month) -> dict[str, Any]:
+    """What a dashboard shows of `place`'s month computed live: from the cache,
+    else computed now (and kept). A miss on the country computes every province
+    with it, from the same pass."""
+    seconds = settings.DASHBOARD_LIVE_SECONDS
+    if place.scope == ReportScope.BLKK or seconds <= 0:
+        return _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+    key = _cache_key(place.scope, place.code, month)
+    try:
+        payload = cache.get(key)
+    except RedisError:
+        logger.warning("dashboard cache unreachable: computing %s", key)
+        payload = None
+        seconds = 0
+    if payload is not None:
+        return payload
+    if place.scope == ReportScope.NATIONAL:
+        payloads = _every_place(month)
+    else:
+        rows = list(figures_by_blkk(month, place.blkks).values())
+        payloads = {key: _payload(place, rows)}
+    if seconds:
+        _keep(payloads, seconds)
+    return payloads[key]
+
+
+def live_figures_warm(*, month: Month | None = None) -> int:
+    """Compute `month` (this month) so far for the country and every province in
+    one pass, and the month before unless its reports are stored, and keep them in
+    the cache for DASHBOARD_LIVE_SECONDS, so that the dashboards answer from the
+    cache (beat runs it every 5 minutes: `reports.tasks.dashboards_warm`). Returns
+    how many places and months were kept; none when the cache of live figures is
+    turned off."""
+    seconds = settings.DASHBOARD_LIVE_SECONDS
+    if seconds <= 0:
+        return 0
+    month = month or Month.of(timezone.localdate())
+    payloads = _every_place(month)
+    before = month_before(month)
+    # Each figure's change is from the month before: until its reports are stored
+    # (beat, on the 1st at 02:00), it is computed live too.
+    if before is not None and not _stored_national(before):
+        payloads.update(_every_place(before))
+    _keep(payloads, seconds)
+    return len(payloads)
+
+
+def _stored_national(month: Month) -> bool:
+    return ProgressReport.objects.filter(
+        scope=ReportScope.NATIONAL, scope_code="", period=month.first_day
+    ).exists()
+
+
+def _every_place(month: Month) -> dict[str, dict[str, Any]]:
+    """The country's and every province's payloads of `month`, by cache key, from
+    one pass over every BLKK (a province's figures are the sums of its BLKKs')."""
+    rows = list(figures_by_blkk(month).values())
+    payloads = {
+        _cache_key(ReportScope.NATIONAL, "", month): _payload(national_place(), rows)
+    }
+    provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
+    for row in rows:
+        provinces[row.province_code].append(row)
+    for code, members in provinces.items():
+        place = Place(ReportScope.PROVINCE, code, members[0].province_name)
+        payloads[_cache_key(place.scope, code, month)] = _payload(place, members)
+    return payloads
+
+
+def _payload(place: Place, rows: list[BlkkFigures]) -> dict[str, Any]:
+    """What a dashboard shows of a live month, from its BLKKs' rows of one pass."""
     content = content_of_scope(place.scope, place.code, rows)
     unreported: list[Unreported] = []
     if place.scope != ReportScope.BLKK:
@@ -353,23 +427,15 @@ def _compute(place: Place, month: Month) -> dict[str, Any]:
     }
 
 
-def _cached(place: Place, month: Month, compute) -> dict[str, Any]:
-    seconds = settings.DASHBOARD_LIVE_SECONDS
-    if place.scope == ReportScope.BLKK or seconds <= 0:
-        return compute()
-    key = f"dashboard:{_CACHE_VERSION}:{place.scope}:{place.code}:{month}"
+def _cache_key(scope: str, code: str, month: Month) -> str:
+    return f"dashboard:{_CACHE_VERSION}:{scope}:{code}:{month}"
+
+
+def _keep(payloads: dict[str, dict[str, Any]], seconds: int) -> None:
     try:
-        payload = cache.get(key)
+        cache.set_many(payloads, seconds)
     except RedisError:
-        logger.warning("dashboard cache unreachable: computing %s", key)
-        return compute()
-    if payload is None:
-        payload = compute()
-        try:
-            cache.set(key, payload, seconds)
-        except RedisError:
-            logger.warning("dashboard cache unreachable: %s not kept", key)
-    return payload
+        logger.warning("dashboard cache unreachable: live figures not kept")
 
 
 # --- lists ---------------------------------------------------------------------------

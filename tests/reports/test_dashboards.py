@@ -23,7 +23,7 @@ from django.urls import reverse
 from blkk_portal.months import Month
 from incubator.models import Stage
 from incubator.services import venture_change_stage
-from reports import dashboards, services
+from reports import dashboards, services, tasks
 from reports.kpis import KPI_KEYS
 from reports.models import ProgressReport
 from tests.incubator.factories import VentureFactory, VentureMetricFactory
@@ -618,6 +618,55 @@ def test_live_figures_of_a_scope_are_kept_for_a_few_minutes(
     assert page_figures(client.get(blkk_url))["trainees_registered"] == 2
     TraineeFactory(blkk=blkk_a, registered_on=day(4, 4))
     assert page_figures(client.get(blkk_url))["trainees_registered"] == 3
+
+
+@time_machine.travel(LATE_APRIL, tick=False)
+def test_the_warm_pass_keeps_the_country_and_every_province_from_one_pass(
+    client, ministry_user, blkk_a, april, settings, django_assert_max_num_queries
+):
+    settings.DASHBOARD_LIVE_SECONDS = 600
+    services.reports_generate_month(month=MARCH)
+    # Whether March is stored, then one pass.
+    with django_assert_max_num_queries(9):
+        kept = tasks.dashboards_warm()
+    assert kept == 3  # the country, Jawa Barat, Jawa Timur
+    client.force_login(ministry_user)
+    urls = [
+        reverse("dashboard"),
+        reverse("dashboard-province", args=["32"]),
+        reverse("dashboard-province", args=["35"]),
+    ]
+    warm = {}
+    for url in urls:
+        # No pass: the session, the user, the province's name, the stored trend,
+        # the ventures at risk (and the request's savepoint).
+        with django_assert_max_num_queries(7):
+            warm[url] = page_figures(client.get(url))
+
+    settings.DASHBOARD_LIVE_SECONDS = 0
+    for url in urls:
+        assert warm[url] == page_figures(client.get(url)), url
+
+
+@time_machine.travel(LATE_APRIL, tick=False)
+def test_the_warm_pass_keeps_the_month_before_until_it_is_stored(
+    client, ministry_user, blkk_a, april, settings, django_assert_max_num_queries
+):
+    settings.DASHBOARD_LIVE_SECONDS = 600
+    assert dashboards.live_figures_warm() == 6  # April and March, 3 places each
+    client.force_login(ministry_user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("dashboard"))
+    tiles = {tile["key"]: tile for tile in response.context["tiles"]}
+    assert tiles["trainees_registered"]["previous"] == 1  # A's in March
+
+
+def test_the_warm_pass_does_nothing_when_live_figures_are_not_kept(
+    settings, blkk_a, django_assert_num_queries
+):
+    settings.DASHBOARD_LIVE_SECONDS = 0
+    with django_assert_num_queries(0):
+        assert dashboards.live_figures_warm() == 0
 
 
 def test_a_cache_that_does_not_answer_leaves_the_figures_computed(
