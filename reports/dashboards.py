@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -72,7 +73,7 @@ logger = logging.getLogger(__name__)
 # How many BLKKs not reported and ventures at risk a dashboard lists; it says how
 # many there are in all.
 SHORT_LIST = 10
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 class Source(StrEnum):
@@ -213,7 +214,7 @@ def dashboard(place: Place, month: Month, *, today: datetime.date) -> Dashboard:
         previous_kpis = stored_kpis.get(previous.first_day)
         if previous_kpis is None:
             previous_kpis = _live_kpis(place, previous)
-    at_risk, at_risk_count = ventures_at_risk(month, place.blkks)
+    at_risk, at_risk_count = _at_risk(place, month)
     return Dashboard(
         place=place,
         month=month,
@@ -332,50 +333,70 @@ def _live_kpis(place: Place, month: Month) -> dict[str, Any]:
 
 
 def _live_payload(place: Place, month: Month) -> dict[str, Any]:
-    """What a dashboard shows of `place`'s month computed live: from the cache,
-    else computed now (and kept). A miss on the country computes every province
-    with it, from the same pass."""
-    seconds = settings.DASHBOARD_LIVE_SECONDS
-    if place.scope == ReportScope.BLKK or seconds <= 0:
+    """What a dashboard shows of `place`'s month computed live: kept in the cache
+    for the country and a province (a miss on the country computes every province
+    with it, from the same pass), computed on every view for a BLKK."""
+    if place.scope == ReportScope.BLKK or settings.DASHBOARD_LIVE_SECONDS <= 0:
         return _payload(place, list(figures_by_blkk(month, place.blkks).values()))
-    key = _cache_key(place.scope, place.code, month)
+    key = _cache_key("figures", place.scope, place.code, month)
+    if place.scope == ReportScope.NATIONAL:
+        return _kept(key, lambda: _every_place(month))
+    return _kept(
+        key,
+        lambda: {
+            key: _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+        },
+    )
+
+
+def _at_risk(place: Place, month: Month) -> tuple[list[dict], int]:
+    """`ventures_at_risk` of the place, kept in the cache like its live figures (a
+    miss on the country lists every province's with it, from the same query)."""
+    if place.scope == ReportScope.BLKK or settings.DASHBOARD_LIVE_SECONDS <= 0:
+        return ventures_at_risk(month, place.blkks)
+    key = _cache_key("at_risk", place.scope, place.code, month)
+    if place.scope == ReportScope.NATIONAL:
+        return _kept(key, lambda: _at_risk_every_place(month))
+    return _kept(key, lambda: {key: ventures_at_risk(month, place.blkks)})
+
+
+def _kept(key: str, compute: Callable[[], dict[str, Any]]) -> Any:
+    """The cache's value of `key`; else `compute()`, a dict of cache keys to values
+    that holds `key`, every one of them kept for DASHBOARD_LIVE_SECONDS. A cache
+    that does not answer leaves the value computed on every view."""
     try:
-        payload = cache.get(key)
+        value = cache.get(key)
     except RedisError:
         logger.warning("dashboard cache unreachable: computing %s", key)
-        payload = None
-        seconds = 0
-    if payload is not None:
-        return payload
-    if place.scope == ReportScope.NATIONAL:
-        payloads = _every_place(month)
-    else:
-        rows = list(figures_by_blkk(month, place.blkks).values())
-        payloads = {key: _payload(place, rows)}
-    if seconds:
-        _keep(payloads, seconds)
-    return payloads[key]
+        return compute()[key]
+    if value is None:
+        values = compute()
+        _keep(values)
+        value = values[key]
+    return value
 
 
 def live_figures_warm(*, month: Month | None = None) -> int:
     """Compute `month` (this month) so far for the country and every province in
-    one pass, and the month before unless its reports are stored, and keep them in
-    the cache for DASHBOARD_LIVE_SECONDS, so that the dashboards answer from the
-    cache (beat runs it every 5 minutes: `reports.tasks.dashboards_warm`). Returns
-    how many places and months were kept; none when the cache of live figures is
-    turned off."""
-    seconds = settings.DASHBOARD_LIVE_SECONDS
-    if seconds <= 0:
+    one pass, their ventures at risk in one query, and the month before unless its
+    reports are stored, and keep them in the cache for DASHBOARD_LIVE_SECONDS, so
+    that the dashboards answer from the cache (beat runs it every 5 minutes:
+    `reports.tasks.dashboards_warm`). Returns how many places' months were kept;
+    none when the cache of live figures is turned off."""
+    if settings.DASHBOARD_LIVE_SECONDS <= 0:
         return 0
     month = month or Month.of(timezone.localdate())
-    payloads = _every_place(month)
+    figures = _every_place(month)
+    values = {**figures, **_at_risk_every_place(month)}
     before = month_before(month)
     # Each figure's change is from the month before: until its reports are stored
     # (beat, on the 1st at 02:00), it is computed live too.
     if before is not None and not _stored_national(before):
-        payloads.update(_every_place(before))
-    _keep(payloads, seconds)
-    return len(payloads)
+        earlier = _every_place(before)
+        figures.update(earlier)
+        values.update(earlier)
+    _keep(values)
+    return len(figures)
 
 
 def _stored_national(month: Month) -> bool:
@@ -389,15 +410,40 @@ def _every_place(month: Month) -> dict[str, dict[str, Any]]:
     one pass over every BLKK (a province's figures are the sums of its BLKKs')."""
     rows = list(figures_by_blkk(month).values())
     payloads = {
-        _cache_key(ReportScope.NATIONAL, "", month): _payload(national_place(), rows)
+        _cache_key("figures", ReportScope.NATIONAL, "", month): _payload(
+            national_place(), rows
+        )
     }
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
     for row in rows:
         provinces[row.province_code].append(row)
     for code, members in provinces.items():
         place = Place(ReportScope.PROVINCE, code, members[0].province_name)
-        payloads[_cache_key(place.scope, code, month)] = _payload(place, members)
+        payloads[_cache_key("figures", place.scope, code, month)] = _payload(
+            place, members
+        )
     return payloads
+
+
+def _at_risk_every_place(month: Month) -> dict[str, tuple[list[dict], int]]:
+    """The country's and every province's ventures at risk in `month` (as
+    `ventures_at_risk` gives them), by cache key, from one query; a province with
+    BLKKs and none at risk gets an empty list."""
+    rows = list(_at_risk_rows(month).values(*AT_RISK_FIELDS, "province_code"))
+    provinces = Blkk.objects.order_by().values_list("regency__province_id", flat=True)
+    by_province: dict[str, list[dict]] = {code: [] for code in provinces.distinct()}
+    for row in rows:
+        by_province.setdefault(row.pop("province_code"), []).append(row)
+    lists = {
+        _cache_key("at_risk", ReportScope.NATIONAL, "", month): (
+            rows[:SHORT_LIST],
+            len(rows),
+        )
+    }
+    for code, members in by_province.items():
+        key = _cache_key("at_risk", ReportScope.PROVINCE, code, month)
+        lists[key] = (members[:SHORT_LIST], len(members))
+    return lists
 
 
 def _payload(place: Place, rows: list[BlkkFigures]) -> dict[str, Any]:
@@ -427,18 +473,23 @@ def _payload(place: Place, rows: list[BlkkFigures]) -> dict[str, Any]:
     }
 
 
-def _cache_key(scope: str, code: str, month: Month) -> str:
-    return f"dashboard:{_CACHE_VERSION}:{scope}:{code}:{month}"
+def _cache_key(kind: str, scope: str, code: str, month: Month) -> str:
+    return f"dashboard:{_CACHE_VERSION}:{kind}:{scope}:{code}:{month}"
 
 
-def _keep(payloads: dict[str, dict[str, Any]], seconds: int) -> None:
+def _keep(values: dict[str, Any]) -> None:
     try:
-        cache.set_many(payloads, seconds)
+        cache.set_many(values, settings.DASHBOARD_LIVE_SECONDS)
     except RedisError:
         logger.warning("dashboard cache unreachable: live figures not kept")
 
 
 # --- lists ---------------------------------------------------------------------------
+
+
+# What a list of ventures at risk holds of each: its id and name, its BLKK, and its
+# last session on or before month end (None: never mentored).
+AT_RISK_FIELDS = ("pk", "name", "last_session", "blkk_code", "blkk_name")
 
 
 def ventures_at_risk(
@@ -449,6 +500,19 @@ def ventures_at_risk(
     on it. The first `SHORT_LIST`, longest without a session first (never mentored
     first of all), each with its BLKK and its last session on or before month end;
     and how many there are (one query)."""
+    rows = list(
+        _at_risk_rows(month, blkks)
+        .annotate(total=Window(Count("pk")))
+        .values(*AT_RISK_FIELDS, "total")[:SHORT_LIST]
+    )
+    totals = [row.pop("total") for row in rows]
+    return rows, (totals[0] if totals else 0)
+
+
+def _at_risk_rows(month: Month, blkks: QuerySet | None = None) -> QuerySet:
+    """Every venture at risk in `month` among `blkks`' (None: every BLKK), as
+    `ventures_at_risk` orders them, with `last_session`, `blkk_code`, `blkk_name`
+    and `province_code` of its BLKK to hand for `values()`."""
     last_session = (
         MentoringSession.objects.filter(
             assignment__venture=OuterRef("pk"), held_on__lte=month.last_day
@@ -461,18 +525,9 @@ def ventures_at_risk(
     )
     if blkks is not None:
         ventures = ventures.filter(cohort__blkk__in=blkks.order_by().values("pk"))
-    rows = list(
-        ventures.annotate(
-            last_session=Subquery(last_session), total=Window(Count("pk"))
-        )
-        .order_by(F("last_session").asc(nulls_first=True), "name", "pk")
-        .values(
-            "pk",
-            "name",
-            "last_session",
-            "total",
-            blkk_code=F("cohort__blkk__code"),
-            blkk_name=F("cohort__blkk__name"),
-        )[:SHORT_LIST]
-    )
-    return rows, (rows[0]["total"] if rows else 0)
+    return ventures.annotate(
+        last_session=Subquery(last_session),
+        blkk_code=F("cohort__blkk__code"),
+        blkk_name=F("cohort__blkk__name"),
+        province_code=F("cohort__blkk__regency__province_id"),
+    ).order_by(F("last_session").asc(nulls_first=True), "name", "pk")

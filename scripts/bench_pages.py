@@ -213,6 +213,23 @@ def dashboard_requests(manager) -> list[tuple[str, str, str, int]]:
     return requests
 
 
+def warm_line(args) -> str:
+    """The time of beat's warm pass (`reports.tasks.dashboards_warm`): this month
+    so far for the country and every province, from one pass."""
+    from django.test.utils import override_settings
+
+    from reports.dashboards import live_figures_warm
+
+    with override_settings(DASHBOARD_LIVE_SECONDS=600):
+        timed = bs.time_call(live_figures_warm, min(args.runs, 10), args.budget)
+    return (
+        f"Beat's warm pass (`dashboards_warm`: the country and "
+        f"{timed['result'] - 1} provinces from one pass): median "
+        f"{timed['median']:.1f} ms, p95 {timed['p95']:.1f} ms over "
+        f"{timed['runs']} runs.\n"
+    )
+
+
 def measure(user, label: str, path: str, args, live_seconds: int | None = None) -> dict:
     from django.test import Client
     from django.test.utils import override_settings
@@ -319,6 +336,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     text = "\n".join(table(title, rows) for title, rows in sections)
+    if "dashboards" in parts:
+        text += "\n" + warm_line(args)
     text += f"\n{ba.environment_line()}\n"
     print(text)
     if args.out:
