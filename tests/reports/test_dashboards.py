@@ -326,6 +326,10 @@ def test_the_breakdown_is_the_reports_own_rows(client, ministry_user, blkk_a, ap
 def test_ventures_at_risk_are_listed_with_their_last_session(
     client, province_user, blkk_a, april
 ):
+    # Two assignments, each with a session before the 60 days: the later counts.
+    twice = venture_in(april["a2"], name="Tenun Dua")
+    session(twice, day(2, 1))
+    session(twice, day(1, 20))
     services.reports_generate_month(month=APRIL)
     client.force_login(province_user)
 
@@ -337,8 +341,10 @@ def test_ventures_at_risk_are_listed_with_their_last_session(
     assert [(row["name"], row["last_session"]) for row in board.at_risk] == [
         ("Kopi Senja", None),
         ("Sablon Bogor", day(1, 15)),
+        ("Tenun Dua", day(2, 1)),
     ]
     assert board.at_risk_count == stored("province", "32").kpis["ventures_at_risk"]
+    assert board.at_risk_count == 3
     html = response.content.decode()
     silent = april["silent"]
     assert reverse("venture-detail", args=[blkk_a.code, silent.pk]) in html
