@@ -129,6 +129,15 @@ def month_asked(raw: str | None, today: datetime.date) -> Month:
     return month
 
 
+def reporting_rate(kpis: dict[str, Any]) -> float | None:
+    """`metrics_reported / metrics_expected` as a percentage to one decimal; None
+    when no venture was expected to report."""
+    expected = kpis.get("metrics_expected", 0)
+    if not expected:
+        return None
+    return round(100 * kpis.get("metrics_reported", 0) / expected, 1)
+
+
 def month_before(month: Month) -> Month | None:
     try:
         return month.shifted(-1)
@@ -286,7 +295,7 @@ def _unreported_blkk_reports(month: Month) -> tuple[list[Unreported], int]:
     expected = Cast(KT("kpis__metrics_expected"), IntegerField())
     reported = Cast(KT("kpis__metrics_reported"), IntegerField())
     name = Blkk.objects.filter(code=OuterRef("scope_code")).values("name")[:1]
-    rows = (
+    rows = list(
         ProgressReport.objects.filter(scope=ReportScope.BLKK, period=month.first_day)
         .annotate(expected=expected, reported=reported)
         .annotate(missing=F("expected") - F("reported"))

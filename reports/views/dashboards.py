@@ -34,13 +34,22 @@ from ..models import ReportScope
 DASHBOARD_ROLES = (Role.MINISTRY, Role.PROVINCE)
 # How each KPI reads: a count unless said (the `portal` template filters).
 KPI_KINDS = {"revenue_total": "rupiah", "mentoring_hours": "hours"}
-# The figures a chart may show (`?kpi=`): every KPI that is one number of the
-# month. Outcomes have a chart of their own; the count of BLKKs and the metrics
-# expected (the active ventures) are tiles only.
-CHART_KEYS = tuple(
-    key
-    for key in KPI_KEYS
-    if key not in ("blkk_count", "outcome_counts", "metrics_expected")
+# The figures a chart may show (`?kpi=`): the KPIs that are one number of the
+# month's activity. Outcomes have a chart of their own; the count of BLKKs and the
+# metrics expected (the active ventures) are tiles only.
+CHART_KEYS = (
+    "trainees_registered",
+    "graduates",
+    "certified_competent",
+    "ventures_active",
+    "ventures_graduated",
+    "jobs_created",
+    "revenue_total",
+    "mentoring_sessions",
+    "mentoring_hours",
+    "ventures_mentored",
+    "ventures_at_risk",
+    "metrics_reported",
 )
 DEFAULT_CHART_KEY = "graduates"
 # Column headings for the KPIs a table shows (the full label is the chart's title).
@@ -140,7 +149,6 @@ def chosen_chart_key(request: HttpRequest) -> str:
 def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> dict:
     """What every dashboard, and a BLKK's page, shows of the month."""
     kpis = board.figures.kpis
-    expected = kpis.get("metrics_expected", 0)
     return {
         "board": board,
         "place": board.place,
@@ -149,16 +157,12 @@ def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> d
         "tiles": tiles(board),
         "chart_key": chart_key,
         "chart_label": KPI_LABELS[chart_key],
-        "chart_short_label": KPI_SHORT_LABELS[chart_key],
+        "chart_short_label": KPI_SHORT_LABELS.get(chart_key, KPI_LABELS[chart_key]),
         "chart_kind": KPI_KINDS.get(chart_key, "count"),
         "chart_choices": [(key, KPI_LABELS[key]) for key in CHART_KEYS],
         "month_choices": month_choices(board.month),
         "month_links": month_links(request, board),
-        "reporting_rate": (
-            round(100 * kpis.get("metrics_reported", 0) / expected, 1)
-            if expected
-            else None
-        ),
+        "reporting_rate": dashboards.reporting_rate(kpis),
         "trend_rows": trend_rows(board, chart_key),
         "trend_columns": trend_columns(chart_key),
         "trend_chart": trend_chart(board, chart_key),
@@ -257,19 +261,13 @@ def _breakdown_rows(board: Dashboard, chart_key: str, month_query: str) -> list[
     for line in board.figures.breakdown:
         kpis = line["kpis"]
         url_name = "dashboard-province" if to_province else "blkk-home"
-        expected = kpis.get("metrics_expected", 0)
         rows.append(
             {
                 "code": line["code"],
                 "name": line["name"],
                 "value": kpis.get(chart_key, 0),
                 "reported": kpis.get("metrics_reported", 0),
-                "expected": expected,
-                "rate": (
-                    round(100 * kpis.get("metrics_reported", 0) / expected, 1)
-                    if expected
-                    else None
-                ),
+                "expected": kpis.get("metrics_expected", 0),
                 "url": reverse(url_name, args=[line["code"]]) + suffix,
             }
         )

@@ -445,10 +445,21 @@ def test_a_stored_month_links_to_its_report_files(client, ministry_user, blkk_a,
 
 @time_machine.travel(IN_MAY, tick=False)
 @pytest.mark.parametrize("month", ["2026-06", "2027-01", "2026-13", "April", "1899-12"])
-def test_a_month_not_begun_or_not_a_month_is_404(client, ministry_user, month):
+def test_a_month_not_begun_or_not_a_month_is_404(client, ministry_user, blkk_a, month):
     client.force_login(ministry_user)
-    for url in (reverse("dashboard"), reverse("dashboard-province", args=["32"])):
-        assert client.get(url, {"month": month}).status_code == 404
+    for url in (
+        reverse("dashboard"),
+        reverse("dashboard-province", args=["32"]),
+        reverse("blkk-home", args=[blkk_a.code]),
+    ):
+        assert client.get(url, {"month": month}).status_code == 404, url
+
+
+def test_no_venture_expected_to_report_is_a_dash_not_a_rate(client, ministry_user):
+    client.force_login(ministry_user)
+    response = client.get(reverse("dashboard"))
+    assert response.context["reporting_rate"] is None
+    assert 'data-reporting-rate="">\u2013</p>' in response.content.decode()
 
 
 @time_machine.travel(IN_MAY, tick=False)
