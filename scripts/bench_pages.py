@@ -1,9 +1,11 @@
-"""Measure the portal pages of BLKK managers and mentors at national scale.
+"""Measure the portal pages of BLKK managers, mentors and staff, and the dashboards,
+at national scale.
 
 Usage (from the repository root; the database name must contain "bench"):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/blkk_bench SECRET_KEY=x \
-        .venv/bin/python scripts/bench_pages.py [--runs 30] [--out var/bench_pages.md]
+        .venv/bin/python scripts/bench_pages.py [--runs 30] [--out var/bench_pages.md] \
+        [--parts manager,mentor,staff,dashboards]
 
 It reuses `scripts/bench_api.py` and, through it, `scripts/bench_scoping.py` (imported
 by path, nothing copied): the refusal of any database whose name lacks "bench", the
@@ -17,6 +19,13 @@ Each page is requested through Django's test client signed in as its user, so th
 whole middleware, session, scoping, template and format stack runs; warm (one
 request before timing); median and p95 over `--runs` requests; with the number of
 queries and the time spent in SQL of one request. Every page must answer 200.
+
+Before measuring, the reports of the `--report-months` months before this one (12)
+are stored where none is (the monthly pass, figures only), so that the dashboards'
+past months and trends read stored reports as in production. The dashboards are
+measured with their live figures computed on every request
+(`DASHBOARD_LIVE_SECONDS=0`) and from the cache (as beat's warm pass keeps them),
+and the warm pass itself is timed.
 """
 
 from __future__ import annotations
