@@ -163,6 +163,11 @@ def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> d
         "month_choices": month_choices(board.month),
         "month_links": month_links(request, board),
         "reporting_rate": dashboards.reporting_rate(kpis),
+        "previous_reporting_rate": (
+            dashboards.reporting_rate(board.previous_kpis)
+            if board.previous_kpis is not None
+            else None
+        ),
         "trend_rows": trend_rows(board, chart_key),
         "trend_columns": trend_columns(chart_key),
         "trend_chart": trend_chart(board, chart_key),

@@ -387,6 +387,9 @@ def test_the_reporting_rate_names_the_blkks_that_have_not_reported(
         assert f'href="{metrics_url}?period=2026-04"' in province.content.decode()
     else:
         assert province.context["reporting_rate"] == 100.0
+        # This month's figures come after it ends: April's rate is beside it.
+        assert country.context["previous_reporting_rate"] == 25.0
+        assert "April 2026, 25%." in country.content.decode()
 
 
 @time_machine.travel(IN_MAY, tick=False)
