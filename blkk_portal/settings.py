@@ -203,6 +203,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The dashboards' charts (static/js/dashboard.js draws them).
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
@@ -372,6 +374,11 @@ HEALTHZ_BROKER_TIMEOUT = env.float("HEALTHZ_BROKER_TIMEOUT", default=0.5)
 REPORT_RUN_STALE_SECONDS = env.int("REPORT_RUN_STALE_SECONDS", default=15 * 60)
 REPORT_RUN_MAX_ATTEMPTS = env.int("REPORT_RUN_MAX_ATTEMPTS", default=3)
 REPORT_MAIL_RETRY_SECONDS = env.int("REPORT_MAIL_RETRY_SECONDS", default=5 * 60)
+# The dashboards' live figures of the country and of a province (the month so far)
+# are kept this long in the cache, and beat computes them again every 5 minutes
+# (reports.tasks.dashboards_warm): the country's pass takes about a second at
+# national scale (reports/dashboards.py). 0 computes them on every view.
+DASHBOARD_LIVE_SECONDS = env.int("DASHBOARD_LIVE_SECONDS", default=10 * 60)
 
 # Production hardening; each can be turned off behind a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -204,7 +204,15 @@ class StageChange(models.Model):
         ordering = ["venture", "changed_on", "pk"]
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
-        indexes = [models.Index(fields=["changed_on", "to_stage"])]
+        indexes = [
+            models.Index(fields=["changed_on", "to_stage"]),
+            # A venture's stage on a day is its latest change on or before it (the
+            # KPIs, the dashboards, the reminders): one step down this index.
+            models.Index(
+                fields=["venture", "-changed_on", "-id"],
+                name="stage_change_latest_idx",
+            ),
+        ]
         constraints = [
             choice_is_known("to_stage", Stage, "stage_change_to_known"),
             models.CheckConstraint(

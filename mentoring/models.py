@@ -217,6 +217,12 @@ class MentoringSession(models.Model):
             # A month's sessions (the KPI pass) and the API's keyset cursor, newest
             # first with the id breaking ties: one index serves both.
             models.Index(fields=["held_on", "id"], name="session_held_on_idx"),
+            # A venture's sessions in a window and its last one (the KPIs' ventures
+            # mentored and at risk, the dashboards' last session): a range of this
+            # index per assignment, not every session of it.
+            models.Index(
+                fields=["assignment", "held_on"], name="session_assignment_day_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,6 @@
 """Reads of the reports app: who may generate what, the BLKKs and name of a scope,
-a report's trend, how far a background run got, and the home page's counts."""
+a report's trend, how far a background run got, and the home page's counts. The
+dashboards' reads are `reports.dashboards`."""
 
 from __future__ import annotations
 
@@ -13,12 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blkk_portal.accounts.models import Role
-from blkk_portal.months import Month
 from incubator.models import Venture
 from mentoring.models import MentoringSession
-from training.models import Blkk, Enrollment, OutcomeStatus, Province, Trainee
+from training.models import Blkk, Enrollment, Province, Trainee
 
-from .kpis import KPI_KEYS, counts_total, figures_by_blkk, kpis_from_counts
 from .models import ProgressReport, ReportRun, ReportScope
 from .presenting import KpiRow, scope_display, summary_row
 
@@ -189,85 +188,3 @@ def scope_counts(*, user) -> list[tuple[StrOrPromise, int]]:
             MentoringSession.objects.visible_to(user).count(),
         ),
     ]
-
-
-# --- a BLKK's page ---------------------------------------------------------------
-
-# How each KPI reads on a page (the `portal` template filters).
-KPI_KINDS = {"revenue_total": "rupiah", "mentoring_hours": "hours"}
-# Shown on a BLKK's page: every KPI but the count of BLKKs (one, itself).
-BLKK_PAGE_KEYS = tuple(key for key in KPI_KEYS if key != "blkk_count")
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    value: int | float
-    kind: str = "count"
-
-
-def figures_of(kpis: dict) -> list[Figure]:
-    """A report's KPIs as labelled figures, outcome counts one per status."""
-    from .files import KPI_LABELS
-
-    statuses = dict(OutcomeStatus.choices)
-    figures = []
-    for key in BLKK_PAGE_KEYS:
-        if key == "outcome_counts":
-            for status, count in kpis.get(key, {}).items():
-                label = f"{KPI_LABELS[key]}: {statuses.get(status, status)}"
-                figures.append(Figure(f"outcome_{status}", label, count))
-            continue
-        kind = KPI_KINDS.get(key, "count")
-        figures.append(Figure(key, str(KPI_LABELS[key]), kpis.get(key, 0), kind))
-    return figures
-
-
-def blkk_month_so_far(blkk: Blkk, month: Month) -> list[Figure]:
-    """The BLKK's KPIs for `month` so far, computed now by the reports' own pass."""
-    rows = figures_by_blkk(month, Blkk.objects.filter(pk=blkk.pk))
-    return figures_of(kpis_from_counts(counts_total(rows.values())))
-
-
-def blkk_trend(blkk: Blkk, month: Month) -> list[dict]:
-    """The BLKK's stored monthly reports for the twelve months before `month`."""
-    return stored_trend(ReportScope.BLKK, blkk.code, month.shifted(-1).first_day)
-
-
-# A trend chart drawn as SVG on the server: no script, nothing the CSP refuses, and
-# the table beside it is what screen readers read.
-CHART_WIDTH, CHART_HEIGHT, CHART_GAP = 360, 120, 4
-
-
-@dataclass(frozen=True)
-class Bar:
-    period: datetime.date
-    value: int
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-def trend_bars(trend: list[dict], key: str) -> list[Bar]:
-    """One bar per stored month for the KPI `key`, scaled to the largest month."""
-    if not trend:
-        return []
-    values = [int(row["kpis"].get(key, 0) or 0) for row in trend]
-    top = max(values) or 1
-    slot = CHART_WIDTH / len(trend)
-    bars = []
-    for index, (row, value) in enumerate(zip(trend, values, strict=True)):
-        height = round(CHART_HEIGHT * value / top, 1)
-        bars.append(
-            Bar(
-                period=row["period"],
-                value=value,
-                x=round(index * slot + CHART_GAP / 2, 1),
-                y=round(CHART_HEIGHT - height, 1),
-                width=round(slot - CHART_GAP, 1),
-                height=height,
-            )
-        )
-    return bars

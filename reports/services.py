@@ -88,7 +88,8 @@ def _breakdown_row(code: str, name: str, counts) -> dict:
     return {"code": code, "name": name, "kpis": kpis_from_counts(counts)}
 
 
-def _by_province(rows: list[BlkkFigures]) -> list[dict]:
+def breakdown_by_province(rows: list[BlkkFigures]) -> list[dict]:
+    """One row per province (`code`, `name`, `kpis`), by code."""
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
     for row in rows:
         provinces[row.province_code].append(row)
@@ -98,15 +99,21 @@ def _by_province(rows: list[BlkkFigures]) -> list[dict]:
     ]
 
 
-def _by_blkk(rows: list[BlkkFigures]) -> list[dict]:
+def breakdown_by_blkk(rows: list[BlkkFigures]) -> list[dict]:
+    """One row per BLKK (`code`, `name`, `kpis`), in the order of `rows`."""
     return [_breakdown_row(row.code, row.name, row.counts) for row in rows]
 
 
-def _content_of_scope(scope: str, scope_code: str, rows: list[BlkkFigures]):
+def content_of_scope(
+    scope: str, scope_code: str, rows: list[BlkkFigures]
+) -> ReportContent:
+    """What a report of the scope holds from its BLKKs' rows: the totals, and the
+    breakdown (by province for the country, by BLKK for a province, none for a
+    BLKK). The dashboards show the month so far from the same content."""
     if scope == ReportScope.NATIONAL:
-        breakdown = _by_province(rows)
+        breakdown = breakdown_by_province(rows)
     elif scope == ReportScope.PROVINCE:
-        breakdown = _by_blkk(rows)
+        breakdown = breakdown_by_blkk(rows)
     else:
         breakdown = []
     return ReportContent(scope, scope_code, counts_total(rows), breakdown)
@@ -116,16 +123,16 @@ def month_contents(figures: dict[int, BlkkFigures]) -> list[ReportContent]:
     """The monthly set from one pass: the country; every province that has a BLKK;
     every BLKK that is active or had anything to count that month."""
     rows = list(figures.values())
-    contents = [_content_of_scope(ReportScope.NATIONAL, "", rows)]
+    contents = [content_of_scope(ReportScope.NATIONAL, "", rows)]
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
     for row in rows:
         provinces[row.province_code].append(row)
     contents += [
-        _content_of_scope(ReportScope.PROVINCE, code, members)
+        content_of_scope(ReportScope.PROVINCE, code, members)
         for code, members in sorted(provinces.items())
     ]
     contents += [
-        _content_of_scope(ReportScope.BLKK, row.code, [row])
+        content_of_scope(ReportScope.BLKK, row.code, [row])
         for row in rows
         if row.is_active or not row.is_empty
     ]
@@ -169,7 +176,7 @@ def report_compute_and_store(
     """One report's KPIs from a pass over its scope's BLKKs, stored (replacing)."""
     blkks = scope_blkks(scope, scope_code)
     rows = list(figures_by_blkk(month, blkks).values())
-    content = _content_of_scope(scope, scope_code, rows)
+    content = content_of_scope(scope, scope_code, rows)
     [report_id] = reports_store(month=month, contents=[content], run=run)
     return ProgressReport.objects.get(pk=report_id)
 

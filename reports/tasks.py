@@ -4,7 +4,8 @@ Every task takes `blkk_portal.celery.RETRYING` (acks late, redelivered, retried 
 passing database errors) and is safe to run twice: reports are stored by ON
 CONFLICT, a run is taken by one worker at a time, mail is sent once per report and
 manager. `reports_sweep` (beat, every 5 minutes) queues again what a dead worker or
-a failed mail left behind.
+a failed mail left behind; `dashboards_warm` (beat, every 5 minutes) keeps the
+dashboards' month so far in the cache.
 
 Files and mail are rendered in the portal's language (`LANGUAGE_CODE`, Indonesian),
 set here explicitly: a task run in-process after a request would otherwise speak
@@ -21,7 +22,7 @@ from django.utils import translation
 from blkk_portal.celery import RETRYING, TaskQueueUnavailable, publish
 from blkk_portal.months import Month
 
-from . import services
+from . import dashboards, services
 
 
 class RunTask(Task):
@@ -81,3 +82,10 @@ def reports_sweep() -> dict[str, int]:
         "runs": services.report_runs_requeue_stale(),
         "mail": services.report_deliveries_requeue_due(),
     }
+
+
+@shared_task(**RETRYING)
+def dashboards_warm() -> int:
+    """Beat, every 5 minutes: this month so far for the country and every province,
+    in one pass, kept in the cache for the dashboards. Returns how many places."""
+    return dashboards.live_figures_warm()

@@ -24,4 +24,11 @@ urlpatterns = [
         views.report_run_progress,
         name="report-run-progress",
     ),
+    # The dashboards of ministry and province staff (reports/views/dashboards.py).
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "dashboard/province/<str:code>/",
+        views.province_dashboard,
+        name="dashboard-province",
+    ),
 ]

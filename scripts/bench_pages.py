@@ -1,9 +1,11 @@
-"""Measure the portal pages of BLKK managers and mentors at national scale.
+"""Measure the portal pages of BLKK managers, mentors and staff, and the dashboards,
+at national scale.
 
 Usage (from the repository root; the database name must contain "bench"):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/blkk_bench SECRET_KEY=x \
-        .venv/bin/python scripts/bench_pages.py [--runs 30] [--out var/bench_pages.md]
+        .venv/bin/python scripts/bench_pages.py [--runs 30] [--out var/bench_pages.md] \
+        [--parts manager,mentor,staff,dashboards]
 
 It reuses `scripts/bench_api.py` and, through it, `scripts/bench_scoping.py` (imported
 by path, nothing copied): the refusal of any database whose name lacks "bench", the
@@ -17,6 +19,13 @@ Each page is requested through Django's test client signed in as its user, so th
 whole middleware, session, scoping, template and format stack runs; warm (one
 request before timing); median and p95 over `--runs` requests; with the number of
 queries and the time spent in SQL of one request. Every page must answer 200.
+
+Before measuring, the reports of the `--report-months` months before this one (12)
+are stored where none is (the monthly pass, figures only), so that the dashboards'
+past months and trends read stored reports as in production. The dashboards are
+measured with their live figures computed on every request
+(`DASHBOARD_LIVE_SECONDS=0`) and from the cache (as beat's warm pass keeps them),
+and the warm pass itself is timed.
 """
 
 from __future__ import annotations
@@ -53,6 +62,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", default=None, help="also write the table here")
     parser.add_argument(
         "--prepare-only", action="store_true", help="load the data and users, stop"
+    )
+    parser.add_argument(
+        "--parts",
+        default="manager,mentor,staff,dashboards",
+        help="comma-separated parts to measure: manager,mentor,staff,dashboards",
+    )
+    parser.add_argument(
+        "--report-months",
+        type=int,
+        default=12,
+        help="store the reports of this many months before this one (the monthly "
+        "pass, no files) where none is stored, so that the dashboards' past months "
+        "and trends read stored reports",
     )
     return parser.parse_args(argv)
 
@@ -148,8 +170,84 @@ def staff_requests(manager) -> list[tuple[str, tuple[str, str]]]:
     ]
 
 
-def measure(user, label: str, path: str, args) -> dict:
+def store_report_months(months: int) -> None:
+    """The monthly pass (`reports_generate_month`, figures only: the files do not
+    change what a page reads) for each of the `months` months before this one
+    that has no stored national report yet."""
+    import time
+
+    from django.utils import timezone
+
+    from blkk_portal.months import Month
+    from reports.models import ProgressReport
+    from reports.services import reports_generate_month
+
+    this_month = Month.of(timezone.localdate())
+    for back in range(months, 0, -1):
+        month = this_month.shifted(-back)
+        if ProgressReport.objects.filter(
+            scope="national", period=month.first_day
+        ).exists():
+            continue
+        started = time.perf_counter()
+        stored = len(reports_generate_month(month=month))
+        took = time.perf_counter() - started
+        print(f"stored {stored:,} reports of {month} in {took:.1f} s")
+
+
+def dashboard_requests(manager) -> list[tuple[str, str, str, int]]:
+    """(role, label, path, DASHBOARD_LIVE_SECONDS) of each dashboard measured: the
+    country (ministry) and Jawa Barat (its staff), this month so far and last month
+    (its stored report), computed on every request (0) and from the cache (600:
+    the live figures and the lists, as beat's warm pass keeps them); and the
+    manager's BLKK page as the province user sees it (never cached)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from blkk_portal.months import Month
+    from training.models import Blkk
+
+    last_month = f"?month={Month.of(timezone.localdate()).shifted(-1)}"
+    code = Blkk.objects.filter(managers=manager).get().code
+    requests = []
+    for role, name, path in (
+        ("ministry", "country", reverse("dashboard")),
+        ("province 32", "Jawa Barat", reverse("dashboard-province", args=["32"])),
+    ):
+        requests += [
+            (role, f"{name}, this month so far, computed", path, 0),
+            (role, f"{name}, this month so far, from the cache", path, 600),
+            (role, f"{name}, last month, lists computed", path + last_month, 0),
+            (role, f"{name}, last month, lists cached", path + last_month, 600),
+        ]
+    blkk_page = reverse("blkk-home", args=[code])
+    requests += [
+        ("province 32", f"BLKK page {code}, this month so far", blkk_page, 600),
+        ("province 32", f"BLKK page {code}, last month", blkk_page + last_month, 600),
+    ]
+    return requests
+
+
+def warm_line(args) -> str:
+    """The time of beat's warm pass (`reports.tasks.dashboards_warm`): this month
+    so far for the country and every province, from one pass."""
+    from django.test.utils import override_settings
+
+    from reports.dashboards import live_figures_warm
+
+    with override_settings(DASHBOARD_LIVE_SECONDS=600):
+        timed = bs.time_call(live_figures_warm, min(args.runs, 10), args.budget)
+    return (
+        f"Beat's warm pass (`dashboards_warm`: the country and "
+        f"{timed['result'] - 1} provinces from one pass): median "
+        f"{timed['median']:.1f} ms, p95 {timed['p95']:.1f} ms over "
+        f"{timed['runs']} runs.\n"
+    )
+
+
+def measure(user, label: str, path: str, args, live_seconds: int | None = None) -> dict:
     from django.test import Client
+    from django.test.utils import override_settings
 
     client = Client()
     client.force_login(user)
@@ -160,6 +258,13 @@ def measure(user, label: str, path: str, args) -> dict:
             raise AssertionError(f"{label} GET {path}: {response.status_code}")
         return response
 
+    if live_seconds is not None:
+        with override_settings(DASHBOARD_LIVE_SECONDS=live_seconds):
+            return _measured(label, get, args)
+    return _measured(label, get, args)
+
+
+def _measured(label: str, get, args) -> dict:
     timed = bs.time_call(get, args.runs, args.budget)
     queries = ba.capture_timed(get)
     return {
@@ -198,33 +303,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
     users = ba.prepare_database(args)
+    store_report_months(args.report_months)
     if args.prepare_only:
         return 0
+    parts = set(args.parts.split(","))
     manager = users["blkk_manager"]
-    sections = [
-        (
-            f"BLKK manager ({manager.username})",
-            [
-                measure(manager, label, path, args)
-                for label, path in manager_pages(manager)
-            ],
-        ),
-        (
-            "Mentor (5 assignments, 75 sessions)",
-            [
-                measure(users["mentor"], label, path, args)
-                for label, path in mentor_pages(users["mentor"])
-            ],
-        ),
-        (
-            "Province staff (Jawa Barat) and ministry staff, read-only",
-            [
-                measure(users[role], f"{label} ({role})", path, args)
-                for role, (label, path) in staff_requests(manager)
-            ],
-        ),
-    ]
+    sections = []
+    if "manager" in parts:
+        sections.append(
+            (
+                f"BLKK manager ({manager.username})",
+                [
+                    measure(manager, label, path, args)
+                    for label, path in manager_pages(manager)
+                ],
+            )
+        )
+    if "mentor" in parts:
+        sections.append(
+            (
+                "Mentor (5 assignments, 75 sessions)",
+                [
+                    measure(users["mentor"], label, path, args)
+                    for label, path in mentor_pages(users["mentor"])
+                ],
+            )
+        )
+    if "staff" in parts:
+        sections.append(
+            (
+                "Province staff (Jawa Barat) and ministry staff, read-only",
+                [
+                    measure(users[role], f"{label} ({role})", path, args)
+                    for role, (label, path) in staff_requests(manager)
+                ],
+            )
+        )
+    if "dashboards" in parts:
+        sections.append(
+            (
+                "Dashboards (ministry: the country; province staff: Jawa Barat and "
+                "a BLKK's page)",
+                [
+                    measure(users[role], f"{label} ({role})", path, args, seconds)
+                    for role, label, path, seconds in dashboard_requests(manager)
+                ],
+            )
+        )
     text = "\n".join(table(title, rows) for title, rows in sections)
+    if "dashboards" in parts:
+        text += "\n" + warm_line(args)
     text += f"\n{ba.environment_line()}\n"
     print(text)
     if args.out:

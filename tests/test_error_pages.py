@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from blkk_portal import errors
-from reports import selectors
+from reports import dashboards
 from tests.personas import PASSWORD
 from tests.test_content_policy import assert_strict_policy, inline_scripts
 from training.api import views as training_views
@@ -106,9 +106,9 @@ def test_a_refused_csrf_token_answers_the_portals_page(db, manager_a):
 
 def test_a_bug_answers_the_portals_500(answering, world, monkeypatch):
     answering.force_login(world.users["ministry"])
-    monkeypatch.setattr(selectors, "scope_counts", raising(RuntimeError("a bug")))
+    monkeypatch.setattr(dashboards, "dashboard", raising(RuntimeError("a bug")))
 
-    response = answering.get(reverse("home"), **ENGLISH_BROWSER)
+    response = answering.get(reverse("dashboard"), **ENGLISH_BROWSER)
 
     page = assert_error_page(response, 500, "500.html", "Something went wrong")
     assert "a bug" not in page

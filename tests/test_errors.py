@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import translation
 
-from reports import selectors
+from reports import dashboards
 from training.api import views as training_views
 
 UNREACHABLE = "The portal cannot reach its database just now. Try again shortly."
@@ -39,11 +39,11 @@ def raising(error: Exception):
 def test_a_page_answers_503_with_retry_after_when_the_database_is_unreachable(
     client_that_answers, world, monkeypatch, error
 ):
-    # The ministry's home reads the scope's counts (a manager's is a redirect).
+    # The ministry's dashboard reads the country's figures.
     client_that_answers.force_login(world.users["ministry"])
-    monkeypatch.setattr(selectors, "scope_counts", raising(error))
+    monkeypatch.setattr(dashboards, "dashboard", raising(error))
 
-    response = client_that_answers.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client_that_answers.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
@@ -72,9 +72,9 @@ def test_the_api_answers_503_in_json_when_the_database_is_unreachable(
 
 def test_any_other_error_is_still_a_500(client_that_answers, world, monkeypatch):
     client_that_answers.force_login(world.users["ministry"])
-    monkeypatch.setattr(selectors, "scope_counts", raising(RuntimeError("a bug")))
+    monkeypatch.setattr(dashboards, "dashboard", raising(RuntimeError("a bug")))
 
-    response = client_that_answers.get(reverse("home"))
+    response = client_that_answers.get(reverse("dashboard"))
 
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -6,6 +6,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
+from .accounts.factories import UserFactory
 from .personas import PASSWORD
 
 
@@ -35,9 +36,19 @@ def test_province_staff_sign_in_to_their_scope_at_a_glance(client, world):
         reverse("login"), {"username": "province_32", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
-    counts = dict(response.context["counts"])
-    assert counts
-    assert all(value >= 1 for value in counts.values()), counts
+    # Their province's dashboard, with its BLKKs (tests/reports/test_dashboards.py).
+    assert response.redirect_chain[-1][0] == reverse("dashboard-province", args=["32"])
+    tiles = {tile["key"]: tile["value"] for tile in response.context["tiles"]}
+    assert tiles["blkk_count"] >= 1
+    assert response.context["rows_page"].paginator.count >= 1
+
+
+def test_a_user_with_no_role_sees_what_their_account_can_see(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert dict(response.context["counts"])
 
 
 def test_repeated_failed_logins_lock_the_account(client, world, settings):
@@ -53,8 +64,8 @@ def test_home_answers_in_english_when_the_user_chose_it(client, world):
     # Not when the browser asks: tests/accounts/test_language.py.
     client.force_login(world.users["ministry"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    response = client.get(reverse("home"))
-    assert "What your account can see" in response.content.decode()
+    response = client.get(reverse("home"), follow=True)
+    assert "Reporting rate" in response.content.decode()
 
 
 def test_health_check_answers_without_login(client, db):

@@ -16,7 +16,6 @@ from django.utils import translation
 from blkk_portal.access import declared_models
 from blkk_portal.forms import RUPIAH_MESSAGE, PortalForm, RupiahField
 from blkk_portal.pages import save_through_service
-from reports.selectors import trend_bars
 from tests.incubator.factories import (
     CohortFactory,
     VentureFactory,
@@ -303,11 +302,13 @@ def test_a_blkks_page_shows_this_month_and_the_stored_months(
     ]
     assert "Rp\u00a04.512.908" in html
     assert "1.234" in html
-    # The trend's chart: one bar per stored month, SVG numbers with a dot whatever
-    # the language's decimal comma.
-    assert [bar.value for bar in response.context["graduate_bars"]] == [1234]
-    assert 'x="2.0" y="0.0" width="356.0" height="120.0"' in html
-    keys = [figure.key for figure in response.context["kpis"]]
+    # The trend's chart, drawn in the browser from a JSON data block: one value per
+    # month of the twelve before this one, none where no report is stored.
+    assert response.context["trend_chart"]["series"][0]["values"] == [None] * 11 + [
+        1234
+    ]
+    assert '<script id="trend-chart" type="application/json">' in html
+    keys = [tile["key"] for tile in response.context["tiles"]]
     assert "trainees_registered" in keys
     assert "blkk_count" not in keys
 
@@ -361,19 +362,3 @@ def test_a_blkks_rows_are_the_rows_its_staff_see_of_it(rf, world, persona):
             condition = model.objects.all().reached_by_blkks(reached)
             seen = model.objects.visible_to(user).filter(condition)
             assert set(here.rows(model)) == set(seen), (persona, blkk.code, model)
-
-
-def test_trend_bars_scale_to_the_largest_month():
-    trend = [
-        {"period": datetime.date(2026, 10, 1), "kpis": {"graduates": 10}},
-        {"period": datetime.date(2026, 11, 1), "kpis": {"graduates": 5}},
-        {"period": datetime.date(2026, 12, 1), "kpis": {}},
-    ]
-    bars = trend_bars(trend, "graduates")
-    assert [(bar.value, bar.height, bar.y) for bar in bars] == [
-        (10, 120.0, 0.0),
-        (5, 60.0, 60.0),
-        (0, 0.0, 120.0),
-    ]
-    assert [bar.x for bar in bars] == [2.0, 122.0, 242.0]
-    assert trend_bars([], "graduates") == []

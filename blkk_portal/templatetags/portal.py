@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format, number_format
 
 register = template.Library()
@@ -58,3 +59,39 @@ def bulan(value) -> str:
         return NOTHING
     day = getattr(value, "first_day", value)
     return date_format(day, "YEAR_MONTH_FORMAT", use_l10n=True)
+
+
+@register.filter
+def jumlah(value, kind: str = "count") -> str:
+    """A report figure as its kind reads (the dashboards' `kind`): `rupiah`, `hours`
+    (up to two decimals: `12,75`), a `percent` (one decimal: `85,3%`), else a count."""
+    if value is None or value == "":
+        return NOTHING
+    if kind == "rupiah":
+        return rupiah(value)
+    if kind == "hours":
+        return floatformat(value, "-2g")
+    if kind == "percent":
+        return f"{floatformat(value, '-1g')}%"
+    return angka(value)
+
+
+@register.filter
+def selisih(value, kind: str = "count") -> str:
+    """A change from one month to the next, signed: `+12`, `0`, `+Rp 1.250.000`,
+    and a fall with the minus sign U+2212 (not a hyphen), as typesetting has it."""
+    if value is None or value == "":
+        return NOTHING
+    if not value:
+        return jumlah(0, kind)
+    sign = "+" if value > 0 else "\u2212"
+    return f"{sign}{jumlah(abs(value), kind)}"
+
+
+@register.filter
+def bulan_singkat(value) -> str:
+    """A month in short, for a chart's axis: `Nov 2026`."""
+    if not value:
+        return NOTHING
+    day = getattr(value, "first_day", value)
+    return date_format(day, "M Y", use_l10n=True)

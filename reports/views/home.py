@@ -18,6 +18,8 @@ from training.selectors import graduates_due_for_follow_up
 from training.views import BlkkHere, blkk_page, blkks_opened_by
 
 from .. import selectors
+from ..dashboards import blkk_place
+from .dashboards import chosen_chart_key, dashboard_of, figures_context
 
 # How many of a to-do list a BLKK's page shows; the list's own page has the rest.
 SHORT_LIST = 5
@@ -27,8 +29,9 @@ SHORT_LIST = 5
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home of the user's role (DESIGN.md, "Portal pages"): a manager's BLKK (or
-    the list of their BLKKs), a mentor's mentees; ministry and province staff get
-    their scope at a glance with the way into each BLKK."""
+    the list of their BLKKs), a mentor's mentees, the dashboard of ministry staff
+    (the country) and of province staff (their province). Anyone else gets what
+    their account can see."""
     user = request.user
     if user.role == Role.BLKK_MANAGER:
         managed = list(blkks_opened_by(user).values_list("code", flat=True)[:2])
@@ -39,6 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
         not user.role and scope_of(user).mentor_id is not None
     ):
         return redirect("mentor-home")
+    if user.sees_everything:
+        return redirect("dashboard")
+    if user.role == Role.PROVINCE:
+        return redirect("dashboard-province", user.province_id)
     context = {"counts": selectors.scope_counts(user=user)}
     return render(request, "reports/home.html", context)
 
@@ -46,22 +53,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @blkk_page
 def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
-    """A BLKK's page: this month so far, the last twelve stored months, what needs
-    doing, and the way to each of its records."""
+    """A BLKK's page: the month's KPIs (this month so far, or `?month=`) with their
+    change, the last twelve stored months, what needs doing, and the way to each
+    of its records. The figures are the dashboards' own pieces."""
     today = timezone.localdate()
-    month = Month.of(today)
-    reporting_month = month.shifted(-1)
+    board = dashboard_of(request, blkk_place(here.blkk))
+    reporting_month = Month.of(today).shifted(-1)
     not_reported = ventures_not_reported(here.blkk, reporting_month, here.rows(Venture))
     people = here.rows(Trainee).with_full_nik_flag(request.user)
-    trend = selectors.blkk_trend(here.blkk, month)
     follow_ups = graduates_due_for_follow_up(here.blkk, today, people=people)
     context = {
+        **figures_context(request, board, chosen_chart_key(request)),
         "here": here,
-        "month": month,
-        "kpis": selectors.blkk_month_so_far(here.blkk, month),
-        "trend": trend,
-        "graduate_bars": selectors.trend_bars(trend, "graduates"),
-        "chart": {"width": selectors.CHART_WIDTH, "height": selectors.CHART_HEIGHT},
+        "trend": board.trend,
         "reporting_month": reporting_month,
         "not_reported": list(not_reported[:SHORT_LIST]),
         "not_reported_count": not_reported.count(),

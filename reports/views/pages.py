@@ -34,12 +34,14 @@ from blkk_portal.pages import (
     roles_required,
     see_other,
 )
+from blkk_portal.templatetags.portal import bulan_singkat
 from training.views import blkks_opened_by
 
 from .. import presenting, selectors, services
 from ..files import report_file_response
 from ..forms import ReportFilterForm, ReportGenerateForm
 from ..models import ProgressReport, ReportRun, ReportScope
+from ..presenting import KPI_LABELS
 
 GENERATING_ROLES = (Role.MINISTRY, Role.PROVINCE, Role.BLKK_MANAGER)
 FILE_KINDS = (("xlsx", "Excel (XLSX)"), ("csv", "CSV"))
@@ -119,8 +121,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "trend": [
             {**month, "cells": presenting.summary_row(month["kpis"])} for month in trend
         ],
-        "graduate_bars": selectors.trend_bars(trend, "graduates"),
-        "chart": {"width": selectors.CHART_WIDTH, "height": selectors.CHART_HEIGHT},
+        "graduates_chart": graduates_chart(trend),
         "files": [
             (kind, label)
             for kind, label in FILE_KINDS
@@ -215,3 +216,22 @@ def report_run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx asks for every second until the run ends."""
     run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
     return render(request, "reports/_run_progress.html", _run_context(request, run))
+
+
+def graduates_chart(trend: list[dict]) -> dict | None:
+    """The graduates of each stored month, for the same Chart.js bar chart the
+    dashboards draw (static/js/dashboard.js); the trend table holds the figures."""
+    if not trend:
+        return None
+    return {
+        "type": "bar",
+        "horizontal": False,
+        "format": "count",
+        "labels": [bulan_singkat(month["period"]) for month in trend],
+        "series": [
+            {
+                "label": str(KPI_LABELS["graduates"]),
+                "values": [month["kpis"].get("graduates", 0) for month in trend],
+            }
+        ],
+    }

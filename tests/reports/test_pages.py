@@ -4,6 +4,8 @@ following its progress (reports/views/pages.py)."""
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
@@ -268,7 +270,10 @@ def test_a_report_links_its_places_and_months_the_user_reads(
         APRIL,
     ]
     assert reverse("report-detail", args=[march.pk]) in html
-    assert [bar.value for bar in response.context["graduate_bars"]] == [9, 3]
+    # The chart's data block, drawn by Chart.js in the browser (static/js/dashboard.js).
+    chart_data = r'<script id="graduates-chart" type="application/json">(.*?)<'
+    block = re.search(chart_data, html)
+    assert json.loads(block.group(1))["series"][0]["values"] == [9, 3]
 
 
 def test_a_report_of_another_province_or_blkk_is_not_found(

@@ -52,6 +52,17 @@ def test_the_sweep_runs_every_five_minutes():
     )
 
 
+def test_the_dashboards_month_so_far_is_kept_warm_every_five_minutes():
+    assert schedule_of("reports.tasks.dashboards_warm") == (
+        "*/5",
+        "*",
+        "*",
+        "*",
+        "*",
+        "Asia/Jakarta",
+    )
+
+
 def test_every_schedule_is_a_crontab():
     assert not PeriodicTask.objects.filter(crontab__isnull=True).exists()
 
