@@ -440,8 +440,9 @@ def test_a_stored_month_links_to_its_report_files(client, ministry_user, blkk_a,
 
     html = client.get(reverse("dashboard"), {"month": "2026-04"}).content.decode()
 
+    assert f'href="{reverse("report-detail", args=[report.pk])}"' in html
     for kind in ("xlsx", "csv"):
-        url = reverse("api:progressreport-file", args=[report.pk, kind])
+        url = reverse("report-file", args=[report.pk, kind])
         assert f'href="{url}"' in html
         assert client.get(url).status_code == 200
 
