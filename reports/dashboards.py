@@ -65,7 +65,8 @@ from .kpis import (
     ventures_with_month_end_state,
 )
 from .models import ProgressReport, ReportScope
-from .selectors import NATIONAL_NAME, stored_trend
+from .presenting import NATIONAL_NAME
+from .selectors import stored_trend
 from .services import content_of_scope
 
 logger = logging.getLogger(__name__)
