@@ -142,31 +142,32 @@ def test_every_import_post_needs_the_csrf_token(manager_a, blkk_a):
     assert statuses == {ImportStatus.PREVIEWED}
 
 
-# --- the account import and the admin ---------------------------------------------
+# --- invitation links: only to the portal's own hosts -----------------------------
 
 
-@pytest.mark.parametrize("user_key", ["province_user", "manager_a", "mentor_a"])
-def test_only_ministry_staff_reach_the_account_import(
-    request, client, ministry_user, user_key
+def test_an_invitation_is_never_mailed_with_a_forged_host(
+    client, ministry_user, blkk_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    job = ImportJob.objects.create(
-        kind="accounts", owner_key="http://testserver", created_by=ministry_user
+    """The admin builds the link from the request's host: a Host outside
+    ALLOWED_HOSTS is refused (400) before anything is mailed (the account
+    import checks its stored address the same way: `origin_parts`)."""
+    user = user_create(
+        username="siti",
+        password=None,
+        role="blkk_manager",
+        full_name="Siti",
+        email="siti@example.id",
+        blkks=[blkk_a],
     )
-    client.force_login(request.getfixturevalue(user_key))
-    for path in (
-        reverse("admin:accounts_user_import"),
-        reverse("admin:accounts_user_import_template"),
-        reverse("admin:accounts_user_import_job", args=[job.pk]),
-        reverse("admin:accounts_user_import_progress", args=[job.pk]),
-    ):
-        assert client.get(path).status_code in (302, 403, 404), path
-    for path in (
-        reverse("admin:accounts_user_import_confirm", args=[job.pk]),
-        reverse("admin:accounts_user_import_cancel", args=[job.pk]),
-    ):
-        assert client.post(path).status_code in (302, 403, 404), path
-    job.refresh_from_db()
-    assert job.status == ImportStatus.PREVIEWED
+    client.force_login(ministry_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "send_invitation", "_selected_action": [user.pk]},
+            HTTP_HOST="evil.example",
+        )
+    assert response.status_code == 400
+    assert mailoutbox == []
 
 
 # --- dashboards --------------------------------------------------------------------
