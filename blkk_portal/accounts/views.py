@@ -46,7 +46,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's page for the mailed link; a new password set there also lifts a
     sign-in lockout of the account, since whoever holds the link holds its mail.
-    The 429 page offers this way back."""
+    The 429 page offers this way back. A deactivated account's link does not
+    work (a link mailed before the account was closed must not set a password
+    that works once it is opened again)."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if isinstance(user, User) and user.is_active else None
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -63,10 +69,6 @@ class InviteConfirmView(PasswordResetConfirmView):
 
     token_generator = invite_token_generator
     template_name = "registration/invite_confirm.html"
-
-    def get_user(self, uidb64):
-        user = super().get_user(uidb64)
-        return user if isinstance(user, User) and user.is_active else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
