@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_LIFETIME = datetime.timedelta(hours=24)
 UPLOADS_PER_HOUR = 30
+# Rows checked per user and hour (three full files): a file may hold 5,000 NIKs, so
+# counting files alone would let one account test 150,000 guessed NIKs an hour.
+ROWS_PER_HOUR = 15_000
 PROGRESS_SECONDS = 6 * 3600
 SHOWN_LENGTH = 80
 
@@ -82,6 +85,7 @@ def import_preview(
         size=upload.size or 0,
         columns=kind.columns,
     )
+    _count_rows(by, len(table.rows))
     rows, cell_errors, shown = _parse(kind, table)
     checked = kind.check(rows, context)
     errors = _merged(cell_errors, checked.errors)
@@ -163,18 +167,34 @@ def _count_upload(by: User) -> None:
     """At most UPLOADS_PER_HOUR previews per user and hour: a preview says, for
     each NIK in the file, whether it is registered, and that must not become a
     way to test thousands of guessed NIKs."""
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"imports:uploads:{by.pk}:{hour}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        count = cache.incr(key)
-    except Exception:  # a cache that does not answer must not stop the work
-        logger.warning("upload count not kept for user %s", by.pk, exc_info=True)
-        return
-    if count > UPLOADS_PER_HOUR:
+    if _hourly_count(by, "uploads", 1) > UPLOADS_PER_HOUR:
         raise ImportRefused(
             _("You have uploaded many files in the last hour. Try again in an hour.")
         )
+
+
+def _count_rows(by: User, rows: int) -> None:
+    """At most ROWS_PER_HOUR rows checked per user and hour, for the same reason."""
+    if _hourly_count(by, "rows", rows) > ROWS_PER_HOUR:
+        raise ImportRefused(
+            _(
+                "You have checked many rows in the last hour. Try again in an hour, "
+                "or split the work over the day."
+            )
+        )
+
+
+def _hourly_count(by: User, what: str, add: int) -> int:
+    """The user's count of `what` this hour, `add` included; 0 when the cache does
+    not answer (that must not stop the work)."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"imports:{what}:{by.pk}:{hour}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key, add)
+    except Exception:
+        logger.warning("%s count not kept for user %s", what, by.pk, exc_info=True)
+        return 0
 
 
 def _forget_earlier(*, kind: ImportKind, owner_key: str, by: User) -> None:

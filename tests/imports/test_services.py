@@ -179,6 +179,17 @@ def test_uploads_are_limited_per_user_and_hour(manager_a, monkeypatch):
     assert "many files in the last hour" in refused.value.message
 
 
+def test_rows_checked_are_limited_per_user_and_hour(manager_a, monkeypatch):
+    """Files are counted, and so are their rows: one file may hold 5,000 NIKs."""
+    monkeypatch.setattr(services, "ROWS_PER_HOUR", 5)
+    preview(manager_a, [[f"A-{n}", "Ayu"] for n in range(3)])
+
+    with pytest.raises(ImportRefused) as refused:
+        preview(manager_a, [[f"B-{n}", "Budi"] for n in range(3)])
+
+    assert "many rows in the last hour" in refused.value.message
+
+
 # --- confirmation and the run ---------------------------------------------------------
 
 
