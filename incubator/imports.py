@@ -36,7 +36,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import serializers
 
-from blkk_portal.accounts.models import Role
 from blkk_portal.forms import RUPIAH_MESSAGE, RupiahField
 from blkk_portal.imports import cells
 from blkk_portal.imports.cells import Cell, CellError
@@ -52,8 +51,8 @@ from blkk_portal.imports.kinds import (
 from blkk_portal.months import Month
 from blkk_portal.numbers import is_ascii_digits
 from blkk_portal.templatetags.portal import bulan
+from training.imports import manager_may_import
 from training.models import Blkk
-from training.services import managed_blkk_ids
 
 from . import services
 from .api.serializers import VentureMetricSerializer
@@ -233,9 +232,7 @@ class MetricsImport(ImportKind):
         if (
             match is None
             or blkk is None
-            or by.role != Role.BLKK_MANAGER
-            or blkk.pk not in managed_blkk_ids(by)
-            or not by.has_perms(PERMISSIONS)
+            or not manager_may_import(by, blkk.pk, *PERMISSIONS)
         ):
             raise ImportRefused(NOT_YOUR_BLKK)
         try:

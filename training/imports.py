@@ -58,8 +58,8 @@ from blkk_portal.imports.kinds import (
     Problem,
     Row,
     lines_sharing,
+    owner_row,
 )
-from blkk_portal.numbers import is_ascii_digits
 
 from . import services
 from .api.serializers import TraineeSerializer
@@ -295,6 +295,17 @@ def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def manager_may_import(by: User, blkk_id: int, *permissions: str) -> bool:
+    """Whether `by` may import into this BLKK: one of its managers (still), holding
+    the permissions. Asked again when the run starts, so a manager handed over or
+    deactivated since the preview writes nothing."""
+    return (
+        by.role == Role.BLKK_MANAGER
+        and blkk_id in services.managed_blkk_ids(by)
+        and by.has_perms(permissions)
+    )
+
+
 @dataclass(frozen=True)
 class TraineeImportContext:
     blkk: Blkk
@@ -310,17 +321,8 @@ class TraineeImport(ImportKind):
 
     def context(self, *, owner_key: str, by: User) -> TraineeImportContext:
         """The BLKK the rows go to, for one of its managers (still)."""
-        blkk = (
-            Blkk.objects.filter(pk=int(owner_key)).first()
-            if is_ascii_digits(owner_key) and len(owner_key) < 19
-            else None
-        )
-        if (
-            blkk is None
-            or by.role != Role.BLKK_MANAGER
-            or blkk.pk not in services.managed_blkk_ids(by)
-            or not by.has_perm("training.add_trainee")
-        ):
+        blkk = owner_row(Blkk.objects, owner_key)
+        if blkk is None or not manager_may_import(by, blkk.pk, "training.add_trainee"):
             raise ImportRefused(NOT_YOUR_BLKK)
         return TraineeImportContext(blkk=blkk, by=by)
 
@@ -588,18 +590,9 @@ class EnrollmentImport(ImportKind):
 
     def context(self, *, owner_key: str, by: User) -> EnrollmentImportContext:
         """The batch the rows go into, for one of its BLKK's managers (still)."""
-        batch = (
-            TrainingBatch.objects.select_related("blkk")
-            .filter(pk=int(owner_key))
-            .first()
-            if is_ascii_digits(owner_key) and len(owner_key) < 19
-            else None
-        )
-        if (
-            batch is None
-            or by.role != Role.BLKK_MANAGER
-            or batch.blkk_id not in services.managed_blkk_ids(by)
-            or not by.has_perm("training.add_enrollment")
+        batch = owner_row(TrainingBatch.objects.select_related("blkk"), owner_key)
+        if batch is None or not manager_may_import(
+            by, batch.blkk_id, "training.add_enrollment"
         ):
             raise ImportRefused(NOT_YOUR_BATCH)
         return EnrollmentImportContext(batch=batch, by=by)

@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
 
+from blkk_portal.numbers import is_ascii_digits
+
 from . import cells
 
 if TYPE_CHECKING:
@@ -173,3 +175,11 @@ def register(kind: ImportKind) -> ImportKind:
 
 def kind_named(name: str) -> ImportKind:
     return _KINDS[name]
+
+
+def owner_row(queryset, owner_key: str):
+    """The row an owner key names by its primary key (ASCII digits that fit a
+    bigint), or None: a key is typed into URLs, so anything else names nothing."""
+    if not is_ascii_digits(owner_key) or len(owner_key) >= 19:
+        return None
+    return queryset.filter(pk=int(owner_key)).first()
