@@ -180,10 +180,6 @@ class MonthFigures:
     customers: int
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 class Ventures:
     """The ventures of a BLKK whose figures `by` may report, read once: found by
     id or by name."""
@@ -197,13 +193,13 @@ class Ventures:
         self.ids = {pk for pk, _name in rows}
         self.by_name: dict[str, list[int]] = {}
         for pk, name in rows:
-            self.by_name.setdefault(_words(name), []).append(pk)
+            self.by_name.setdefault(cells.words(name), []).append(pk)
 
     def pk_of(self, typed: str) -> int:
         """The id of the venture `typed` names; raises CellError."""
         if is_ascii_digits(typed) and len(typed) < 19 and int(typed) in self.ids:
             return int(typed)
-        found = self.by_name.get(_words(typed), [])
+        found = self.by_name.get(cells.words(typed), [])
         if len(found) == 1:
             return found[0]
         if found:

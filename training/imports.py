@@ -256,17 +256,17 @@ class Regencies:
     def __init__(self) -> None:
         rows = list(Regency.objects.values_list("code", "name"))
         self.by_code = {code: name for code, name in rows}
-        self.by_name = {_words(name): code for code, name in rows}
+        self.by_name = {cells.words(name): code for code, name in rows}
         self.by_short: dict[str, list[str]] = {}
         for code, name in rows:
-            short = self._PREFIX.sub("", _words(name))
+            short = self._PREFIX.sub("", cells.words(name))
             self.by_short.setdefault(short, []).append(code)
 
     def code_of(self, typed: str) -> str:
         """The code of the regency `typed` names; raises CellError."""
         if typed in self.by_code:
             return typed
-        words = _words(typed)
+        words = cells.words(typed)
         words = re.sub(r"^kab\.?\s+", "kabupaten ", words)
         if words in self.by_name:
             return self.by_name[words]
@@ -289,10 +289,6 @@ class Regencies:
             )
             % {"value": typed}
         )
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def manager_may_import(by: User, blkk_id: int, *permissions: str) -> bool:

@@ -66,10 +66,16 @@ _SCIENTIFIC = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
+def words(text: str) -> str:
+    """Case and runs of spaces set aside, to compare a name people type with the
+    one on record: "Kota  Bandung " and "kota bandung" are the same."""
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
 def _words(text: str) -> str:
-    """Case and runs of spaces or underscores set aside, to compare what people
-    type: "Full_Name ", "full name" and "FULL  NAME" are the same."""
-    return _WHITESPACE.sub(" ", text.replace("_", " ")).strip().casefold()
+    """As `words`, underscores read as spaces too (headers and codes): "Full_Name ",
+    "full name" and "FULL  NAME" are the same."""
+    return words(text.replace("_", " "))
 
 
 def text(cell: Cell) -> str:
