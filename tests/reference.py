@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import importlib
 
-from training.models import Province, Regency, VocationalField
+from training.models import PartnershipPurpose, Province, Regency, VocationalField
 
 
 def ensure_reference_data() -> None:
-    """Put back the regions and trades if a transactional test's flush removed them."""
-    if Province.objects.exists() and VocationalField.objects.exists():
+    """Put back the regions, trades and partnership purposes if a transactional
+    test's flush removed them."""
+    if (
+        Province.objects.exists()
+        and VocationalField.objects.exists()
+        and PartnershipPurpose.objects.exists()
+    ):
         return
     from django.apps import apps
 
@@ -25,6 +30,11 @@ def ensure_reference_data() -> None:
         regions.load_regions(apps, None)
     if not VocationalField.objects.exists():
         trades.load_vocational_fields(apps, None)
+    if not PartnershipPurpose.objects.exists():
+        programme = importlib.import_module(
+            "training.migrations.0009_programme_records"
+        )
+        programme.load_partnership_purposes(apps, None)
 
 
 def reference_row(model, **lookup):

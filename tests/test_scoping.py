@@ -23,7 +23,13 @@ from training.models import (
     BlkkHandover,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
+    Instructor,
+    InstructorQualification,
+    Partner,
+    Partnership,
+    Placement,
     Trainee,
     TrainingBatch,
 )
@@ -48,7 +54,17 @@ MENTOR_A_SEES = {
     Mentor: ONLY_A,
     MentorAssignment: ONLY_A,
     MentoringSession: ONLY_A,
+    # Programme records: a mentor reaches none of a BLKK's own; partners are shared
+    # by everyone signed in, and so are national partnerships (tested apart).
+    Instructor: NONE,
+    InstructorQualification: NONE,
+    Partner: BOTH,
+    Partnership: NONE,
+    Placement: NONE,
+    GradeAssessment: NONE,
 }
+# Partners are shared reference data, read by everyone signed in.
+SHARED_BY_EVERYONE = {Partner: BOTH}
 # Every model that declares its access (blkk_portal.access), reference data aside: a
 # new scoped model fails `test_every_scoped_model_has_its_expectations` until the
 # table above says what each role sees of it.
@@ -57,12 +73,13 @@ REFERENCE_MODELS = [model for model in declared_models() if access_of(model).ref
 
 EXPECTED = {
     "ministry": dict.fromkeys(SCOPED_MODELS, BOTH),
-    "province_32": dict.fromkeys(SCOPED_MODELS, ONLY_A),
-    "manager_a": dict.fromkeys(SCOPED_MODELS, ONLY_A),
-    "manager_b": dict.fromkeys(SCOPED_MODELS, ONLY_B),
+    "province_32": {**dict.fromkeys(SCOPED_MODELS, ONLY_A), **SHARED_BY_EVERYONE},
+    "manager_a": {**dict.fromkeys(SCOPED_MODELS, ONLY_A), **SHARED_BY_EVERYONE},
+    "manager_b": {**dict.fromkeys(SCOPED_MODELS, ONLY_B), **SHARED_BY_EVERYONE},
     "mentor_a": MENTOR_A_SEES,
     "mentor_b": {
-        model: ({"b"} if sides else NONE) for model, sides in MENTOR_A_SEES.items()
+        model: (SHARED_BY_EVERYONE.get(model, ONLY_B) if sides else NONE)
+        for model, sides in MENTOR_A_SEES.items()
     },
 }
 

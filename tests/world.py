@@ -29,7 +29,14 @@ from training import services as training_services
 from training.models import (
     Blkk,
     Certification,
+    GradeAssessment,
     GraduateOutcome,
+    Instructor,
+    InstructorQualification,
+    Partner,
+    Partnership,
+    PartnershipPurpose,
+    Placement,
     Regency,
     TrainingBatch,
     VocationalField,
@@ -169,6 +176,7 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             generated_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
         ),
     )
+    _programme_records(world, side, blkk, trainee, trade, regency, completed)
     mentor_user = make_persona(f"mentor_{side}")
     world.users[f"mentor_{side}"] = mentor_user
     world.add(side, mentor_user.mentor_profile)
@@ -188,6 +196,58 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             duration_minutes=90,
             mode="in_person",
             topics="Pembukuan sederhana",
+        ),
+    )
+
+
+def _programme_records(world, side, blkk, trainee, trade, regency, completed):
+    """One of each programme record of the BLKK (DESIGN.md, "Programme records")."""
+    instructor = Instructor.objects.create(
+        blkk=blkk,
+        full_name=f"Instruktur {side.upper()}",
+        gender="M",
+        employment="contract",
+    )
+    instructor.vocational_fields.add(trade)
+    world.add(side, instructor)
+    world.add(
+        side,
+        InstructorQualification.objects.create(
+            instructor=instructor,
+            kind="competency",
+            title="Penjahit Pakaian",
+            issuer="BNSP",
+            number=f"BNSP-{side.upper()}-1",
+            issued_on=DAY,
+        ),
+    )
+    # Partners are shared reference data: both sides see both.
+    partner = Partner.objects.create(
+        name=f"PT Garmen {side.upper()}", kind="industry", regency_id=regency
+    )
+    world.add(side, partner)
+    partnership = Partnership.objects.create(
+        partner=partner, blkk=blkk, agreement_number=f"PKS-{side}", start_date=DAY
+    )
+    partnership.purposes.add(PartnershipPurpose.objects.get(code="placement"))
+    world.add(side, partnership)
+    world.add(
+        side,
+        Placement.objects.create(
+            trainee=trainee,
+            partner=partner,
+            partnership=partnership,
+            kind="employment",
+            position="Operator jahit",
+            start_date=completed,
+            status="active",
+            recorded_by_blkk=blkk,
+        ),
+    )
+    world.add(
+        side,
+        GradeAssessment.objects.create(
+            blkk=blkk, assessed_on=DAY, grade="tumbuh", has_competent_managers=True
         ),
     )
 

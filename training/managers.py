@@ -170,3 +170,81 @@ class EnrollmentQuerySet(ScopedQuerySet):
         from .models import Enrollment
 
         return self.exclude(status=Enrollment.Status.DROPPED)
+
+
+# --- programme records (DESIGN.md, "Programme records the seeds name") ---------------
+
+
+class BlkkRecordQuerySet(ScopedQuerySet):
+    """Records of a BLKK's own (instructors, grade assessments): read by the staff
+    who reach the BLKK; written by its managers unless a subclass says otherwise."""
+
+    access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids)
+
+
+class InstructorQuerySet(BlkkRecordQuerySet):
+    pass
+
+
+class InstructorQualificationQuerySet(ScopedQuerySet):
+    access = Access(read=STAFF, write=MANAGER_WRITES_ALL)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(instructor__blkk_id__in=blkk_ids)
+
+
+class GradeAssessmentQuerySet(BlkkRecordQuerySet):
+    # Ministry staff alone record a BLKK's grade (DESIGN.md, "Roles and scoping").
+    access = Access(read=STAFF)
+
+
+class PartnerQuerySet(ScopedQuerySet):
+    """Shared reference data about organisations (no personal data): every row for
+    everyone signed in; managers may add partners, ministry staff change or delete
+    them (`writable_by` is the ministry's alone)."""
+
+    access = Access(read=SIGNED_IN, write={Role.BLKK_MANAGER: frozenset({ADD})})
+
+    def visible_to(self, user) -> QuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all()
+
+    def writable_by(self, user) -> QuerySet:
+        return self.all() if scope_of(user).everything else self.none()
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q()
+
+
+NATIONAL_PARTNERSHIP = Q(blkk__isnull=True)
+
+
+class PartnershipQuerySet(ScopedQuerySet):
+    """A BLKK's local partnerships, and the ministry's national ones (no BLKK), which
+    everyone signed in reads and ministry staff alone write."""
+
+    access = Access(read=SIGNED_IN, write=MANAGER_WRITES_ALL)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids) | NATIONAL_PARTNERSHIP
+
+    def written_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return NATIONAL_PARTNERSHIP
+
+    def active_on(self, day) -> QuerySet:
+        """Partnerships in force on `day`: started, and not ended before it."""
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+
+class PlacementQuerySet(TraineeRecordQuerySet):
+    """A placement is a record about a person: read wherever the person is reached,
+    written by the BLKK it was recorded for."""

@@ -158,14 +158,37 @@ class Blkk(models.Model):
         blank=True,
         verbose_name=_("vocational fields"),
     )
+    # Today's grade: the latest grade assessment's, else `registered_grade`. Set
+    # only by `services.grade_assessment_record` (and registration).
     grade = models.CharField(
         _("grade"), max_length=20, choices=Grade.choices, default=Grade.TUMBUH
+    )
+    # Set from `grade` when the BLKK is registered, never edited afterwards.
+    registered_grade = models.CharField(
+        _("grade at registration"),
+        max_length=20,
+        choices=Grade.choices,
+        default=Grade.TUMBUH,
+        editable=False,
     )
     lsp_status = models.CharField(
         _("certification body (LSP)"),
         max_length=20,
         choices=LspStatus.choices,
         default=LspStatus.NONE,
+    )
+    lsp_license_number = models.CharField(
+        _("LSP licence number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Required exactly when the certification body is licensed."),
+    )
+    lsp_licensed_on = models.DateField(
+        _("LSP licensed on"),
+        null=True,
+        blank=True,
+        validators=[validate_not_future],
+        help_text=_("Required exactly when the certification body is licensed."),
     )
     is_incubator = models.BooleanField(_("is an incubator"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -193,6 +216,25 @@ class Blkk(models.Model):
             ),
             choice_is_known("grade", Grade, "blkk_grade_known"),
             choice_is_known("lsp_status", LspStatus, "blkk_lsp_status_known"),
+            choice_is_known("registered_grade", Grade, "blkk_registered_grade_known"),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        lsp_status=LspStatus.LICENSED,
+                        lsp_licensed_on__isnull=False,
+                    )
+                    & ~Q(lsp_license_number="")
+                )
+                | (
+                    ~Q(lsp_status=LspStatus.LICENSED)
+                    & Q(lsp_license_number="", lsp_licensed_on__isnull=True)
+                ),
+                name="blkk_lsp_license_iff_licensed",
+                violation_error_message=_(
+                    "A licensed certification body has its licence number and date; "
+                    "any other status has neither."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(established_year__isnull=True)
                 | Q(established_year__gte=1900),
@@ -690,3 +732,19 @@ class GraduateOutcome(models.Model):
                     )
                 }
             )
+
+
+# The programme records live in their own module; importing them here makes them
+# this app's models (`training.models.Instructor`). At the end: they import the
+# models above.
+from .programme_records import (  # noqa: E402, F401
+    ROADMAP_CRITERIA,
+    GradeAssessment,
+    Instructor,
+    InstructorQualification,
+    Partner,
+    Partnership,
+    PartnershipPurpose,
+    Placement,
+    certified_on,
+)

@@ -128,6 +128,8 @@ class BlkkChanges(TypedDict, total=False):
     vocational_fields: Iterable[VocationalField]
     grade: str
     lsp_status: str
+    lsp_license_number: str
+    lsp_licensed_on: datetime.date | None
     is_incubator: bool
     is_active: bool
     managers: Iterable[User]
@@ -153,6 +155,8 @@ def blkk_create(
     vocational_fields: Iterable[VocationalField] = (),
     grade: str = Grade.TUMBUH,
     lsp_status: str = LspStatus.NONE,
+    lsp_license_number: str = "",
+    lsp_licensed_on: datetime.date | None = None,
     is_incubator: bool = False,
     is_active: bool = True,
     managers: Iterable[User] = (),
@@ -174,7 +178,11 @@ def blkk_create(
             "established_year": established_year,
             "vocational_fields": vocational_fields,
             "grade": grade,
+            # The grade given at registration stays, whatever assessments say later.
+            "registered_grade": grade,
             "lsp_status": lsp_status,
+            "lsp_license_number": lsp_license_number,
+            "lsp_licensed_on": lsp_licensed_on,
             "is_incubator": is_incubator,
             "is_active": is_active,
             "managers": managers,

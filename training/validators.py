@@ -165,6 +165,17 @@ validate_phone = RegexValidator(
     code="phone",
 )
 
+# An office number: a landline (area code 021, 0251, 0967... then the subscriber) or
+# a mobile number, as organisations give either.
+validate_phone_number = RegexValidator(
+    regex=r"^(\+62|62|0)(8[0-9]{7,12}|[2-79][0-9]{7,10})$",
+    message=_(
+        "Enter an Indonesian landline or mobile number such as 0215550123, "
+        "0251862123 or 081234567890."
+    ),
+    code="phone",
+)
+
 validate_blkk_code = RegexValidator(
     regex=r"^[A-Z0-9][A-Z0-9.\-/]{2,39}$",
     message=_(

@@ -15,7 +15,14 @@ from training.models import (
     Blkk,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
+    Instructor,
+    InstructorQualification,
+    Partner,
+    Partnership,
+    PartnershipPurpose,
+    Placement,
     Regency,
     Trainee,
     TrainingBatch,
@@ -158,3 +165,113 @@ class GraduateOutcomeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = GraduateOutcome
+
+
+# --- programme records ----------------------------------------------------------------
+
+
+def purpose(code: str) -> PartnershipPurpose:
+    return reference.reference_row(PartnershipPurpose, code=code)
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    blkk = factory.SubFactory(BlkkFactory)
+    full_name = factory.Faker("name", locale="id_ID")
+    gender = Instructor.Gender.MALE
+    phone = "081311112222"
+    employment = Instructor.Employment.CONTRACT
+    is_active = True
+
+    class Meta:
+        model = Instructor
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def vocational_fields(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.vocational_fields.set(extracted or [trade("menjahit")])
+
+
+class InstructorQualificationFactory(factory.django.DjangoModelFactory):
+    instructor = factory.SubFactory(InstructorFactory)
+    kind = InstructorQualification.Kind.COMPETENCY
+    title = "Penjahit Pakaian Wanita"
+    issuer = "BNSP"
+    number = factory.Sequence(lambda n: f"BNSP-INS/{n:05d}")
+    issued_on = datetime.date(2024, 6, 1)
+    valid_until = datetime.date(2027, 5, 31)
+
+    class Meta:
+        model = InstructorQualification
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"PT Mitra Industri {n}")
+    kind = Partner.Kind.INDUSTRY
+    regency = factory.LazyFunction(lambda: regency("32.73"))
+    contact_name = "Bagian SDM"
+    phone = "0225551234"
+    email = factory.Sequence(lambda n: f"mitra{n}@example.co.id")
+
+    class Meta:
+        model = Partner
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """A BLKK's local partnership; `blkk=None` makes a national one."""
+
+    partner = factory.SubFactory(PartnerFactory)
+    blkk = factory.SubFactory(BlkkFactory)
+    agreement_number = factory.Sequence(lambda n: f"PKS/{n:04d}/2025")
+    signed_on = datetime.date(2025, 1, 10)
+    start_date = datetime.date(2025, 2, 1)
+    end_date = datetime.date(2027, 1, 31)
+
+    class Meta:
+        model = Partnership
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def purposes(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.purposes.set(extracted or [purpose("placement")])
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A graduate placed in employment by the partner of a partnership of the
+    person's BLKK."""
+
+    trainee = factory.SubFactory(TraineeFactory, graduate=True)
+    partnership = factory.SubFactory(
+        PartnershipFactory, blkk=factory.SelfAttribute("..trainee.blkk")
+    )
+    partner = factory.SelfAttribute("partnership.partner")
+    kind = Placement.Kind.EMPLOYMENT
+    position = "Operator jahit"
+    start_date = datetime.date(2025, 4, 1)
+    end_date = None
+    monthly_pay = 3_000_000
+    status = Placement.Status.ACTIVE
+    recorded_by_blkk = factory.SelfAttribute("trainee.blkk")
+
+    class Meta:
+        model = Placement
+
+
+class GradeAssessmentFactory(factory.django.DjangoModelFactory):
+    blkk = factory.SubFactory(BlkkFactory)
+    assessed_on = datetime.date(2025, 6, 1)
+    grade = GradeAssessment.Grade.BERKEMBANG
+    has_competent_managers = True
+    has_certified_instructors = True
+    is_licensed = False
+    tracks_alumni = True
+    has_partnerships = True
+    produces_goods_or_services = False
+    is_self_funding = False
+    note = "Asesmen tahunan"
+
+    class Meta:
+        model = GradeAssessment
