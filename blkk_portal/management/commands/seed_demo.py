@@ -251,6 +251,9 @@ class Command(BaseCommand):
             return blkk
         rng = rng_for("blkk", code)
         kind, host = rng.choice(HOSTS)
+        established_year = rng.randint(2017, 2023)
+        lsp_status = rng.choice(Blkk.LspStatus.values)
+        licensed = lsp_status == Blkk.LspStatus.LICENSED
         blkk = training_services.blkk_create(
             code=code,
             name=f"BLKK {host.split(' ', 2)[-1]} {regency.name.title()}",
@@ -259,9 +262,16 @@ class Command(BaseCommand):
             regency=regency,
             address=f"Jl. Pendidikan No. {rng.randint(1, 120)}, {regency.name.title()}",
             phone=f"08{rng.randint(10**9, 10**10 - 1)}",
-            established_year=rng.randint(2017, 2023),
+            established_year=established_year,
             grade=rng.choice(Blkk.Grade.values),
-            lsp_status=rng.choice(Blkk.LspStatus.values),
+            lsp_status=lsp_status,
+            # A licensed certification body has its BNSP licence number and date.
+            lsp_license_number=f"BNSP-LSP-{regency.code}-{index + 1:03d}"
+            if licensed
+            else "",
+            lsp_licensed_on=datetime.date(established_year + 2, 3, 1)
+            if licensed
+            else None,
             is_incubator=index < 3,
             vocational_fields=rng.sample(
                 list(VocationalField.objects.order_by("code")), 2
