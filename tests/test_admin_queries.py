@@ -27,6 +27,7 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
 )
@@ -50,6 +51,7 @@ FACTORIES = [
     MentorFactory,
     MentorAssignmentFactory,
     MentoringSessionFactory,
+    PlacementFactory,
 ]
 QUERY_BUDGET = 20
 

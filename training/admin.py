@@ -34,6 +34,7 @@ from .models import (
     Certification,
     Enrollment,
     GraduateOutcome,
+    Placement,
     Province,
     Regency,
     Trainee,
@@ -541,3 +542,48 @@ class GraduateOutcomeAdmin(PersonRecordAdmin):
     search_fields = ["=trainee__nik", "trainee__full_name", "employer_or_business"]
     autocomplete_fields = ["trainee"]
     date_hierarchy = "surveyed_on"
+
+
+# --- placements -----------------------------------------------------------------------
+
+
+@admin.register(Placement)
+class PlacementAdmin(PersonRecordAdmin):
+    services = services.PLACEMENTS
+    fields = [
+        "trainee",
+        "partner",
+        "partnership",
+        "kind",
+        "position",
+        "start_date",
+        "end_date",
+        "monthly_pay",
+        "status",
+        "recorded_by_blkk",
+    ]
+    list_display = [
+        "trainee",
+        "partner",
+        "kind",
+        "position",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+    list_filter = [
+        ("trainee__blkk__regency__province", PROVINCE_FILTER),
+        "kind",
+        "status",
+    ]
+    list_select_related = ["trainee", "partner"]
+    search_fields = ["=trainee__nik", "trainee__full_name", "partner__name", "position"]
+    autocomplete_fields = ["trainee"]
+    date_hierarchy = "start_date"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "partnership" and field is not None:
+            # Each choice is labelled with its partner and BLKK: read them at once.
+            field.queryset = field.queryset.select_related("partner", "blkk")
+        return field

@@ -35,12 +35,14 @@ from .models import (
     Enrollment,
     EnrollmentStatus,
     GraduateOutcome,
+    Partner,
+    Placement,
     Regency,
     Trainee,
     TrainingBatch,
     VocationalField,
 )
-from .services import enrollment_person_by_nik
+from .services import PLACEMENT_FIXED, enrollment_person_by_nik
 from .validators import mask_nik, nik_agreement_errors, validate_nik
 
 SEPARATOR = " \u00b7 "
@@ -435,3 +437,73 @@ class OutcomeForm(_PersonRecordForm):
             "employer_or_business",
             "monthly_income",
         ]
+
+
+# --- placements (training/views/placements.py) ----------------------------------------
+
+
+class PartnershipChoiceField(ModelChoiceField):
+    """A partnership labelled `PT Mitra · PKS/001/2025 · BLKK Al-Ikhlas` (or
+    `national`); its queryset reads the partner and BLKK with it."""
+
+    def label_from_instance(self, obj) -> str:
+        parts = [obj.partner.name]
+        if obj.agreement_number:
+            parts.append(obj.agreement_number)
+        parts.append(obj.blkk.name if obj.blkk_id else _("national"))
+        return SEPARATOR.join(str(part) for part in parts)
+
+
+class PlacementForm(_PersonRecordForm):
+    """A person placed with a partner, as the API's `placements/`. The person is
+    chosen on a new placement only (it cannot change); the partnerships offered
+    are `partnerships` (this BLKK's and the national ones)."""
+
+    monthly_pay = RupiahField(
+        label=capfirst(_("monthly pay (IDR)")),
+        required=False,
+        help_text=_(
+            "In rupiah, for example 3.000.000. For an apprenticeship, the allowance."
+        ),
+    )
+
+    class Meta:
+        model = Placement
+        fields = [
+            "trainee",
+            "partner",
+            "partnership",
+            "kind",
+            "position",
+            "start_date",
+            "end_date",
+            "monthly_pay",
+            "status",
+        ]
+
+    def __init__(self, *args, partnerships, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["partner"] = ModelChoiceField(
+            queryset=Partner.objects.visible_to(user).order_by("name", "pk"),
+            label=capfirst(_("partner")),
+            empty_label=_("Choose a partner"),
+        )
+        self.fields["partnership"] = PartnershipChoiceField(
+            queryset=partnerships.select_related("partner", "blkk").order_by(
+                "partner__name", "-start_date", "pk"
+            ),
+            required=False,
+            label=capfirst(_("partnership")),
+            empty_label=_("None"),
+            help_text=_(
+                "Optional: the agreement the person is placed under, with the "
+                "same partner."
+            ),
+        )
+        self.fields["end_date"].help_text = _(
+            "Required once the placement is completed or ended early."
+        )
+        if self.instance.pk is not None:
+            self.fields["trainee"].disabled = True
+            self.fields["trainee"].help_text = PLACEMENT_FIXED["trainee"]
+        self.order_fields(self.Meta.fields)

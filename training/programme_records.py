@@ -417,10 +417,33 @@ class Placement(models.Model):
             and self.partnership.partner_id != self.partner_id
         ):
             errors["partnership"] = PARTNERSHIP_OF_ANOTHER_PARTNER
-        if self.trainee_id and self.start_date and not self.trainee_may_start():
+        if (
+            self.trainee_id
+            and self.start_date
+            and self._rules_fields_set()
+            and not self.trainee_may_start()
+        ):
             errors["start_date"] = NOT_A_GRADUATE
         if errors:
             raise ValidationError(errors)
+
+    def _rules_fields_set(self) -> bool:
+        """Whether this save sets a field the database's trigger checks the rules on
+        (a new row: all of them). As the trigger, the person's training is checked
+        when the placement is made or its person, partner, kind or start change, not
+        again when only its status, end or pay do: an apprenticeship started during
+        a training later dropped can still be marked ended early."""
+        if self._state.adding or self.pk is None:
+            return True
+        stored = Placement.objects.filter(
+            pk=self.pk,
+            trainee_id=self.trainee_id,
+            partner_id=self.partner_id,
+            partnership_id=self.partnership_id,
+            kind=self.kind,
+            start_date=self.start_date,
+        )
+        return not stored.exists()
 
     def trainee_may_start(self) -> bool:
         """A training completed on or before the start; for an apprenticeship, any

@@ -1,5 +1,6 @@
 """Reads of the training app that are more than one filter: a person found by their
-exact NIK to be enrolled, and the graduates due for a follow-up (tracer study)."""
+exact NIK to be enrolled, the graduates due for a follow-up (tracer study) and the
+placements that ended early."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
     Max,
+    OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -25,7 +29,14 @@ from django.db.models import (
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from .models import Blkk, Enrollment, EnrollmentStatus, Trainee
+from .models import (
+    Blkk,
+    Enrollment,
+    EnrollmentStatus,
+    GraduateOutcome,
+    Placement,
+    Trainee,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -242,4 +253,41 @@ def graduates_due_for_follow_up(
     )
     return FollowUps(
         rows, people=Trainee.objects.all() if people is None else people, today=today
+    )
+
+
+# --- placements that ended early ------------------------------------------------------
+
+
+def placements_ended_early(
+    placements: QuerySet, today: datetime.date, *, people: QuerySet | None = None
+) -> QuerySet:
+    """Of `placements` (for a BLKK's follow-ups: those of the people it reaches),
+    those that ended early on or before `today`, of a graduate (a training
+    completed by `today`: an outcome is recorded for a graduate only, so an
+    apprenticeship left during training waits until the person completes one),
+    whose person has no outcome surveyed on or after the end date, whoever recorded
+    it (an outcome is about the person, as for `graduates_due_for_follow_up`). The
+    BLKK asks what the person does now; the outcome it records ends the follow-up.
+    Oldest end first, then by name. `people` (by default every trainee) is where
+    each placement's person is read from, in one query for a page."""
+    graduated = Enrollment.objects.filter(
+        trainee_id=OuterRef("trainee_id"),
+        status=EnrollmentStatus.COMPLETED,
+        completed_on__lte=today,
+    )
+    answered = GraduateOutcome.objects.filter(
+        trainee_id=OuterRef("trainee_id"), surveyed_on__gte=OuterRef("end_date")
+    )
+    return (
+        placements.filter(status=Placement.Status.ENDED_EARLY, end_date__lte=today)
+        .filter(Exists(graduated))
+        .exclude(Exists(answered))
+        .select_related("partner")
+        .prefetch_related(
+            Prefetch(
+                "trainee", queryset=Trainee.objects.all() if people is None else people
+            )
+        )
+        .order_by("end_date", "trainee__full_name", "pk")
     )

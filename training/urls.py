@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.pages import blkk_section
 
 from . import views
-from .views import batches, records
+from .views import batches, placements, records
 from .views import contact as contact_pages
 from .views import imports as import_pages
 from .views import trainees as trainee_pages
@@ -166,4 +166,22 @@ urlpatterns += [
         name="outcome-update",
     ),
     path(f"{BLKK}follow-ups/", records.followup_list, name="followup-list"),
+]
+
+# --- placements (pemagangan, skema penempatan) ---------------------------------------
+
+blkk_section(_("Placements"), "placement-list", order=46)
+
+urlpatterns += [
+    path(f"{BLKK}placements/", placements.placement_list, name="placement-list"),
+    path(
+        f"{BLKK}placements/new/",
+        placements.placement_create,
+        name="placement-create",
+    ),
+    path(
+        f"{BLKK}placements/<int:pk>/edit/",
+        placements.placement_update,
+        name="placement-update",
+    ),
 ]

@@ -17,6 +17,7 @@ CONTRACT_RESOURCES = [
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "placements",
     "cohorts",
     "ventures",
     "milestones",
@@ -55,6 +56,7 @@ MANAGER_WRITES = {
     "ventures",
     "milestones",
     "venture-metrics",
+    "placements",
 }
 MENTOR_WRITES = {"venture-metrics", "mentoring-sessions"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).

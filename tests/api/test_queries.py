@@ -26,6 +26,7 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
 )
@@ -50,6 +51,8 @@ def _rows_maker(resource: str):
         return lambda n: CertificationFactory.create_batch(n, trainee=graduate)
     if resource == "graduate-outcomes":
         return lambda n: GraduateOutcomeFactory.create_batch(n, trainee=graduate)
+    if resource == "placements":
+        return lambda n: PlacementFactory.create_batch(n, trainee=graduate)
     if resource == "cohorts":
         return lambda n: CohortFactory.create_batch(n, blkk=blkk)
     cohort = CohortFactory(blkk=blkk)

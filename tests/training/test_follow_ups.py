@@ -318,6 +318,7 @@ def test_the_page_takes_the_same_queries_for_3_or_30_graduates(
     for _n in range(count):
         graduate(batch_a, completed)
     client.force_login(manager_a)
-    with django_assert_max_num_queries(12):
+    # One more for the placements that ended early (none here).
+    with django_assert_max_num_queries(13):
         response = client.get(_followups(blkk_a))
     assert len(response.context["page"].object_list) == min(count, 25)

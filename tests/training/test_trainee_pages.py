@@ -28,6 +28,7 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
     make_nik,
@@ -397,7 +398,11 @@ def test_manager_sees_their_persons_page_with_what_happened_to_them(
     assert response.context["phone_only"] is False
     assert response.context["writable"]["certifications"] == {certification.pk}
     assert response.context["writable"]["enrollments"] == {person.enrollments.get().pk}
-    assert response.context["can_record"] == {"certification": True, "outcome": True}
+    assert response.context["can_record"] == {
+        "certification": True,
+        "outcome": True,
+        "placement": True,
+    }
     assert not PersonalDataEvent.objects.exists()
 
 
@@ -466,10 +471,12 @@ def test_province_staff_read_a_persons_page_with_the_nik_masked(
         "enrollments": set(),
         "certifications": set(),
         "outcomes": set(),
+        "placements": set(),
     }
     assert response.context["can_record"] == {
         "certification": False,
         "outcome": False,
+        "placement": False,
     }
 
 
@@ -485,12 +492,13 @@ def test_a_persons_page_costs_the_same_queries_with_many_records(
 ):
     person = TraineeFactory(blkk=blkk_a, graduate=True)
     signed_in(client, manager_a)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(22) as few:
         client.get(page("trainee-detail", blkk_a, person.pk))
     for _index in range(5):
         EnrollmentFactory(trainee=person, batch=TrainingBatchFactory(blkk=blkk_a))
         CertificationFactory(trainee=person)
         GraduateOutcomeFactory(trainee=person)
+        PlacementFactory(trainee=person)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(page("trainee-detail", blkk_a, person.pk))
     assert len(response.context["certifications"]) == 5

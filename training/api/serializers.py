@@ -15,6 +15,9 @@ from training.models import (
     Certification,
     Enrollment,
     GraduateOutcome,
+    Partner,
+    Partnership,
+    Placement,
     Province,
     Regency,
     Trainee,
@@ -293,5 +296,48 @@ class GraduateOutcomeSerializer(PortalModelSerializer):
             "status",
             "employer_or_business",
             "monthly_income",
+            "recorded_by_blkk",
+        ]
+
+
+# --- placements -----------------------------------------------------------------------
+
+
+class PlacementSerializer(PortalModelSerializer):
+    """A person placed with a partner (pemagangan, skema penempatan). The partner
+    is any (shared reference data); the partnership one the caller sees (a
+    manager: their BLKK's or a national one), with the same partner."""
+
+    trainee = ScopedRelatedField(
+        queryset=Trainee.objects.all(),
+        rows_for=Trainee.objects.writable_by,
+        help_text=_("Fixed once recorded."),
+    )
+    partner = ScopedRelatedField(
+        queryset=Partner.objects.all(), rows_for=Partner.objects.visible_to
+    )
+    partnership = ScopedRelatedField(
+        queryset=Partnership.objects.all(),
+        rows_for=Partnership.objects.visible_to,
+        required=False,
+        allow_null=True,
+        help_text=_("Optional: the agreement, with the same partner."),
+    )
+    recorded_by_blkk = recorded_by_blkk_field()
+
+    class Meta:
+        model = Placement
+        services = services.PLACEMENTS
+        fields = [
+            "id",
+            "trainee",
+            "partner",
+            "partnership",
+            "kind",
+            "position",
+            "start_date",
+            "end_date",
+            "monthly_pay",
+            "status",
             "recorded_by_blkk",
         ]

@@ -18,6 +18,7 @@ from training.models import (
     Certification,
     Enrollment,
     GraduateOutcome,
+    Placement,
     Province,
     Regency,
     Trainee,
@@ -193,3 +194,31 @@ class GraduateOutcomeViewSet(ScopedViewSet):
     serializer_class = serializers.GraduateOutcomeSerializer
     filterset_class = GraduateOutcomeFilter
     ordering_fields = ["surveyed_on"]
+
+
+# --- placements -----------------------------------------------------------------------
+
+
+class PlacementFilter(filters.FilterSet):
+    trainee = IdFilter(field_name="trainee_id")
+    partner = IdFilter(field_name="partner_id")
+    kind = filters.ChoiceFilter(choices=Placement.Kind.choices)
+    status = filters.ChoiceFilter(choices=Placement.Status.choices)
+    blkk = IdFilter(
+        field_name="trainee__blkk_id",
+        help_text=(
+            "The trainee's registering BLKK, whose KPIs count the placement (not "
+            "the BLKK that recorded it)."
+        ),
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["trainee", "partner", "kind", "status", "blkk"]
+
+
+class PlacementViewSet(ScopedViewSet):
+    queryset = Placement.objects.all()
+    serializer_class = serializers.PlacementSerializer
+    filterset_class = PlacementFilter
+    ordering_fields = ["start_date"]

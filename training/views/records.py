@@ -40,9 +40,10 @@ from ..models import (
     EnrollmentStatus,
     GraduateOutcome,
     OutcomeStatus,
+    Placement,
     Trainee,
 )
-from ..selectors import graduates_due_for_follow_up
+from ..selectors import graduates_due_for_follow_up, placements_ended_early
 from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
 KEPT_ELSEWHERE = gettext_lazy(
@@ -263,18 +264,42 @@ def outcome_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
 @blkk_page
 def followup_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     """The BLKK's graduates due for a follow-up today, most overdue first
-    (`selectors.graduates_due_for_follow_up`), each with a link to record their
-    outcome."""
+    (`selectors.graduates_due_for_follow_up`), and the placements of its people
+    that ended early with no outcome since (`selectors.placements_ended_early`),
+    each with a link to record the person's outcome."""
     today = timezone.localdate()
     due = graduates_due_for_follow_up(
         here.blkk, today, people=_people_shown_to(request)
     )
     page = paginate(request, due)
-    audit_whole_niks(request, [row.person for row in page.object_list])
+    ended = _placements_ended_early(request, here, today)
+    audit_whole_niks(
+        request,
+        [row.person for row in page.object_list]
+        + [placement.trainee for placement in ended["shown"]],
+    )
     context = {
         "here": here,
         "page": page,
         "query": query_without_page(request),
         "today": today,
+        "ended_early": ended,
     }
     return render(request, "training/followup_list.html", context)
+
+
+# The placements that ended early shown on the follow-up page, oldest first; the
+# rest are on the placements page, filtered by that status.
+ENDED_EARLY_SHOWN = 25
+
+
+def _placements_ended_early(request: HttpRequest, here: BlkkHere, today) -> dict:
+    """The placements of the people this BLKK reaches that ended early with no
+    outcome surveyed since (`selectors.placements_ended_early`): the first
+    `ENDED_EARLY_SHOWN` and how many there are."""
+    rows = placements_ended_early(
+        here.rows(Placement), today, people=_people_shown_to(request)
+    )
+    shown = list(rows[:ENDED_EARLY_SHOWN])
+    count = len(shown) if len(shown) < ENDED_EARLY_SHOWN else rows.count()
+    return {"shown": shown, "count": count}

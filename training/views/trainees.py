@@ -44,7 +44,7 @@ from ..forms import (
     TraineeUpdateForm,
 )
 from ..managers import NikSearchRefused, sees_whole_niks
-from ..models import Certification, Enrollment, GraduateOutcome, Trainee
+from ..models import Certification, Enrollment, GraduateOutcome, Placement, Trainee
 from .blkks import BlkkHere, audit_whole_niks, blkk_page
 
 if TYPE_CHECKING:
@@ -108,8 +108,8 @@ def trainee_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
 @require_GET
 @blkk_page
 def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse:
-    """A person as the user may see them, and their enrollments, certifications and
-    outcomes that the user sees."""
+    """A person as the user may see them, and their enrollments, certifications,
+    outcomes and placements that the user sees."""
     user = request.user
     trainee = get_object_or_404(
         here.rows(Trainee)
@@ -128,6 +128,11 @@ def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
         trainee_id=trainee.pk
     )
     outcomes = GraduateOutcome.objects.visible_to(user).filter(trainee_id=trainee.pk)
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(trainee_id=trainee.pk)
+        .select_related("partner")
+    )
     can_edit = here.writable and user.has_perm("training.change_trainee")
     context = {
         "here": here,
@@ -138,6 +143,7 @@ def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
         "enrollments": enrollments,
         "certifications": certifications,
         "outcomes": outcomes,
+        "placements": placements,
         "can_edit": can_edit,
         "phone_only": can_edit
         and trainee.blkk_id not in services.managed_blkk_ids(user),
@@ -147,11 +153,13 @@ def trainee_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespons
             "enrollments": _writable_ids(here, Enrollment, trainee),
             "certifications": _writable_ids(here, Certification, trainee),
             "outcomes": _writable_ids(here, GraduateOutcome, trainee),
+            "placements": _writable_ids(here, Placement, trainee),
         },
         "can_record": {
             "certification": here.writable
             and user.has_perm("training.add_certification"),
             "outcome": here.writable and user.has_perm("training.add_graduateoutcome"),
+            "placement": here.writable and user.has_perm("training.add_placement"),
         },
     }
     return render(request, "training/trainee_detail.html", context)
