@@ -17,6 +17,8 @@ CONTRACT_RESOURCES = [
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "instructors",
+    "instructor-qualifications",
     "cohorts",
     "ventures",
     "milestones",
@@ -55,6 +57,8 @@ MANAGER_WRITES = {
     "ventures",
     "milestones",
     "venture-metrics",
+    "instructors",
+    "instructor-qualifications",
 }
 MENTOR_WRITES = {"venture-metrics", "mentoring-sessions"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).

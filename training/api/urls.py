@@ -15,4 +15,6 @@ routes = [
     ("enrollments", views.EnrollmentViewSet),
     ("certifications", views.CertificationViewSet),
     ("graduate-outcomes", views.GraduateOutcomeViewSet),
+    ("instructors", views.InstructorViewSet),
+    ("instructor-qualifications", views.InstructorQualificationViewSet),
 ]
