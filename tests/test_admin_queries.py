@@ -27,6 +27,8 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    InstructorFactory,
+    InstructorQualificationFactory,
     TraineeFactory,
     TrainingBatchFactory,
 )
@@ -50,6 +52,8 @@ FACTORIES = [
     MentorFactory,
     MentorAssignmentFactory,
     MentoringSessionFactory,
+    InstructorFactory,
+    InstructorQualificationFactory,
 ]
 QUERY_BUDGET = 20
 
