@@ -590,9 +590,18 @@ class InstructorAdmin(ScopedHistoryAdmin):
         return ", ".join(trade.name for trade in obj.vocational_fields.all())
 
 
+class InstructorQualificationForm(forms.ModelForm):
+    """The constraints' messages beside their fields, as the service gives them
+    (the model form checks constraints before the service is called)."""
+
+    def _update_errors(self, errors):
+        super()._update_errors(services.qualification_errors_on_fields(errors))
+
+
 @admin.register(InstructorQualification)
 class InstructorQualificationAdmin(ScopedHistoryAdmin):
     services = services.QUALIFICATIONS
+    form = InstructorQualificationForm
     list_display = [
         "instructor",
         "blkk",

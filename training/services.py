@@ -998,19 +998,24 @@ def instructor_delete(*, instructor: Instructor, by: User | None) -> None:
     model_delete(instructor)
 
 
-def _constraints_on_fields(call: Callable[[], InstructorQualification]):
+def _constraints_on_fields(
+    call: Callable[[], InstructorQualification],
+) -> InstructorQualification:
     """Run `call`; a qualification constraint's message it raises goes on the field
     the constraint is about (`QUALIFICATION_CONSTRAINT_FIELDS`), so that a form and
     the API show it beside that field."""
     try:
         return call()
     except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            raise
-        raise _moved_onto_fields(error) from None
+        raise qualification_errors_on_fields(error) from None
 
 
-def _moved_onto_fields(error: ValidationError) -> ValidationError:
+def qualification_errors_on_fields(error: ValidationError) -> ValidationError:
+    """`error` with each qualification constraint's message moved from the top
+    (NON_FIELD_ERRORS) onto its field; for the admin's form too, which checks the
+    constraints before it calls the service."""
+    if not hasattr(error, "error_dict"):
+        return error
     on_field = {
         str(constraint.get_violation_error_message()): field
         for constraint in InstructorQualification._meta.constraints

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
+from tests.admin_forms import admin_url, form_data, form_errors, post_change
 from tests.training.factories import (
     BlkkFactory,
     InstructorFactory,
@@ -253,7 +254,8 @@ def test_a_qualification_ends_on_or_after_its_issue_on_the_end_date_field(
 ):
     instructor = InstructorFactory(blkk=blkk_a)
 
-    with pytest.raises(ValidationError) as caught:
+    # A constraint's message is made in the language active when it is raised.
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.qualification_create(
             **qualification_fields(instructor, valid_until=DAY - datetime.timedelta(1)),
             by=manager_a,
@@ -273,7 +275,7 @@ def test_an_issuer_gives_a_number_once_on_the_number_field(blkk_a, manager_a):
     InstructorQualificationFactory(issuer="BNSP", number="BNSP-001")
     instructor = InstructorFactory(blkk=blkk_a)
 
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.qualification_create(**qualification_fields(instructor), by=manager_a)
 
     assert english(caught.value, "number") == [
@@ -390,3 +392,97 @@ def test_two_valid_qualifications_count_an_instructor_once(blkk_a):
     instructor = InstructorFactory(blkk=blkk_a)
     InstructorQualificationFactory.create_batch(2, instructor=instructor)
     assert list(instructors_certified_on(DAY)) == [instructor]
+
+
+# --- the admin --------------------------------------------------------------------
+
+
+def test_the_admin_refuses_a_managers_instructor_at_another_blkk(
+    client, english, blkk_a, blkk_b, manager_a
+):
+    client.force_login(manager_a)
+    page = client.get(admin_url(Instructor, "add"))
+    assert list(page.context["adminform"].form.fields["blkk"].queryset) == [blkk_a]
+
+    response = client.post(
+        admin_url(Instructor, "add"),
+        form_data(
+            page,
+            blkk=blkk_b.pk,
+            full_name="Instruktur Siluman",
+            gender="M",
+            employment="contract",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "blkk" in form_errors(response)
+    assert not Instructor.objects.filter(full_name="Instruktur Siluman").exists()
+
+
+def test_the_admin_records_an_instructor_through_the_service(client, blkk_a, manager_a):
+    client.force_login(manager_a)
+    page = client.get(admin_url(Instructor, "add"))
+    response = client.post(
+        admin_url(Instructor, "add"),
+        form_data(
+            page,
+            blkk=blkk_a.pk,
+            full_name="Bambang Sutrisno",
+            gender="M",
+            employment="volunteer",
+            vocational_fields=[trade("las").pk],
+            is_active="on",
+        ),
+    )
+    assert response.status_code == 302, form_errors(response)
+    instructor = Instructor.objects.get(full_name="Bambang Sutrisno")
+    assert [f.code for f in instructor.vocational_fields.all()] == ["las"]
+
+
+def test_the_admin_shows_a_qualifications_instructor_read_only_and_its_rules(
+    client, english, blkk_a, manager_a
+):
+    InstructorQualificationFactory(issuer="BNSP", number="BNSP-001")
+    mine = InstructorQualificationFactory(
+        instructor__blkk=blkk_a, issuer="BNSP", number="BNSP-002"
+    )
+    client.force_login(manager_a)
+
+    response = post_change(client, mine, number="BNSP-001")
+
+    assert "instructor" not in response.context["adminform"].form.fields
+    assert form_errors(response) == {
+        "number": ["This issuer already issued a qualification with this number."]
+    }
+    mine.refresh_from_db()
+    assert mine.number == "BNSP-002"
+
+
+def test_the_admin_lets_province_staff_read_instructors_only(
+    client, blkk_a, province_user
+):
+    qualification = InstructorQualificationFactory(instructor__blkk=blkk_a)
+    client.force_login(province_user)
+    for model, obj in (
+        (Instructor, qualification.instructor),
+        (InstructorQualification, qualification),
+    ):
+        listed = client.get(admin_url(model, "changelist")).context["cl"].result_list
+        assert list(listed) == [obj]
+        assert client.get(admin_url(model, "add")).status_code == 403
+        assert client.post(admin_url(model, "delete", obj.pk)).status_code == 403
+    assert InstructorQualification.objects.filter(pk=qualification.pk).exists()
+
+
+def test_the_admin_hides_another_blkks_instructors_from_a_manager(
+    client, blkk_b, manager_a
+):
+    theirs = InstructorQualificationFactory(instructor__blkk=blkk_b)
+    client.force_login(manager_a)
+    for model, obj in (
+        (Instructor, theirs.instructor),
+        (InstructorQualification, theirs),
+    ):
+        assert not client.get(admin_url(model, "changelist")).context["cl"].result_list
+        assert client.get(admin_url(model, "history", obj.pk)).status_code == 404
