@@ -913,7 +913,7 @@ def _manages(by: User | None, blkk_id: int | None) -> bool:
     return by is None or by.sees_everything or blkk_id in managed_blkk_ids(by)
 
 
-def _ensure_blkk_managed(by: User | None, blkk_id: int | None, *, field: str):
+def _ensure_blkk_managed(by: User | None, blkk_id: int | None, *, field: str) -> None:
     """A manager names only a BLKK they manage (a ValidationError on `field`)."""
     if not _manages(by, blkk_id):
         message = (
