@@ -913,12 +913,11 @@ def _manages(by: User | None, blkk_id: int | None) -> bool:
     return by is None or by.sees_everything or blkk_id in managed_blkk_ids(by)
 
 
-def _ensure_blkk_managed(by: User | None, blkk_id: int | None, *, field: str) -> None:
-    """A manager names only a BLKK they manage (a ValidationError on `field`)."""
+def _ensure_blkk_managed(
+    by: User | None, blkk_id: int | None, *, field: str, message: StrOrPromise
+) -> None:
+    """A manager names only a BLKK they manage: else `message` on `field`."""
     if not _manages(by, blkk_id):
-        message = (
-            NOT_A_BLKK_YOU_MANAGE if field == "blkk" else INSTRUCTOR_OF_ANOTHER_BLKK
-        )
         raise ValidationError({field: ValidationError(message, code="not_yours")})
 
 
@@ -962,7 +961,7 @@ def instructor_create(
     """Record an instructor of `blkk`; a manager records them only for a BLKK they
     manage."""
     _ensure_instructor_writer(by)
-    _ensure_blkk_managed(by, blkk.pk, field="blkk")
+    _ensure_blkk_managed(by, blkk.pk, field="blkk", message=NOT_A_BLKK_YOU_MANAGE)
     return model_create(
         Instructor,
         fields={
@@ -985,7 +984,9 @@ def instructor_update(
     another BLKK they manage."""
     _ensure_instructor_kept_by(instructor, by)
     if "blkk" in changes:
-        _ensure_blkk_managed(by, changes["blkk"].pk, field="blkk")
+        _ensure_blkk_managed(
+            by, changes["blkk"].pk, field="blkk", message=NOT_A_BLKK_YOU_MANAGE
+        )
     if "vocational_fields" in changes:
         changes["vocational_fields"] = _check_trades(changes["vocational_fields"])
     return model_update(instructor, changes=changes)
@@ -1056,7 +1057,12 @@ def qualification_create(
     """Record a qualification an instructor (active or not) holds; a manager
     records it only for an instructor of a BLKK they manage."""
     _ensure_instructor_writer(by)
-    _ensure_blkk_managed(by, instructor.blkk_id, field="instructor")
+    _ensure_blkk_managed(
+        by,
+        instructor.blkk_id,
+        field="instructor",
+        message=INSTRUCTOR_OF_ANOTHER_BLKK,
+    )
     return _constraints_on_fields(
         lambda: model_create(
             InstructorQualification,
