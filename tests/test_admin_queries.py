@@ -27,6 +27,8 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    InstructorFactory,
+    InstructorQualificationFactory,
     PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
@@ -52,6 +54,8 @@ FACTORIES = [
     MentorAssignmentFactory,
     MentoringSessionFactory,
     PlacementFactory,
+    InstructorFactory,
+    InstructorQualificationFactory,
 ]
 QUERY_BUDGET = 20
 

@@ -41,6 +41,7 @@ from .models import (
     TrainingBatch,
     VocationalField,
 )
+from .programme_records import Instructor, InstructorQualification
 from .validators import mask_nik
 
 PROVINCE_FILTER = admin.RelatedOnlyFieldListFilter
@@ -587,3 +588,82 @@ class PlacementAdmin(PersonRecordAdmin):
             # Each choice is labelled with its partner and BLKK: read them at once.
             field.queryset = field.queryset.select_related("partner", "blkk")
         return field
+
+
+# --- instructors and qualifications ---------------------------------------------------
+
+
+class InstructorQualificationInline(ReadOnlyInline):
+    """An instructor's qualifications, each changed on its own page (its rules are
+    the service's)."""
+
+    model = InstructorQualification
+    fields = ["kind", "title", "issuer", "number", "issued_on", "valid_until"]
+    readonly_fields = fields
+
+
+@admin.register(Instructor)
+class InstructorAdmin(ScopedHistoryAdmin):
+    services = services.INSTRUCTORS
+    list_display = ["full_name", "blkk", "trades", "employment", "is_active"]
+    list_filter = [
+        ("blkk__regency__province", PROVINCE_FILTER),
+        ("vocational_fields", PROVINCE_FILTER),
+        "employment",
+        "gender",
+        "is_active",
+    ]
+    list_select_related = ["blkk"]
+    search_fields = ["full_name", "blkk__name", "blkk__code"]
+    autocomplete_fields = ["blkk"]
+    filter_horizontal = ["vocational_fields"]
+    fields = [
+        "blkk",
+        "full_name",
+        "gender",
+        "phone",
+        "vocational_fields",
+        "employment",
+        "is_active",
+    ]
+    inlines = [InstructorQualificationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("vocational_fields")
+
+    @admin.display(description=_("vocational fields"))
+    def trades(self, obj: Instructor) -> str:
+        return ", ".join(trade.name for trade in obj.vocational_fields.all())
+
+
+class InstructorQualificationForm(forms.ModelForm):
+    """The constraints' messages beside their fields, as the service gives them
+    (the model form checks constraints before the service is called)."""
+
+    def _update_errors(self, errors):
+        super()._update_errors(services.qualification_errors_on_fields(errors))
+
+
+@admin.register(InstructorQualification)
+class InstructorQualificationAdmin(ScopedHistoryAdmin):
+    services = services.QUALIFICATIONS
+    form = InstructorQualificationForm
+    list_display = [
+        "instructor",
+        "blkk",
+        "kind",
+        "title",
+        "issuer",
+        "number",
+        "issued_on",
+        "valid_until",
+    ]
+    list_filter = [("instructor__blkk__regency__province", PROVINCE_FILTER), "kind"]
+    list_select_related = ["instructor__blkk"]
+    search_fields = ["instructor__full_name", "title", "issuer", "number"]
+    autocomplete_fields = ["instructor"]
+    date_hierarchy = "issued_on"
+
+    @admin.display(description=_("BLKK"), ordering="instructor__blkk__name")
+    def blkk(self, obj: InstructorQualification):
+        return obj.instructor.blkk

@@ -42,6 +42,7 @@ from .models import (
     TrainingBatch,
     VocationalField,
 )
+from .programme_records import Instructor, InstructorQualification
 from .services import PLACEMENT_FIXED, enrollment_person_by_nik
 from .validators import mask_nik, nik_agreement_errors, validate_nik
 
@@ -507,3 +508,60 @@ class PlacementForm(_PersonRecordForm):
             self.fields["trainee"].disabled = True
             self.fields["trainee"].help_text = PLACEMENT_FIXED["trainee"]
         self.order_fields(self.Meta.fields)
+
+
+# --- instructors and qualifications (training/views/instructors.py) -----------------
+
+
+class InstructorForm(ModelValidatorsMixin, PortalModelForm):
+    """An instructor, as the API's `instructors/` (the BLKK is the page's); trades
+    are ticked, by their codes."""
+
+    vocational_fields = forms.ModelMultipleChoiceField(
+        queryset=VocationalField.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(_("vocational fields")),
+        help_text=_("The trades the instructor teaches."),
+    )
+
+    class Meta:
+        model = Instructor
+        fields = [
+            "full_name",
+            "gender",
+            "phone",
+            "vocational_fields",
+            "employment",
+            "is_active",
+        ]
+        widgets = {"gender": forms.RadioSelect, "employment": forms.RadioSelect}
+        help_texts = {"is_active": _("Untick when the instructor no longer teaches.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons without the empty choice: one of them must be chosen.
+        self.fields["gender"].choices = Instructor.Gender.choices
+        self.fields["employment"].choices = Instructor.Employment.choices
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+
+
+class QualificationForm(ModelValidatorsMixin, PortalModelForm):
+    """A qualification, as the API's `instructor-qualifications/` (the instructor
+    is the page's)."""
+
+    class Meta:
+        model = InstructorQualification
+        fields = ["kind", "title", "issuer", "number", "issued_on", "valid_until"]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {
+            "issuer": _("For example BNSP, an LSP or a training centre (BBPVP)."),
+            "valid_until": _("Leave empty when it does not expire."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = InstructorQualification.Kind.choices

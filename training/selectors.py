@@ -37,6 +37,7 @@ from .models import (
     Placement,
     Trainee,
 )
+from .programme_records import Instructor, InstructorQualification, certified_on
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -291,3 +292,19 @@ def placements_ended_early(
         )
         .order_by("end_date", "trainee__full_name", "pk")
     )
+
+
+# --- instructors certified on a date --------------------------------------------------
+
+
+def instructors_certified_on(
+    day: datetime.date, *, instructors: QuerySet | None = None
+) -> QuerySet:
+    """The instructors (of `instructors`, by default all of them) certified on
+    `day`: holding a competency qualification issued on or before it and valid on
+    it (`certified_on`), whether or not they are active. One query, whatever the
+    number of qualifications; `.filter(pk=OuterRef("pk"))` inside an `Exists` flags
+    the rows of a list."""
+    rows = Instructor.objects.all() if instructors is None else instructors
+    holding = InstructorQualification.objects.filter(certified_on(day))
+    return rows.filter(pk__in=holding.values("instructor_id"))

@@ -11,6 +11,7 @@ from . import views
 from .views import batches, placements, records
 from .views import contact as contact_pages
 from .views import imports as import_pages
+from .views import instructors as instructor_pages
 from .views import trainees as trainee_pages
 
 
@@ -183,5 +184,42 @@ urlpatterns += [
         f"{BLKK}placements/<int:pk>/edit/",
         placements.placement_update,
         name="placement-update",
+    ),
+]
+
+# --- instructors and qualifications ---------------------------------------------------
+
+blkk_section(_("Instructors"), "instructor-list", order=50)
+
+urlpatterns += [
+    path(
+        f"{BLKK}instructors/",
+        instructor_pages.instructor_list,
+        name="instructor-list",
+    ),
+    path(
+        f"{BLKK}instructors/new/",
+        instructor_pages.instructor_create,
+        name="instructor-create",
+    ),
+    path(
+        f"{BLKK}instructors/<int:pk>/",
+        instructor_pages.instructor_detail,
+        name="instructor-detail",
+    ),
+    path(
+        f"{BLKK}instructors/<int:pk>/edit/",
+        instructor_pages.instructor_update,
+        name="instructor-update",
+    ),
+    path(
+        f"{BLKK}instructors/<int:pk>/qualifications/new/",
+        instructor_pages.qualification_create,
+        name="instructor-qualification-create",
+    ),
+    path(
+        f"{BLKK}instructors/<int:pk>/qualifications/<int:qualification_pk>/edit/",
+        instructor_pages.qualification_update,
+        name="instructor-qualification-update",
     ),
 ]

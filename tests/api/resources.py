@@ -18,6 +18,8 @@ CONTRACT_RESOURCES = [
     "certifications",
     "graduate-outcomes",
     "placements",
+    "instructors",
+    "instructor-qualifications",
     "cohorts",
     "ventures",
     "milestones",
@@ -57,6 +59,8 @@ MANAGER_WRITES = {
     "milestones",
     "venture-metrics",
     "placements",
+    "instructors",
+    "instructor-qualifications",
 }
 MENTOR_WRITES = {"venture-metrics", "mentoring-sessions"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).

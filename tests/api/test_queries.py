@@ -26,9 +26,12 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    InstructorFactory,
+    InstructorQualificationFactory,
     PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
+    trade,
 )
 
 from .resources import CONTRACT_RESOURCES, REFERENCE_DATA, url
@@ -53,6 +56,21 @@ def _rows_maker(resource: str):
         return lambda n: GraduateOutcomeFactory.create_batch(n, trainee=graduate)
     if resource == "placements":
         return lambda n: PlacementFactory.create_batch(n, trainee=graduate)
+    if resource == "instructors":
+        # Each with two trades and a qualification: the list prefetches them.
+        return lambda n: [
+            InstructorQualificationFactory(
+                instructor=InstructorFactory(
+                    blkk=blkk, vocational_fields=[trade("menjahit"), trade("las")]
+                )
+            ).instructor
+            for _n in range(n)
+        ]
+    if resource == "instructor-qualifications":
+        instructor = InstructorFactory(blkk=blkk)
+        return lambda n: InstructorQualificationFactory.create_batch(
+            n, instructor=instructor
+        )
     if resource == "cohorts":
         return lambda n: CohortFactory.create_batch(n, blkk=blkk)
     cohort = CohortFactory(blkk=blkk)

@@ -83,6 +83,17 @@ CONTRACT = {
         ],
         ["assignment", "mentor", "held_after", "held_before"],
     ),
+    "instructors": (
+        [
+            "blkk", "full_name", "gender", "phone", "vocational_fields",
+            "employment", "is_active", "qualifications",
+        ],
+        ["blkk", "vocational_field", "is_active"],
+    ),
+    "instructor-qualifications": (
+        ["instructor", "kind", "title", "issuer", "number", "issued_on", "valid_until"],
+        ["instructor", "kind"],
+    ),
     "reports": (
         ["scope", "scope_code", "period", "kpis", "generated_at", "files"],
         ["scope", "scope_code", "period"],

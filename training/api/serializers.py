@@ -24,6 +24,7 @@ from training.models import (
     TrainingBatch,
     VocationalField,
 )
+from training.programme_records import Instructor, InstructorQualification
 from training.validators import mask_nik, validate_nik
 
 
@@ -340,4 +341,68 @@ class PlacementSerializer(PortalModelSerializer):
             "monthly_pay",
             "status",
             "recorded_by_blkk",
+        ]
+
+
+# --- instructors and qualifications ---------------------------------------------------
+
+
+class InstructorQualificationSerializer(PortalModelSerializer):
+    instructor = ScopedRelatedField(
+        queryset=Instructor.objects.all(),
+        rows_for=Instructor.objects.writable_by,
+        help_text=_("An instructor of your BLKK; fixed once recorded."),
+    )
+
+    class Meta:
+        model = InstructorQualification
+        services = services.QUALIFICATIONS
+        fields = [
+            "id",
+            "instructor",
+            "kind",
+            "title",
+            "issuer",
+            "number",
+            "issued_on",
+            "valid_until",
+        ]
+
+
+class InstructorSerializer(PortalModelSerializer):
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        default=OnlyWritableRow(Blkk.objects.writable_by),
+        help_text=_("Defaults to your BLKK when you manage exactly one."),
+    )
+    vocational_fields = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=VocationalField.objects.all(),
+        required=False,
+        help_text=_("Codes of the trades the instructor teaches."),
+    )
+    qualifications = InstructorQualificationSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "The instructor's qualifications, latest first; recorded through "
+            "instructor-qualifications."
+        ),
+    )
+
+    class Meta:
+        model = Instructor
+        services = services.INSTRUCTORS
+        fields = [
+            "id",
+            "blkk",
+            "full_name",
+            "gender",
+            "phone",
+            "vocational_fields",
+            "employment",
+            "is_active",
+            "qualifications",
         ]

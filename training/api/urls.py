@@ -16,4 +16,6 @@ routes = [
     ("certifications", views.CertificationViewSet),
     ("graduate-outcomes", views.GraduateOutcomeViewSet),
     ("placements", views.PlacementViewSet),
+    ("instructors", views.InstructorViewSet),
+    ("instructor-qualifications", views.InstructorQualificationViewSet),
 ]

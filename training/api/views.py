@@ -25,6 +25,7 @@ from training.models import (
     TrainingBatch,
     VocationalField,
 )
+from training.programme_records import Instructor, InstructorQualification
 
 from . import serializers
 
@@ -222,3 +223,44 @@ class PlacementViewSet(ScopedViewSet):
     serializer_class = serializers.PlacementSerializer
     filterset_class = PlacementFilter
     ordering_fields = ["start_date"]
+
+
+# --- instructors and qualifications ---------------------------------------------------
+
+
+class InstructorFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id")
+    vocational_field = CodeFilter(
+        field_name="vocational_fields__code", help_text="A trade's code."
+    )
+    is_active = BooleanFilter()
+
+    class Meta:
+        model = Instructor
+        fields = ["blkk", "vocational_field", "is_active"]
+
+
+class InstructorViewSet(ScopedViewSet):
+    queryset = Instructor.objects.prefetch_related(
+        "vocational_fields", "qualifications"
+    )
+    serializer_class = serializers.InstructorSerializer
+    filterset_class = InstructorFilter
+    search_fields = ["full_name"]
+    ordering_fields = ["full_name"]
+
+
+class InstructorQualificationFilter(filters.FilterSet):
+    instructor = IdFilter(field_name="instructor_id")
+    kind = filters.ChoiceFilter(choices=InstructorQualification.Kind.choices)
+
+    class Meta:
+        model = InstructorQualification
+        fields = ["instructor", "kind"]
+
+
+class InstructorQualificationViewSet(ScopedViewSet):
+    queryset = InstructorQualification.objects.all()
+    serializer_class = serializers.InstructorQualificationSerializer
+    filterset_class = InstructorQualificationFilter
+    ordering_fields = ["issued_on", "valid_until"]
