@@ -17,6 +17,8 @@ CONTRACT_RESOURCES = [
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "partners",
+    "partnerships",
     "cohorts",
     "ventures",
     "milestones",
@@ -51,6 +53,7 @@ MANAGER_WRITES = {
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "partnerships",  # partners they only add (DESIGN.md, "Roles and scoping")
     "cohorts",
     "ventures",
     "milestones",

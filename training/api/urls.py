@@ -15,4 +15,6 @@ routes = [
     ("enrollments", views.EnrollmentViewSet),
     ("certifications", views.CertificationViewSet),
     ("graduate-outcomes", views.GraduateOutcomeViewSet),
+    ("partners", views.PartnerViewSet),
+    ("partnerships", views.PartnershipViewSet),
 ]
