@@ -27,6 +27,8 @@ from tests.training.factories import (
     CertificationFactory,
     EnrollmentFactory,
     GraduateOutcomeFactory,
+    PartnerFactory,
+    PartnershipFactory,
     TraineeFactory,
     TrainingBatchFactory,
 )
@@ -41,6 +43,8 @@ FACTORIES = [
     EnrollmentFactory,
     CertificationFactory,
     GraduateOutcomeFactory,
+    PartnerFactory,
+    PartnershipFactory,
     CohortFactory,
     VentureFactory,
     StageChangeFactory,

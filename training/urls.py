@@ -167,3 +167,33 @@ urlpatterns += [
     ),
     path(f"{BLKK}follow-ups/", records.followup_list, name="followup-list"),
 ]
+
+# --- partnerships and partners --------------------------------------------------------
+
+from .views import partnerships as partnership_pages  # noqa: E402
+
+blkk_section(_("Partnerships"), "partnership-list", order=55)
+
+urlpatterns += [
+    path(
+        f"{BLKK}partnerships/",
+        partnership_pages.partnership_list,
+        name="partnership-list",
+    ),
+    path(
+        f"{BLKK}partnerships/new/",
+        partnership_pages.partnership_create,
+        name="partnership-create",
+    ),
+    path(
+        f"{BLKK}partnerships/<int:pk>/edit/",
+        partnership_pages.partnership_update,
+        name="partnership-update",
+    ),
+    path(f"{BLKK}partners/", partnership_pages.partner_list, name="partner-list"),
+    path(
+        f"{BLKK}partners/new/",
+        partnership_pages.partner_create,
+        name="partner-create",
+    ),
+]
