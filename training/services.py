@@ -886,6 +886,8 @@ OUTCOMES = ModelServices(
 # delete; a partnership is a BLKK's (its managers write it) or, without a BLKK, the
 # ministry's national one (ministry staff alone write it).
 
+from django.db import connection  # noqa: E402
+
 from .models import Partner, Partnership, PartnershipPurpose  # noqa: E402
 
 MINISTRY_ONLY_PARTNER = _("Only ministry staff can change or delete a partner.")
@@ -945,11 +947,26 @@ def partner_namesake(*, name: str, regency: Regency | None) -> Partner | None:
     return rows.order_by("pk").first()
 
 
+def _lock_partner_name(name: str) -> None:
+    """Hold, until the transaction ends, the right to add a partner of this name, so
+    that two people adding the same partner at once are decided one after the other
+    and the second is refused as a namesake (a PostgreSQL advisory lock; SQLite
+    serialises writers by itself)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"training.partner:{name.strip().lower()}"],
+        )
+
+
 def _refuse_namesake(partner: Partner) -> None:
-    namesake = partner_namesake(name=partner.name, regency=partner.regency)
+    regency = partner.regency
+    namesake = partner_namesake(name=partner.name, regency=regency)
     if namesake is None:
         return
-    if namesake.regency_id is None:
+    if regency is None:
         message = PARTNER_ALREADY_RECORDED_NO_REGENCY % {
             "name": namesake.name,
             "id": namesake.pk,
@@ -957,7 +974,7 @@ def _refuse_namesake(partner: Partner) -> None:
     else:
         message = PARTNER_ALREADY_RECORDED % {
             "name": namesake.name,
-            "regency": namesake.regency.name,
+            "regency": regency.name,
             "id": namesake.pk,
         }
     raise ValidationError({"name": ValidationError(message, code="duplicate")})
@@ -985,6 +1002,7 @@ def partner_create(
     to be chosen instead. Ministry staff may still rename partners afterwards."""
     if by is not None and not by.has_perm("training.add_partner"):
         raise PermissionDenied(PARTNER_ADDED_BY)
+    _lock_partner_name(name)
     return model_create(
         Partner,
         fields={
