@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "CohortStatusEnum": "incubator.models.CohortStatus",
         "AssignmentStatusEnum": "mentoring.models.AssignmentStatus",
         "StageEnum": "incubator.models.Stage",
+        # Other records have a `kind` too: each names its own.
+        "PartnerKindEnum": "training.programme_records.PartnerKind",
     },
 }
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,6 +35,9 @@ from .models import (
     Certification,
     Enrollment,
     GraduateOutcome,
+    Partner,
+    Partnership,
+    PartnershipPurpose,
     Placement,
     Province,
     Regency,
@@ -41,7 +45,7 @@ from .models import (
     TrainingBatch,
     VocationalField,
 )
-from .programme_records import Instructor, InstructorQualification
+from .programme_records import PARTNERSHIP_PURPOSES, Instructor, InstructorQualification
 from .validators import mask_nik
 
 PROVINCE_FILTER = admin.RelatedOnlyFieldListFilter
@@ -667,3 +671,103 @@ class InstructorQualificationAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("BLKK"), ordering="instructor__blkk__name")
     def blkk(self, obj: InstructorQualification):
         return obj.instructor.blkk
+
+
+# --- partners and partnerships --------------------------------------------------------
+
+
+PURPOSE_LABELS = dict(PARTNERSHIP_PURPOSES)
+
+
+def purpose_label(purpose: PartnershipPurpose) -> str:
+    """A purpose as the portal names it, in the user's language."""
+    return str(PURPOSE_LABELS.get(purpose.pk, purpose.name))
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedHistoryAdmin):
+    """Shared reference data: everyone with the admin reads every partner; managers
+    add partners (the service refuses a name already recorded in the regency, and
+    names it); ministry staff alone change or delete them (`writable_by`)."""
+
+    services = services.PARTNERS
+    list_display = ["name", "kind", "regency", "contact_name", "phone", "email"]
+    list_filter = ["kind", ("regency__province", PROVINCE_FILTER)]
+    list_select_related = ["regency"]
+    search_fields = ["name"]
+    autocomplete_fields = ["regency"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ScopedHistoryAdmin):
+    """A BLKK's partnerships (its managers write them) and the ministry's national
+    ones (no BLKK: ministry staff alone write them). The BLKK is chosen among those
+    the user may write; the purposes are ticked."""
+
+    services = services.PARTNERSHIPS
+    fields = [
+        "partner",
+        "blkk",
+        "purposes",
+        "agreement_number",
+        "signed_on",
+        "start_date",
+        "end_date",
+    ]
+    list_display = [
+        "partner",
+        "where",
+        "purpose_list",
+        "agreement_number",
+        "start_date",
+        "end_date",
+        "in_force",
+    ]
+    list_filter = [
+        ("blkk__regency__province", PROVINCE_FILTER),
+        ("blkk", admin.EmptyFieldListFilter),
+        "purposes",
+    ]
+    list_select_related = ["partner", "blkk"]
+    search_fields = ["partner__name", "agreement_number", "blkk__name", "blkk__code"]
+    autocomplete_fields = ["partner", "blkk"]
+    date_hierarchy = "start_date"
+
+    def get_queryset(self, request):
+        purposes = Prefetch("purposes", queryset=PartnershipPurpose.objects.all())
+        return super().get_queryset(request).prefetch_related(purposes)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "blkk" and field is not None:
+            # Only the BLKKs the user may hold a partnership of; empty (national)
+            # is offered to ministry staff alone.
+            field.queryset = Blkk.objects.writable_by(request.user)
+            field.required = not request.user.sees_everything
+            field.help_text = (
+                _("Empty for a national partnership of the ministry.")
+                if request.user.sees_everything
+                else _("A BLKK you manage.")
+            )
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "purposes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "purposes" and field is not None:
+            field.label_from_instance = purpose_label
+            field.error_messages["required"] = services.PURPOSES_REQUIRED
+        return field
+
+    @admin.display(description=_("BLKK"), ordering="blkk__name")
+    def where(self, obj: Partnership) -> str:
+        return obj.blkk.name if obj.blkk_id else str(_("National"))
+
+    @admin.display(description=_("purposes"))
+    def purpose_list(self, obj: Partnership) -> str:
+        return ", ".join(purpose_label(purpose) for purpose in obj.purposes.all())
+
+    @admin.display(description=_("in force today"), boolean=True)
+    def in_force(self, obj: Partnership) -> bool:
+        return obj.is_active

@@ -36,14 +36,16 @@ from .models import (
     EnrollmentStatus,
     GraduateOutcome,
     Partner,
+    Partnership,
+    PartnershipPurpose,
     Placement,
     Regency,
     Trainee,
     TrainingBatch,
     VocationalField,
 )
-from .programme_records import Instructor, InstructorQualification
-from .services import PLACEMENT_FIXED, enrollment_person_by_nik
+from .programme_records import PARTNERSHIP_PURPOSES, Instructor, InstructorQualification
+from .services import PLACEMENT_FIXED, PURPOSES_REQUIRED, enrollment_person_by_nik
 from .validators import mask_nik, nik_agreement_errors, validate_nik
 
 SEPARATOR = " \u00b7 "
@@ -565,3 +567,95 @@ class QualificationForm(ModelValidatorsMixin, PortalModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = InstructorQualification.Kind.choices
+
+
+# --- partners and partnerships (training/views/partnerships.py) -----------------------
+
+
+def partner_label(partner) -> str:
+    """`PT Garmen Sejahtera · Kota Bandung`: the regency tells namesakes apart."""
+    if partner.regency_id is None:
+        return partner.name
+    return f"{partner.name}{SEPARATOR}{partner.regency.name}"
+
+
+class PartnerForm(ModelValidatorsMixin, PortalModelForm):
+    """A partner, as the API's `partners/`: an organisation's office, no person's
+    data (the contact is a name to ask for, an office phone and email)."""
+
+    regency = RegencyChoiceField(
+        queryset=Regency.objects.all(),
+        required=False,
+        label=capfirst(Partner._meta.get_field("regency").verbose_name),
+        help_text=_("Where its office is; empty for an organisation without one."),
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "regency", "contact_name", "phone", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["contact_name"].help_text = _(
+            "A post or a name to ask for, such as Bagian SDM."
+        )
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+PURPOSES_FIELD_TEMPLATE = "training/partnership_purposes_field.html"
+
+
+class PurposesField(forms.ModelMultipleChoiceField):
+    """One or more purposes, ticked, in DESIGN.md's order and the user's language."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=PartnershipPurpose.objects.all(),
+            error_messages={"required": PURPOSES_REQUIRED},
+            **kwargs,
+        )
+        self.template_name = PURPOSES_FIELD_TEMPLATE
+        # Listed without a query: the codes are the rows' keys.
+        self.choices = list(PARTNERSHIP_PURPOSES)
+
+
+class PartnershipForm(PortalModelForm):
+    """A BLKK's partnership, as the API's `partnerships/` (the BLKK is the page's).
+    `partners` are those the user may choose (every partner); `offered` those
+    listed: the province's, those without a regency and those the BLKK already
+    works with (any other, found on the partners' page, comes in `?partner=`)."""
+
+    purposes = PurposesField(label=capfirst(_("purposes")))
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "partner",
+            "purposes",
+            "agreement_number",
+            "signed_on",
+            "start_date",
+            "end_date",
+        ]
+
+    def __init__(self, *args, partners, offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = ModelChoiceField(
+            queryset=partners,
+            label=capfirst(_("partner")),
+            help_text=_("The organisation the agreement is with."),
+        )
+        field.choices = [
+            ("", _("Choose a partner")),
+            *((partner.pk, partner_label(partner)) for partner in offered),
+        ]
+        self.fields["partner"] = field
+        self.order_fields(self.Meta.fields)
+        self.fields["agreement_number"].help_text = _(
+            "The number of the agreement (perjanjian kerja sama), if it has one."
+        )

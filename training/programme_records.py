@@ -300,6 +300,12 @@ class Partnership(models.Model):
         where = self.blkk.name if self.blkk_id else _("national")
         return f"{self.partner} - {where}"
 
+    def clean(self) -> None:
+        # The constraint's rule, said beside the field to correct; `full_clean` then
+        # skips the constraint, whose field already failed.
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": ENDS_AFTER_START})
+
     def is_active_on(self, day: datetime.date) -> bool:
         return self.start_date <= day and (
             self.end_date is None or day <= self.end_date

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, overload
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    CharField,
     DateField,
     Exists,
     F,
@@ -37,7 +38,12 @@ from .models import (
     Placement,
     Trainee,
 )
-from .programme_records import Instructor, InstructorQualification, certified_on
+from .programme_records import (
+    EXPIRING_WITHIN_DAYS,
+    Instructor,
+    InstructorQualification,
+    certified_on,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -308,3 +314,43 @@ def instructors_certified_on(
     rows = Instructor.objects.all() if instructors is None else instructors
     holding = InstructorQualification.objects.filter(certified_on(day))
     return rows.filter(pk__in=holding.values("instructor_id"))
+
+
+# --- partnerships ---------------------------------------------------------------------
+
+
+class PartnershipStatus:
+    """What a partnership's dates make it today (`partnerships_with_status`)."""
+
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    ENDED = "ended"
+
+
+def _ends_soon(today: datetime.date) -> Q:
+    return Q(
+        end_date__gte=today,
+        end_date__lte=today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS),
+    )
+
+
+def partnerships_expiring(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """The partnerships of `queryset` ending within `EXPIRING_WITHIN_DAYS` (60) days
+    from `today`: an end date from today through today + 60 days, both included."""
+    return queryset.filter(_ends_soon(today))
+
+
+def partnerships_with_status(queryset: QuerySet, today: datetime.date) -> QuerySet:
+    """`queryset` annotated with `status` (a `PartnershipStatus`), computed by the
+    database: ended before today, not started yet, expiring (in force and ending
+    within 60 days, as `partnerships_expiring`), else active."""
+    return queryset.annotate(
+        status=Case(
+            When(end_date__lt=today, then=Value(PartnershipStatus.ENDED)),
+            When(start_date__gt=today, then=Value(PartnershipStatus.UPCOMING)),
+            When(_ends_soon(today), then=Value(PartnershipStatus.EXPIRING)),
+            default=Value(PartnershipStatus.ACTIVE),
+            output_field=CharField(),
+        )
+    )

@@ -12,6 +12,7 @@ from .views import batches, placements, records
 from .views import contact as contact_pages
 from .views import imports as import_pages
 from .views import instructors as instructor_pages
+from .views import partnerships as partnership_pages
 from .views import trainees as trainee_pages
 
 
@@ -221,5 +222,34 @@ urlpatterns += [
         f"{BLKK}instructors/<int:pk>/qualifications/<int:qualification_pk>/edit/",
         instructor_pages.qualification_update,
         name="instructor-qualification-update",
+    ),
+]
+
+# --- partnerships and partners --------------------------------------------------------
+
+
+blkk_section(_("Partnerships"), "partnership-list", order=55)
+
+urlpatterns += [
+    path(
+        f"{BLKK}partnerships/",
+        partnership_pages.partnership_list,
+        name="partnership-list",
+    ),
+    path(
+        f"{BLKK}partnerships/new/",
+        partnership_pages.partnership_create,
+        name="partnership-create",
+    ),
+    path(
+        f"{BLKK}partnerships/<int:pk>/edit/",
+        partnership_pages.partnership_update,
+        name="partnership-update",
+    ),
+    path(f"{BLKK}partners/", partnership_pages.partner_list, name="partner-list"),
+    path(
+        f"{BLKK}partners/new/",
+        partnership_pages.partner_create,
+        name="partner-create",
     ),
 ]

@@ -20,6 +20,8 @@ CONTRACT_RESOURCES = [
     "placements",
     "instructors",
     "instructor-qualifications",
+    "partners",
+    "partnerships",
     "cohorts",
     "ventures",
     "milestones",
@@ -54,6 +56,7 @@ MANAGER_WRITES = {
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "partnerships",  # partners they only add (DESIGN.md, "Roles and scoping")
     "cohorts",
     "ventures",
     "milestones",

@@ -28,9 +28,12 @@ from tests.training.factories import (
     GraduateOutcomeFactory,
     InstructorFactory,
     InstructorQualificationFactory,
+    PartnerFactory,
+    PartnershipFactory,
     PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
+    purpose,
     trade,
 )
 
@@ -49,6 +52,17 @@ def _rows_maker(resource: str):
     if resource == "enrollments":
         batch = TrainingBatchFactory(blkk=blkk, capacity=500)
         return lambda n: EnrollmentFactory.create_batch(n, batch=batch)
+    if resource == "partners":
+        return lambda n: PartnerFactory.create_batch(n)
+    if resource == "partnerships":
+        # Local and national ones, each with its own partner and two purposes.
+        return lambda n: [
+            PartnershipFactory(
+                blkk=None if i % 2 else blkk,
+                purposes=[purpose("training"), purpose("funding")],
+            )
+            for i in range(n)
+        ]
     graduate = TraineeFactory(blkk=blkk, graduate=True)
     if resource == "certifications":
         return lambda n: CertificationFactory.create_batch(n, trainee=graduate)

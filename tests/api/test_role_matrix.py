@@ -94,6 +94,12 @@ def test_change_follows_the_roles_table(world, api, persona, resource):
         ("ministry", "mentoring-sessions", 204),
         ("manager_a", "trainees", 403),  # erasing a person is the ministry's act
         ("ministry", "trainees", 204),
+        ("manager_a", "partners", 403),  # managers add partners, never remove them
+        ("mentor_a", "partners", 403),
+        ("ministry", "partners", 400),  # a partnership and a placement refer to it
+        ("province_32", "partnerships", 403),
+        ("manager_b", "partnerships", 404),
+        ("manager_a", "partnerships", 400),  # a placement was made through it
     ],
 )
 def test_delete_follows_the_roles_table(world, api, persona, resource, expected):

@@ -49,6 +49,17 @@ CONTRACT = {
         ["trainee", "surveyed_on", "status", "employer_or_business", "monthly_income"],
         ["trainee", "status"],
     ),
+    "partners": (
+        ["name", "kind", "regency", "contact_name", "phone", "email"],
+        ["kind", "search"],
+    ),
+    "partnerships": (
+        [
+            "partner", "blkk", "purposes", "agreement_number", "signed_on",
+            "start_date", "end_date", "is_active",
+        ],
+        ["blkk", "partner", "purpose", "is_active"],
+    ),
     "cohorts": (
         ["blkk", "name", "year", "start_date", "end_date", "status"],
         ["blkk", "status"],

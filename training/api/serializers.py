@@ -17,6 +17,7 @@ from training.models import (
     GraduateOutcome,
     Partner,
     Partnership,
+    PartnershipPurpose,
     Placement,
     Province,
     Regency,
@@ -24,7 +25,11 @@ from training.models import (
     TrainingBatch,
     VocationalField,
 )
-from training.programme_records import Instructor, InstructorQualification
+from training.programme_records import (
+    PARTNERSHIP_PURPOSES,
+    Instructor,
+    InstructorQualification,
+)
 from training.validators import mask_nik, validate_nik
 
 
@@ -405,4 +410,113 @@ class InstructorSerializer(PortalModelSerializer):
             "employment",
             "is_active",
             "qualifications",
+        ]
+
+
+# --- partners and partnerships --------------------------------------------------------
+
+
+PURPOSE_CODES = [code for code, _label in PARTNERSHIP_PURPOSES]
+
+
+class PartnerSerializer(PortalModelSerializer):
+    """Shared reference data: everyone signed in reads every partner; managers add
+    them (a name already recorded in the same regency is refused, naming it),
+    ministry staff change and delete them."""
+
+    regency = serializers.PrimaryKeyRelatedField(
+        queryset=Regency.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Regency code, as 32.73; empty when it has none."),
+    )
+
+    class Meta:
+        model = Partner
+        services = services.PARTNERS
+        fields = ["id", "name", "kind", "regency", "contact_name", "phone", "email"]
+
+
+class PurposeCodesField(serializers.ListField):
+    """A partnership's purposes as a list of codes: at least one, each once (a
+    repeat is refused, not dropped), looked up in one query."""
+
+    default_error_messages = {
+        # The service's own words, as the portal's form shows them.
+        "empty": services.PURPOSES_REQUIRED,
+        "unknown": _("{code} is not a known purpose."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            child=serializers.ChoiceField(choices=PURPOSE_CODES),
+            allow_empty=False,
+            # Room for a repeat, so that it is named rather than counted.
+            max_length=2 * len(PURPOSE_CODES),
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        codes = super().to_internal_value(data)
+        seen: set[str] = set()
+        for code in codes:
+            if code in seen:
+                raise serializers.ValidationError(
+                    services.PURPOSE_REPEATED % {"purpose": code}, code="repeated"
+                )
+            seen.add(code)
+        rows = PartnershipPurpose.objects.in_bulk(codes)
+        missing = [code for code in codes if code not in rows]
+        if missing:
+            # A code the reference table lacks: its data migration was undone.
+            self.fail("unknown", code=missing[0])
+        return [rows[code] for code in codes]
+
+    def to_representation(self, data):
+        # In DESIGN.md's order, from the prefetched rows.
+        codes = {purpose.pk for purpose in data.all()}
+        return [code for code in PURPOSE_CODES if code in codes]
+
+
+class PartnershipSerializer(PortalModelSerializer):
+    """A BLKK's partnership, written by its managers, or the ministry's national one
+    (`blkk` null), read by everyone signed in and written by ministry staff alone."""
+
+    partner = ScopedRelatedField(
+        queryset=Partner.objects.all(), rows_for=Partner.objects.visible_to
+    )
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.writable_by,
+        allow_null=True,
+        default=OnlyWritableRow(Blkk.objects.writable_by),
+        help_text=_(
+            "Null for a national partnership of the ministry (ministry staff only); "
+            "defaults to your BLKK when you manage exactly one."
+        ),
+    )
+    purposes = PurposeCodesField(
+        help_text=_(
+            "One or more of training, apprenticeship, placement, certification, "
+            "assessment_research, funding, market_access, mentoring; each once."
+        )
+    )
+    is_active = serializers.BooleanField(
+        read_only=True,
+        help_text=_("In force today: started, and not ended (Asia/Jakarta)."),
+    )
+
+    class Meta:
+        model = Partnership
+        services = services.PARTNERSHIPS
+        fields = [
+            "id",
+            "partner",
+            "blkk",
+            "purposes",
+            "agreement_number",
+            "signed_on",
+            "start_date",
+            "end_date",
+            "is_active",
         ]

@@ -18,4 +18,6 @@ routes = [
     ("placements", views.PlacementViewSet),
     ("instructors", views.InstructorViewSet),
     ("instructor-qualifications", views.InstructorQualificationViewSet),
+    ("partners", views.PartnerViewSet),
+    ("partnerships", views.PartnershipViewSet),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
 
@@ -18,6 +19,8 @@ from training.models import (
     Certification,
     Enrollment,
     GraduateOutcome,
+    Partner,
+    Partnership,
     Placement,
     Province,
     Regency,
@@ -25,7 +28,11 @@ from training.models import (
     TrainingBatch,
     VocationalField,
 )
-from training.programme_records import Instructor, InstructorQualification
+from training.programme_records import (
+    PARTNERSHIP_PURPOSES,
+    Instructor,
+    InstructorQualification,
+)
 
 from . import serializers
 
@@ -264,3 +271,53 @@ class InstructorQualificationViewSet(ScopedViewSet):
     serializer_class = serializers.InstructorQualificationSerializer
     filterset_class = InstructorQualificationFilter
     ordering_fields = ["issued_on", "valid_until"]
+
+
+# --- partners and partnerships --------------------------------------------------------
+
+
+class PartnerFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Partner.Kind.choices)
+
+    class Meta:
+        model = Partner
+        fields = ["kind"]
+
+
+class PartnerViewSet(ScopedViewSet):
+    queryset = Partner.objects.all()
+    serializer_class = serializers.PartnerSerializer
+    filterset_class = PartnerFilter
+    search_fields = ["name"]
+    ordering_fields = ["name"]
+
+
+class PartnershipFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id")
+    partner = IdFilter(field_name="partner_id")
+    purpose = filters.ChoiceFilter(
+        field_name="purposes", choices=PARTNERSHIP_PURPOSES, help_text="A purpose code."
+    )
+    is_active = BooleanFilter(
+        method="filter_is_active",
+        help_text="In force today (Asia/Jakarta): started, and not ended.",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["blkk", "partner", "purpose", "is_active"]
+
+    def filter_is_active(self, queryset, name, value):
+        # Decided by the database, with the rule `PartnershipQuerySet.active_on` keeps.
+        today = timezone.localdate()
+        if value:
+            return queryset.active_on(today)
+        active = Partnership.objects.active_on(today)
+        return queryset.exclude(pk__in=active.values("pk"))
+
+
+class PartnershipViewSet(ScopedViewSet):
+    queryset = Partnership.objects.prefetch_related("purposes")
+    serializer_class = serializers.PartnershipSerializer
+    filterset_class = PartnershipFilter
+    ordering_fields = ["start_date", "end_date"]
