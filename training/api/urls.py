@@ -15,9 +15,9 @@ routes = [
     ("enrollments", views.EnrollmentViewSet),
     ("certifications", views.CertificationViewSet),
     ("graduate-outcomes", views.GraduateOutcomeViewSet),
-    ("placements", views.PlacementViewSet),
     ("instructors", views.InstructorViewSet),
     ("instructor-qualifications", views.InstructorQualificationViewSet),
     ("partners", views.PartnerViewSet),
     ("partnerships", views.PartnershipViewSet),
+    ("placements", views.PlacementViewSet),
 ]
