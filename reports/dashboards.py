@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 # How many BLKKs not reported and ventures at risk a dashboard lists; it says how
 # many there are in all.
 SHORT_LIST = 10
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 class Source(StrEnum):
@@ -347,14 +347,18 @@ def _live_payload(place: Place, month: Month) -> dict[str, Any]:
     for the country and a province (a miss on the country computes every province
     with it, from the same pass), computed on every view for a BLKK."""
     if place.scope == ReportScope.BLKK or settings.DASHBOARD_LIVE_SECONDS <= 0:
-        return _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+        return _payload(
+            place, list(figures_by_blkk(month, place.blkks).values()), month
+        )
     key = _cache_key("figures", place.scope, place.code, month)
     if place.scope == ReportScope.NATIONAL:
         return _kept(key, lambda: _every_place(month))
     return _kept(
         key,
         lambda: {
-            key: _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+            key: _payload(
+                place, list(figures_by_blkk(month, place.blkks).values()), month
+            )
         },
     )
 
@@ -421,7 +425,7 @@ def _every_place(month: Month) -> dict[str, dict[str, Any]]:
     rows = list(figures_by_blkk(month).values())
     payloads = {
         _cache_key("figures", ReportScope.NATIONAL, "", month): _payload(
-            national_place(), rows
+            national_place(), rows, month
         )
     }
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
@@ -430,7 +434,7 @@ def _every_place(month: Month) -> dict[str, dict[str, Any]]:
     for code, members in provinces.items():
         place = Place(ReportScope.PROVINCE, code, members[0].province_name)
         payloads[_cache_key("figures", place.scope, code, month)] = _payload(
-            place, members
+            place, members, month
         )
     return payloads
 
@@ -461,9 +465,9 @@ def _at_risk_every_place(month: Month) -> dict[str, tuple[list[dict], int]]:
     return lists
 
 
-def _payload(place: Place, rows: list[BlkkFigures]) -> dict[str, Any]:
+def _payload(place: Place, rows: list[BlkkFigures], month: Month) -> dict[str, Any]:
     """What a dashboard shows of a live month, from its BLKKs' rows of one pass."""
-    content = content_of_scope(place.scope, place.code, rows)
+    content = content_of_scope(place.scope, place.code, rows, month=month)
     unreported: list[Unreported] = []
     if place.scope != ReportScope.BLKK:
         # `metrics_expected` is `ventures_active` (kpis.kpis_from_counts).

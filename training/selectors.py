@@ -1,5 +1,7 @@
 """Reads of the training app that are more than one filter: a person found by their
-exact NIK to be enrolled, and the graduates due for a follow-up (tracer study)."""
+exact NIK to be enrolled, the graduates due for a follow-up (tracer study), and a
+BLKK's grade on a date, roadmap, trades without a certified instructor and
+agreements about to expire (the programme records)."""
 
 from __future__ import annotations
 
@@ -12,20 +14,33 @@ from typing import TYPE_CHECKING, overload
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
+    CharField,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from .models import Blkk, Enrollment, EnrollmentStatus, Trainee
+from .models import Blkk, Enrollment, EnrollmentStatus, Grade, Trainee
+from .programme_records import (
+    EXPIRING_WITHIN_DAYS,
+    ROADMAP_CRITERIA,
+    GradeAssessment,
+    Instructor,
+    InstructorQualification,
+    certified_on,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -242,4 +257,94 @@ def graduates_due_for_follow_up(
     )
     return FollowUps(
         rows, people=Trainee.objects.all() if people is None else people, today=today
+    )
+
+
+# --- programme records: grades, roadmap, instructors, agreements (issue #12) ---------
+
+
+def grade_on(day: datetime.date) -> Coalesce:
+    """An expression, on a Blkk queryset, for each BLKK's grade on `day` (DESIGN.md,
+    `GradeAssessment`): its latest assessment's on or before that day (the latest
+    `assessed_on`, then the latest id), else the grade it was registered with. One
+    step down the `assessment_latest_idx` index per BLKK."""
+    latest = (
+        GradeAssessment.objects.filter(blkk_id=OuterRef("pk"), assessed_on__lte=day)
+        .order_by("-assessed_on", "-pk")
+        .values("grade")[:1]
+    )
+    return Coalesce(Subquery(latest), F("registered_grade"), output_field=CharField())
+
+
+# The grades in the order a BLKK moves up through them.
+GRADE_ORDER = {grade: rank for rank, grade in enumerate(Grade.values)}
+
+
+def grade_rank(field_name: str) -> Case:
+    """The grade in the annotation `field_name` as its place in `GRADE_ORDER`
+    (tumbuh 0 < berkembang 1 < mandiri 2)."""
+    return Case(
+        *(
+            When(**{field_name: grade}, then=Value(rank))
+            for grade, rank in GRADE_ORDER.items()
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def blkk_grade_assessments(blkk: Blkk) -> QuerySet:
+    """The BLKK's grade assessments, newest first (the latest `assessed_on`, then the
+    latest id), each with its assessor to hand."""
+    return (
+        GradeAssessment.objects.filter(blkk=blkk)
+        .select_related("assessed_by")
+        .order_by("-assessed_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion of the roadmap to independence: its field name and its label."""
+
+    name: str
+    label: StrOrPromise
+
+
+def roadmap_criteria() -> list[Criterion]:
+    """The roadmap's criteria in the ministry's order, labelled with the verbose
+    names of `GradeAssessment`'s fields."""
+    return [
+        Criterion(name, GradeAssessment._meta.get_field(name).verbose_name)
+        for name in ROADMAP_CRITERIA
+    ]
+
+
+def missing_criteria(assessment: GradeAssessment) -> list[Criterion]:
+    """The roadmap criteria `assessment` found unmet, in the ministry's order."""
+    missing = set(assessment.missing_criteria())
+    return [criterion for criterion in roadmap_criteria() if criterion.name in missing]
+
+
+def trades_without_certified_instructor(blkk: Blkk, today: datetime.date) -> QuerySet:
+    """The BLKK's trades (`Blkk.vocational_fields`) that no active instructor of its
+    own teaching that trade is certified in on `today`: no competency qualification
+    valid that day (`certified_on`). One query."""
+    certified = Instructor.objects.filter(
+        blkk=blkk,
+        is_active=True,
+        vocational_fields=OuterRef("pk"),
+        qualifications__in=InstructorQualification.objects.filter(certified_on(today)),
+    )
+    return blkk.vocational_fields.filter(~Exists(certified)).order_by("name")
+
+
+def partnerships_expiring(partnerships: QuerySet, today: datetime.date) -> QuerySet:
+    """Of `partnerships`, those whose agreement ends between `today` and `today`
+    plus `EXPIRING_WITHIN_DAYS`, both included: the soonest first, each with its
+    partner and BLKK to hand."""
+    until = today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    return (
+        partnerships.filter(end_date__range=(today, until))
+        .select_related("partner", "blkk")
+        .order_by("end_date", "partner__name", "pk")
     )
