@@ -292,14 +292,17 @@ def grade_rank(field_name: str) -> Case:
     )
 
 
-def blkk_grade_assessments(blkk: Blkk) -> QuerySet:
-    """The BLKK's grade assessments, newest first (the latest `assessed_on`, then the
-    latest id), each with its assessor to hand."""
-    return (
-        GradeAssessment.objects.filter(blkk=blkk)
-        .select_related("assessed_by")
-        .order_by("-assessed_on", "-pk")
-    )
+def blkk_grade_assessments(assessments: QuerySet) -> QuerySet:
+    """`assessments` (one BLKK's, as its page reads them) newest first: the latest
+    `assessed_on`, then the latest id, the order in which the first is the one that
+    gives the BLKK's grade; each with its assessor to hand."""
+    return assessments.select_related("assessed_by").order_by("-assessed_on", "-pk")
+
+
+def grade_of_today(blkk: Blkk, latest: GradeAssessment | None) -> str:
+    """The BLKK's grade today from its latest assessment (`blkk_grade_assessments`'
+    first; assessments are never dated in the future), else its registered grade."""
+    return latest.grade if latest is not None else blkk.registered_grade
 
 
 @dataclass(frozen=True)
@@ -325,11 +328,16 @@ def missing_criteria(assessment: GradeAssessment) -> list[Criterion]:
     return [criterion for criterion in roadmap_criteria() if criterion.name in missing]
 
 
-def trades_without_certified_instructor(blkk: Blkk, today: datetime.date) -> QuerySet:
+def trades_without_certified_instructor(
+    blkk: Blkk, today: datetime.date, *, instructors: QuerySet | None = None
+) -> QuerySet:
     """The BLKK's trades (`Blkk.vocational_fields`) that no active instructor of its
-    own teaching that trade is certified in on `today`: no competency qualification
-    valid that day (`certified_on`). One query."""
-    certified = Instructor.objects.filter(
+    own teaching that trade is certified in on `today`: none holds a competency
+    qualification valid that day (`certified_on`). `instructors` is where they are
+    read from (by default every instructor; a page passes the rows it reads). One
+    query."""
+    source = Instructor.objects.all() if instructors is None else instructors
+    certified = source.filter(
         blkk=blkk,
         is_active=True,
         vocational_fields=OuterRef("pk"),
