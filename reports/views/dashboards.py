@@ -10,6 +10,8 @@ chart's figures are also a table beside it, which screen readers read.
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -479,6 +481,7 @@ def today_lists_context(place: Place) -> dict:
     expiring, expiring_count = dashboards.partnerships_expiring_in(place, today)
     return {
         "today": today,
+        "last_year_end": datetime.date(today.year - 1, 12, 31),
         "moved_up": [
             {
                 "row": row,

@@ -215,6 +215,7 @@ def test_the_dashboard_lists_say_so_when_nothing_moved_or_ends(
     html = client.get(reverse("dashboard")).content.decode()
 
     assert "0 BLKKs moved up" in html
+    assert "higher than on 31 December 2025" in html
     assert "0 agreements end within 60 days" in html
 
 
