@@ -18,6 +18,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    Field,
     Func,
     IntegerField,
     Max,
@@ -316,9 +317,12 @@ class Criterion:
 def roadmap_criteria() -> list[Criterion]:
     """The roadmap's criteria in the ministry's order, labelled with the verbose
     names of `GradeAssessment`'s fields."""
+    fields = [GradeAssessment._meta.get_field(name) for name in ROADMAP_CRITERIA]
+    # The criteria are boolean fields: each has its verbose name.
     return [
-        Criterion(name, GradeAssessment._meta.get_field(name).verbose_name)
-        for name in ROADMAP_CRITERIA
+        Criterion(field.name, field.verbose_name)
+        for field in fields
+        if isinstance(field, Field)
     ]
 
 
