@@ -20,7 +20,8 @@ A dashboard is about a place (the country, a province, a BLKK) and a month:
   `partnerships_expiring_in`), each the first few and how many.
 
 Every read is a fixed number of queries whatever the number of BLKKs: a pass is
-eight, a stored month two, each list one.
+eleven (twelve for the country, with its national partnerships), a stored month
+two, each list one.
 
 The country's live pass costs about a second at national scale (the latest outcome
 of every graduate ever surveyed, docs/benchmarks.md), so the live figures of the
