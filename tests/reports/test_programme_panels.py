@@ -26,13 +26,16 @@ from openpyxl import load_workbook
 from blkk_portal.months import Month
 from reports import services
 from reports.kpis import kpis_from_counts
+from reports.models import ProgressReport
 from tests.accounts.factories import UserFactory
 from tests.training.factories import (
     BlkkFactory,
     GradeAssessmentFactory,
     InstructorFactory,
     InstructorQualificationFactory,
+    PartnerFactory,
     PartnershipFactory,
+    PlacementFactory,
     TraineeFactory,
     regency,
     trade,
@@ -426,6 +429,57 @@ def test_a_generated_report_lays_out_the_new_kpis_in_its_files_and_api(
     assert page_figures(client.get(reverse("dashboard"), {"month": "2026-04"})) == (
         report_figures(report.kpis)
     )
+    # The portal's report page and the admin's label them, parts under headings.
+    with translation.override("en"):
+        for url in (
+            reverse("report-detail", args=[report.pk]),
+            reverse("admin:reports_progressreport_change", args=[report.pk]),
+        ):
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            assert 'data-key="blkk_by_grade_berkembang">3<' in html, url
+            assert 'data-key="partnerships_active">7<' in html, url
+
+
+# --- the month so far is what the report will store ---------------------------------
+
+
+@time_machine.travel(datetime.datetime(2026, 4, 30, 15, 0, tzinfo=JAKARTA), tick=False)
+def test_the_month_so_far_shows_the_new_kpis_the_report_will_store(
+    client, ministry_user, blkk_b, settings
+):
+    settings.DASHBOARD_LIVE_SECONDS = 0
+    blkks = busy_programme(2, "32.73")
+    busy_programme(1, "35.78")
+    for blkk in (*blkks, blkk_b):
+        person = TraineeFactory(blkk=blkk, graduate=True, regency=blkk.regency)
+        PlacementFactory(
+            trainee=person,
+            start_date=day(4, 10),
+            partnership=None,
+            partner=PartnerFactory(),
+        )
+    assessed(blkks[0], day(4, 30), Grade.MANDIRI)
+    client.force_login(ministry_user)
+    urls = {
+        reverse("dashboard"): ("national", "", False),
+        reverse("dashboard-province", args=["32"]): ("province", "32", False),
+        reverse("blkk-home", args=[blkks[0].code]): ("blkk", blkks[0].code, True),
+    }
+    so_far = {url: page_figures(client.get(url)) for url in urls}
+
+    with time_machine.travel(TODAY, tick=False):
+        services.reports_generate_month(month=APRIL)
+
+    for url, (scope, code, blkk_page) in urls.items():
+        report = ProgressReport.objects.get(
+            scope=scope, scope_code=code, period=APRIL.first_day
+        )
+        assert so_far[url] == report_figures(report.kpis, blkk_page=blkk_page), url
+    national = so_far[reverse("dashboard")]
+    assert national["placements_started.employment"] == 3
+    assert national["blkk_by_grade.mandiri"] == 1
+    # Each BLKK's two agreements in force, and three national ones.
+    assert national["partnerships_active"] == 3 * 2 + 3
 
 
 # --- query counts -------------------------------------------------------------------
