@@ -14,10 +14,14 @@ A dashboard is about a place (the country, a province, a BLKK) and a month:
   report's own breakdown rows);
 - the BLKKs whose ventures have not all reported the month's metrics, and the
   ventures at risk (active at month end, no session in the 60 days ending on it,
-  the KPI's own rule), each the first few of them and how many there are.
+  the KPI's own rule), each the first few of them and how many there are;
+- whatever the month, today's: the BLKKs whose grade moved up this year, and the
+  agreements (partnerships) that end within 60 days (`blkks_moved_up`,
+  `partnerships_expiring_in`), each the first few and how many.
 
 Every read is a fixed number of queries whatever the number of BLKKs: a pass is
-eight, a stored month two, each list one.
+eleven (twelve for the country, with its national partnerships), a stored month
+two, each list one.
 
 The country's live pass costs about a second at national scale (the latest outcome
 of every graduate ever surveyed, docs/benchmarks.md), so the live figures of the
@@ -41,6 +45,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -56,7 +61,8 @@ from redis.exceptions import RedisError
 from blkk_portal.months import Month
 from incubator.selectors import ACTIVE_AT_END
 from mentoring.models import MentorAssignment, MentoringSession
-from training.models import Blkk, Province
+from training.models import Blkk, GradeAssessment, Partnership, Province
+from training.selectors import grade_on, grade_rank, partnerships_expiring
 
 from .kpis import (
     BlkkFigures,
@@ -74,7 +80,7 @@ logger = logging.getLogger(__name__)
 # How many BLKKs not reported and ventures at risk a dashboard lists; it says how
 # many there are in all.
 SHORT_LIST = 10
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 class Source(StrEnum):
@@ -347,14 +353,18 @@ def _live_payload(place: Place, month: Month) -> dict[str, Any]:
     for the country and a province (a miss on the country computes every province
     with it, from the same pass), computed on every view for a BLKK."""
     if place.scope == ReportScope.BLKK or settings.DASHBOARD_LIVE_SECONDS <= 0:
-        return _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+        return _payload(
+            place, list(figures_by_blkk(month, place.blkks).values()), month
+        )
     key = _cache_key("figures", place.scope, place.code, month)
     if place.scope == ReportScope.NATIONAL:
         return _kept(key, lambda: _every_place(month))
     return _kept(
         key,
         lambda: {
-            key: _payload(place, list(figures_by_blkk(month, place.blkks).values()))
+            key: _payload(
+                place, list(figures_by_blkk(month, place.blkks).values()), month
+            )
         },
     )
 
@@ -421,7 +431,7 @@ def _every_place(month: Month) -> dict[str, dict[str, Any]]:
     rows = list(figures_by_blkk(month).values())
     payloads = {
         _cache_key("figures", ReportScope.NATIONAL, "", month): _payload(
-            national_place(), rows
+            national_place(), rows, month
         )
     }
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
@@ -430,7 +440,7 @@ def _every_place(month: Month) -> dict[str, dict[str, Any]]:
     for code, members in provinces.items():
         place = Place(ReportScope.PROVINCE, code, members[0].province_name)
         payloads[_cache_key("figures", place.scope, code, month)] = _payload(
-            place, members
+            place, members, month
         )
     return payloads
 
@@ -461,9 +471,9 @@ def _at_risk_every_place(month: Month) -> dict[str, tuple[list[dict], int]]:
     return lists
 
 
-def _payload(place: Place, rows: list[BlkkFigures]) -> dict[str, Any]:
+def _payload(place: Place, rows: list[BlkkFigures], month: Month) -> dict[str, Any]:
     """What a dashboard shows of a live month, from its BLKKs' rows of one pass."""
-    content = content_of_scope(place.scope, place.code, rows)
+    content = content_of_scope(place.scope, place.code, rows, month=month)
     unreported: list[Unreported] = []
     if place.scope != ReportScope.BLKK:
         # `metrics_expected` is `ventures_active` (kpis.kpis_from_counts).
@@ -554,3 +564,71 @@ def _at_risk_rows(month: Month, blkks: QuerySet | None = None) -> QuerySet:
         blkk_code=F("cohort__blkk__code"),
         blkk_name=F("cohort__blkk__name"),
     ).order_by(F("last_session").asc(nulls_first=True), "name", "pk")
+
+
+# --- programme records: grades moving up, agreements ending (issue #12) -------------
+
+
+@dataclass(frozen=True)
+class MovedUp:
+    """A BLKK whose grade today is above its grade at the end of last year, and the
+    date of the assessment that gave today's grade."""
+
+    code: str
+    name: str
+    grade_before: str
+    grade_now: str
+    assessed_on: datetime.date
+
+
+def blkks_moved_up(place: Place, today: datetime.date) -> tuple[list[MovedUp], int]:
+    """The place's active BLKKs whose grade on `today` is higher than on 31 December
+    of last year (tumbuh < berkembang < mandiri; `training.selectors.grade_on`),
+    the latest assessed first: the first `SHORT_LIST`, and how many there are (one
+    query). Only a BLKK assessed since that day can have moved up."""
+    year_end = datetime.date(today.year - 1, 12, 31)
+    assessed_since = GradeAssessment.objects.filter(
+        blkk=OuterRef("pk"), assessed_on__gt=year_end, assessed_on__lte=today
+    )
+    latest_on = (
+        GradeAssessment.objects.filter(blkk=OuterRef("pk"), assessed_on__lte=today)
+        .order_by("-assessed_on", "-pk")
+        .values("assessed_on")[:1]
+    )
+    blkks = place.blkks if place.blkks is not None else Blkk.objects.all()
+    rows = list(
+        blkks.filter(Exists(assessed_since), is_active=True)
+        .annotate(grade_before=grade_on(year_end), grade_now=grade_on(today))
+        .annotate(
+            rank_before=grade_rank("grade_before"), rank_now=grade_rank("grade_now")
+        )
+        .filter(rank_now__gt=F("rank_before"))
+        .annotate(assessed_on=Subquery(latest_on), total=Window(Count("pk")))
+        .order_by("-assessed_on", "name", "code")
+        .values("code", "name", "grade_before", "grade_now", "assessed_on", "total")[
+            :SHORT_LIST
+        ]
+    )
+    totals = [row.pop("total") for row in rows]
+    return [MovedUp(**row) for row in rows], (totals[0] if totals else 0)
+
+
+def partnerships_expiring_in(
+    place: Place, today: datetime.date
+) -> tuple[list[Partnership], int]:
+    """The agreements of the place that end within `EXPIRING_WITHIN_DAYS` of `today`
+    (both days included; `training.selectors.partnerships_expiring`): a province's
+    BLKKs' own, a BLKK's own, the country's every one, the ministry's national ones
+    too. The soonest first, the first `SHORT_LIST`, and how many there are (one
+    query)."""
+    partnerships = Partnership.objects.all()
+    if place.scope == ReportScope.PROVINCE:
+        partnerships = partnerships.filter(blkk__regency__province_id=place.code)
+    elif place.scope == ReportScope.BLKK:
+        partnerships = partnerships.filter(blkk_id=place.blkk_id)
+    rows = list(
+        partnerships_expiring(partnerships, today).annotate(total=Window(Count("pk")))[
+            :SHORT_LIST
+        ]
+    )
+    return rows, (rows[0].total if rows else 0)

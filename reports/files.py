@@ -8,6 +8,9 @@ months as dates), which Excel displays in its reader's locale. The CSV is for
 machines and spreadsheets alike: its first row holds the machine keys (the API's
 KPI keys), its second the labels, then one row per scope (docs/reports.md).
 
+A report stored before a KPI existed does not hold it: the XLSX shows that figure
+as "\u2013" (as the portal does), the CSV leaves its cell empty; never 0.
+
 Every row goes through `blkk_portal.spreadsheets`, so a name that starts like a
 formula is text in both files."""
 
@@ -24,7 +27,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from blkk_portal.spreadsheets import SafeCsvWriter, append_xlsx_row
-from blkk_portal.templatetags.portal import tanggal
+from blkk_portal.templatetags.portal import NOTHING, tanggal
 
 from .presenting import (
     KPI_LABELS,
@@ -75,6 +78,11 @@ def report_file_response(report, kind: str) -> FileResponse:
     return FileResponse(
         stored.open("rb"), as_attachment=True, filename=report_file_name(report, kind)
     )
+
+
+def _cell(value):
+    """A figure for the XLSX: a report that does not hold it shows a dash."""
+    return NOTHING if value is None else value
 
 
 def flat_kpis(kpis: dict) -> list[tuple[str, str, object]]:
@@ -131,7 +139,9 @@ def _kpi_sheet(sheet, report, name: str) -> None:
 
 
 def _append_kpi_row(sheet, row: KpiRow) -> None:
-    append_xlsx_row(sheet, [row.label] if row.heading else [row.label, row.value])
+    append_xlsx_row(
+        sheet, [row.label] if row.heading else [row.label, _cell(row.value)]
+    )
     label, *value = _last_row(sheet)
     if row.heading:
         label.font = BOLD
@@ -150,7 +160,7 @@ def _breakdown_sheet(sheet, breakdown: list[dict]) -> None:
     for entry in breakdown:
         values = kpi_columns(entry["kpis"])
         append_xlsx_row(
-            sheet, [entry["code"], entry["name"], *(c.value for c in values)]
+            sheet, [entry["code"], entry["name"], *(_cell(c.value) for c in values)]
         )
         for cell, column in zip(_last_row(sheet)[2:], columns, strict=True):
             cell.number_format = column.xlsx_format
@@ -167,7 +177,7 @@ def _trend_sheet(sheet, trend: list[dict]) -> None:
         cell.alignment = WRAP
     for entry in trend:
         append_xlsx_row(
-            sheet, [entry["period"], *(entry["kpis"].get(k, 0) for k in keys)]
+            sheet, [entry["period"], *(_cell(entry["kpis"].get(k)) for k in keys)]
         )
         month, *figures = _last_row(sheet)
         month.number_format = MONTH_FORMAT

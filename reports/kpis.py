@@ -1,14 +1,20 @@
 """Progress report KPIs, exactly as DESIGN.md's "Progress report KPIs" table defines
 them, computed set-based.
 
-One pass is eight queries, each grouped by BLKK, whatever the number of BLKKs: the
-BLKK list, three plain counts, the outcome query, the venture query, the metrics sums
-and the session sums. Every figure is additive over BLKKs, because each thing counted
-belongs to exactly one BLKK (a trainee, certification and outcome to the trainee's
-BLKK; an enrollment to its batch's; a venture, its metrics and its stage changes to its
-cohort's; a session to its assignment's venture's, or to the BLKK of a BLKK-wide
-assignment). So a province's and the country's figures are sums of BLKK rows, and
+One pass is eleven queries, each grouped by BLKK, whatever the number of BLKKs: the
+BLKK list (with each BLKK's grade on month end), three plain counts, the outcome
+query, the venture query, the metrics sums, the session sums, the instructors, the
+partnerships and the placements. Every figure is additive over BLKKs, because each
+thing counted belongs to exactly one BLKK (a trainee, certification and outcome to the
+trainee's BLKK; an enrollment to its batch's; a venture, its metrics and its stage
+changes to its cohort's; a session to its assignment's venture's, or to the BLKK of a
+BLKK-wide assignment; an instructor, a partnership and a grade to its BLKK; a
+placement to the trainee's BLKK). So a province's figures are sums of BLKK rows, and
 `ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK only.
+
+The one figure of no BLKK: the ministry's national partnerships (no BLKK) count in the
+country's `partnerships_active` only, so the country's figures are the sum of its
+BLKK rows plus `national_counts` (one more query).
 
 The reports app sits above training, incubator and mentoring, so this module reads
 all three; none of them reads it.
@@ -33,10 +39,17 @@ from training.models import (
     Blkk,
     Certification,
     Enrollment,
+    Grade,
     GraduateOutcome,
+    Instructor,
+    InstructorQualification,
     OutcomeStatus,
+    Partnership,
+    Placement,
     Trainee,
+    certified_on,
 )
+from training.selectors import grade_on
 
 # The report's keys, in DESIGN.md's order; every one is always present.
 KPI_KEYS = (
@@ -55,18 +68,40 @@ KPI_KEYS = (
     "ventures_at_risk",
     "metrics_expected",
     "metrics_reported",
+    "instructors_active",
+    "instructors_certified",
+    "partnerships_active",
+    "placements_started",
+    "blkk_by_grade",
 )
 OUTCOME_STATUSES = tuple(OutcomeStatus.values)
+PLACEMENT_KINDS = tuple(Placement.Kind.values)
+GRADES = tuple(Grade.values)
+# Figures of a BLKK's state rather than of the month's work: an inactive BLKK that
+# holds only these (instructors still marked active, an agreement with no end) has
+# nothing of the month to report, and gets no report of its own.
+STATE_KEYS = frozenset(
+    {"blkk_count", "instructors_active", "instructors_certified", "partnerships_active"}
+)
 # A venture is at risk with no session in the 60 days ending on month end.
 AT_RISK_WINDOW_DAYS = 60
 _OUTCOME_PREFIX = "outcome:"
+_PLACEMENT_PREFIX = "placement:"
+_GRADE_PREFIX = "grade:"
 _MINUTES = "mentoring_minutes"
+# The KPIs that count per choice: their parts, and the prefix of their raw counts.
+_PARTS = {
+    "outcome_counts": (_OUTCOME_PREFIX, OUTCOME_STATUSES),
+    "placements_started": (_PLACEMENT_PREFIX, PLACEMENT_KINDS),
+    "blkk_by_grade": (_GRADE_PREFIX, GRADES),
+}
 
 
 @dataclass
 class BlkkFigures:
     """One BLKK's raw figures for a month. `counts` holds minutes, not hours, and one
-    `outcome:<status>` entry per status, so that rows add up without rounding."""
+    `outcome:<status>`, `placement:<kind>` and `grade:<grade>` entry per choice, so
+    that rows add up without rounding."""
 
     blkk_id: int
     code: str
@@ -79,17 +114,17 @@ class BlkkFigures:
     @property
     def is_empty(self) -> bool:
         return not any(
-            value for key, value in self.counts.items() if key != "blkk_count"
+            value
+            for key, value in self.counts.items()
+            if key not in STATE_KEYS and not key.startswith(_GRADE_PREFIX)
         )
 
 
 def kpis_from_counts(counts: Counter) -> dict[str, Any]:
     """The report's KPI dict (DESIGN.md's keys, zeros included) from summed counts."""
     kpis: dict[str, Any] = {key: int(counts.get(key, 0)) for key in KPI_KEYS}
-    kpis["outcome_counts"] = {
-        status: int(counts.get(_OUTCOME_PREFIX + status, 0))
-        for status in OUTCOME_STATUSES
-    }
+    for key, (prefix, choices) in _PARTS.items():
+        kpis[key] = {choice: int(counts.get(prefix + choice, 0)) for choice in choices}
     kpis["mentoring_hours"] = round(counts.get(_MINUTES, 0) / 60, 2)
     kpis["metrics_expected"] = kpis["ventures_active"]
     return kpis
@@ -102,12 +137,21 @@ def counts_total(rows: Iterable[BlkkFigures]) -> Counter:
     return total
 
 
+def _blkk_counts(is_active: bool, grade: str) -> Counter:
+    """A BLKK's own counts: itself, if active, in `blkk_count` and under its grade
+    on month end (`blkk_by_grade` counts the BLKKs `blkk_count` counts)."""
+    counts = Counter(blkk_count=int(is_active))
+    counts[_GRADE_PREFIX + grade] = int(is_active)
+    return counts
+
+
 def figures_by_blkk(
     month: Month, blkks: QuerySet | None = None
 ) -> dict[int, BlkkFigures]:
-    """Every BLKK's figures for `month`, keyed by BLKK id, in eight queries.
+    """Every BLKK's figures for `month`, keyed by BLKK id, in eleven queries.
 
-    `blkks` narrows the pass to a scope (a Blkk queryset); None means the country.
+    `blkks` narrows the pass to a scope (a Blkk queryset); None means the country,
+    whose report also adds `national_counts` (figures of no BLKK).
     """
     scope = None if blkks is None else blkks.order_by().values("pk")
     rows = {
@@ -118,15 +162,17 @@ def figures_by_blkk(
             province_code=blkk["regency__province_id"],
             province_name=blkk["regency__province__name"],
             is_active=blkk["is_active"],
-            counts=Counter(blkk_count=int(blkk["is_active"])),
+            counts=_blkk_counts(blkk["is_active"], blkk["grade_at_end"]),
         )
         for blkk in (blkks if blkks is not None else Blkk.objects.all())
+        .annotate(grade_at_end=grade_on(month.last_day))
         .order_by("code")
         .values(
             "pk",
             "code",
             "name",
             "is_active",
+            "grade_at_end",
             "regency__province_id",
             "regency__province__name",
         )
@@ -139,6 +185,9 @@ def figures_by_blkk(
         _venture_figures(month, scope),
         _metric_sums(month, scope),
         _session_sums(month, scope),
+        _instructor_counts(month, scope),
+        _partnerships_active(month, scope),
+        _placements_started(month, scope),
     ):
         for blkk_id, counts in per_blkk.items():
             if blkk_id in rows:
@@ -272,3 +321,57 @@ def _session_sums(month: Month, scope) -> dict[int, dict]:
         mentoring_sessions=Count("pk"),
         **{_MINUTES: Sum("duration_minutes")},
     )
+
+
+# --- programme records (DESIGN.md, "Programme records the seeds name") ---------------
+
+
+def _instructor_counts(month: Month, scope) -> dict[int, dict]:
+    """Instructors marked active now (a current figure, like `blkk_count`), and
+    those of them certified on month end (`training.models.certified_on`)."""
+    certified = InstructorQualification.objects.filter(
+        certified_on(month.last_day), instructor=OuterRef("pk")
+    )
+    instructors = (
+        Instructor.objects.filter(_within("blkk_id", scope), is_active=True)
+        .annotate(certified=Exists(certified))
+        .order_by()
+    )
+    return _grouped(
+        instructors,
+        "blkk_id",
+        instructors_active=Count("pk"),
+        instructors_certified=Count("pk", filter=Q(certified=True)),
+    )
+
+
+def _partnerships_active(month: Month, scope) -> dict[int, dict]:
+    """A BLKK's own partnerships active on month end (national ones: below)."""
+    partnerships = Partnership.objects.active_on(month.last_day).filter(
+        _within("blkk_id", scope), blkk__isnull=False
+    )
+    return _grouped(partnerships, "blkk_id", partnerships_active=Count("pk"))
+
+
+def _placements_started(month: Month, scope) -> dict[int, dict]:
+    """Placements started in the month by kind, at the trainee's BLKK (whichever
+    BLKK recorded them)."""
+    placements = Placement.objects.filter(
+        _within("trainee__blkk_id", scope), start_date__range=_month_range(month)
+    )
+    result: dict[int, dict] = {}
+    for blkk_id, kind, count in (
+        placements.order_by()
+        .values_list("trainee__blkk_id", "kind")
+        .annotate(count=Count("pk"))
+    ):
+        result.setdefault(blkk_id, {})[_PLACEMENT_PREFIX + kind] = count
+    return result
+
+
+def national_counts(month: Month) -> Counter:
+    """The country's figures that belong to no BLKK, nor to any province: the
+    ministry's national partnerships active on month end (one query). The country's
+    counts are `counts_total` of every BLKK row plus these."""
+    national = Partnership.objects.active_on(month.last_day).filter(blkk__isnull=True)
+    return Counter(partnerships_active=national.count())

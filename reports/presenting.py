@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blkk_portal.templatetags.portal import NOTHING, angka, jam, rupiah
-from training.models import Grade, OutcomeStatus
+from training.models import Grade, OutcomeStatus, Placement
 
 from .kpis import KPI_KEYS
 
@@ -38,6 +38,13 @@ KPI_LABELS = {
     "ventures_at_risk": gettext_lazy("Ventures at risk (no session in 60 days)"),
     "metrics_expected": gettext_lazy("Monthly metrics expected"),
     "metrics_reported": gettext_lazy("Monthly metrics reported"),
+    "instructors_active": gettext_lazy("Active instructors"),
+    "instructors_certified": gettext_lazy(
+        "Certified instructors (competency certificate valid at month end)"
+    ),
+    "partnerships_active": gettext_lazy("Partnerships in force at month end"),
+    "placements_started": gettext_lazy("Placements started"),
+    "blkk_by_grade": gettext_lazy("Active BLKKs by grade at month end"),
 }
 
 COUNT, RUPIAH, HOURS = "count", "rupiah", "hours"
@@ -54,6 +61,7 @@ XLSX_FORMATS = {COUNT: "#,##0", RUPIAH: '"Rp" #,##0', HOURS: "0.00"}
 # parts, and the prefix of their CSV columns (`outcome_employed`).
 KPI_PARTS: dict[str, type[models.TextChoices]] = {
     "outcome_counts": OutcomeStatus,
+    "placements_started": Placement.Kind,
     "blkk_by_grade": Grade,
 }
 PART_PREFIXES = {"outcome_counts": "outcome"}
@@ -150,7 +158,8 @@ def kpi_columns(kpis: dict) -> list[KpiRow]:
     """One column per figure, as the CSV and the breakdown sheet have them: every
     KPI in DESIGN.md's order, a KPI that counts per choice one column per choice
     labelled "KPI: choice". The same columns whatever `kpis` holds (`{}` gives the
-    header), so rows of different reports line up."""
+    header), so rows of different reports line up; a figure `kpis` does not hold
+    (a report stored before that KPI existed) has the value None, not 0."""
     columns: list[KpiRow] = []
     for key in KPI_KEYS:
         value = kpis.get(key)
@@ -159,13 +168,13 @@ def kpi_columns(kpis: dict) -> list[KpiRow]:
                 KpiRow(
                     part.key,
                     f"{kpi_label(key)}: {part.label}",
-                    part.value or 0,
+                    part.value,
                     part=True,
                 )
-                for part in _parts(key, value if isinstance(value, dict) else {})
+                for part in _parts(key, value if isinstance(value, dict) else None)
             ]
         else:
-            columns.append(KpiRow(key, kpi_label(key), value or 0, kpi_kind(key)))
+            columns.append(KpiRow(key, kpi_label(key), value, kpi_kind(key)))
     return columns
 
 

@@ -57,7 +57,13 @@ from .files import (
     render_xlsx,
     report_file_name,
 )
-from .kpis import BlkkFigures, counts_total, figures_by_blkk, kpis_from_counts
+from .kpis import (
+    BlkkFigures,
+    counts_total,
+    figures_by_blkk,
+    kpis_from_counts,
+    national_counts,
+)
 from .models import ProgressReport, ReportDelivery, ReportRun, ReportScope
 from .presenting import kpi_columns, report_title
 from .selectors import report_trend, scope_blkks, scope_name
@@ -105,34 +111,39 @@ def breakdown_by_blkk(rows: list[BlkkFigures]) -> list[dict]:
 
 
 def content_of_scope(
-    scope: str, scope_code: str, rows: list[BlkkFigures]
+    scope: str, scope_code: str, rows: list[BlkkFigures], *, month: Month
 ) -> ReportContent:
-    """What a report of the scope holds from its BLKKs' rows: the totals, and the
-    breakdown (by province for the country, by BLKK for a province, none for a
-    BLKK). The dashboards show the month so far from the same content."""
+    """What a report of the scope holds from its BLKKs' rows of `month`: the totals
+    (the country's with the figures of no BLKK, `kpis.national_counts`: one more
+    query), and the breakdown (by province for the country, by BLKK for a province,
+    none for a BLKK). The dashboards show the month so far from the same content."""
+    counts = counts_total(rows)
     if scope == ReportScope.NATIONAL:
         breakdown = breakdown_by_province(rows)
+        counts.update(national_counts(month))
     elif scope == ReportScope.PROVINCE:
         breakdown = breakdown_by_blkk(rows)
     else:
         breakdown = []
-    return ReportContent(scope, scope_code, counts_total(rows), breakdown)
+    return ReportContent(scope, scope_code, counts, breakdown)
 
 
-def month_contents(figures: dict[int, BlkkFigures]) -> list[ReportContent]:
+def month_contents(
+    figures: dict[int, BlkkFigures], *, month: Month
+) -> list[ReportContent]:
     """The monthly set from one pass: the country; every province that has a BLKK;
     every BLKK that is active or had anything to count that month."""
     rows = list(figures.values())
-    contents = [content_of_scope(ReportScope.NATIONAL, "", rows)]
+    contents = [content_of_scope(ReportScope.NATIONAL, "", rows, month=month)]
     provinces: dict[str, list[BlkkFigures]] = defaultdict(list)
     for row in rows:
         provinces[row.province_code].append(row)
     contents += [
-        content_of_scope(ReportScope.PROVINCE, code, members)
+        content_of_scope(ReportScope.PROVINCE, code, members, month=month)
         for code, members in sorted(provinces.items())
     ]
     contents += [
-        content_of_scope(ReportScope.BLKK, row.code, [row])
+        content_of_scope(ReportScope.BLKK, row.code, [row], month=month)
         for row in rows
         if row.is_active or not row.is_empty
     ]
@@ -176,7 +187,7 @@ def report_compute_and_store(
     """One report's KPIs from a pass over its scope's BLKKs, stored (replacing)."""
     blkks = scope_blkks(scope, scope_code)
     rows = list(figures_by_blkk(month, blkks).values())
-    content = content_of_scope(scope, scope_code, rows)
+    content = content_of_scope(scope, scope_code, rows, month=month)
     [report_id] = reports_store(month=month, contents=[content], run=run)
     return ProgressReport.objects.get(pk=report_id)
 
@@ -196,7 +207,7 @@ def reports_generate_month(*, month: Month, run: ReportRun | None = None) -> lis
     caller (the fan-out). Returns the stored reports' ids. A month that has not
     ended is refused (`ended_month`)."""
     ended_month(month)
-    contents = month_contents(figures_by_blkk(month))
+    contents = month_contents(figures_by_blkk(month), month=month)
     with transaction.atomic():
         return reports_store(month=month, contents=contents, run=run)
 

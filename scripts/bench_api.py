@@ -66,9 +66,9 @@ ROLES = ("ministry", "province 32", "blkk_manager", "mentor")
 CURSOR_LISTS = ("trainees", "enrollments", "mentoring-sessions", "venture-metrics")
 NUMBERED_LISTS = ("blkks", "ventures", "certifications")
 FOLLOW = 20
-# The eight queries of `figures_by_blkk`, in the order it issues them.
+# The eleven queries of `figures_by_blkk`, in the order it issues them.
 KPI_QUERIES = (
-    "BLKK list",
+    "BLKK list (grade on month end per BLKK)",
     "trainees registered",
     "graduates",
     "certified competent",
@@ -76,6 +76,9 @@ KPI_QUERIES = (
     "venture figures (stage at month end, EXISTS x4)",
     "metric sums",
     "session sums",
+    "instructors active and certified (EXISTS)",
+    "partnerships in force",
+    "placements started by kind",
 )
 TRGM_INDEX = "bench_trainee_name_trgm"
 NIK_UPPER_INDEX = "bench_trainee_nik_upper"

@@ -1,6 +1,8 @@
 """Reads of the training app that are more than one filter: a person found by their
-exact NIK to be enrolled, the graduates due for a follow-up (tracer study) and the
-placements that ended early."""
+exact NIK to be enrolled, the graduates due for a follow-up (tracer study), the
+placements that ended early, the instructors certified on a date, partnerships'
+status and those about to expire, and a BLKK's grade on a date, its roadmap and its
+trades without a certified instructor (the programme records)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    Field,
     Func,
     IntegerField,
     Max,
@@ -24,9 +27,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -34,12 +39,15 @@ from .models import (
     Blkk,
     Enrollment,
     EnrollmentStatus,
+    Grade,
     GraduateOutcome,
     Placement,
     Trainee,
 )
 from .programme_records import (
     EXPIRING_WITHIN_DAYS,
+    ROADMAP_CRITERIA,
+    GradeAssessment,
     Instructor,
     InstructorQualification,
     certified_on,
@@ -335,12 +343,6 @@ def _ends_soon(today: datetime.date) -> Q:
     )
 
 
-def partnerships_expiring(queryset: QuerySet, today: datetime.date) -> QuerySet:
-    """The partnerships of `queryset` ending within `EXPIRING_WITHIN_DAYS` (60) days
-    from `today`: an end date from today through today + 60 days, both included."""
-    return queryset.filter(_ends_soon(today))
-
-
 def partnerships_with_status(queryset: QuerySet, today: datetime.date) -> QuerySet:
     """`queryset` annotated with `status` (a `PartnershipStatus`), computed by the
     database: ended before today, not started yet, expiring (in force and ending
@@ -353,4 +355,104 @@ def partnerships_with_status(queryset: QuerySet, today: datetime.date) -> QueryS
             default=Value(PartnershipStatus.ACTIVE),
             output_field=CharField(),
         )
+    )
+
+
+# --- programme records: grades, roadmap, instructors, agreements (issue #12) ---------
+
+
+def grade_on(day: datetime.date) -> Coalesce:
+    """An expression, on a Blkk queryset, for each BLKK's grade on `day` (DESIGN.md,
+    `GradeAssessment`): its latest assessment's on or before that day (the latest
+    `assessed_on`, then the latest id), else the grade it was registered with. One
+    step down the `assessment_latest_idx` index per BLKK."""
+    latest = (
+        GradeAssessment.objects.filter(blkk_id=OuterRef("pk"), assessed_on__lte=day)
+        .order_by("-assessed_on", "-pk")
+        .values("grade")[:1]
+    )
+    return Coalesce(Subquery(latest), F("registered_grade"), output_field=CharField())
+
+
+# The grades in the order a BLKK moves up through them.
+GRADE_ORDER = {grade: rank for rank, grade in enumerate(Grade.values)}
+
+
+def grade_rank(field_name: str) -> Case:
+    """The grade in the annotation `field_name` as its place in `GRADE_ORDER`
+    (tumbuh 0 < berkembang 1 < mandiri 2)."""
+    return Case(
+        *(
+            When(**{field_name: grade}, then=Value(rank))
+            for grade, rank in GRADE_ORDER.items()
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def blkk_grade_assessments(assessments: QuerySet) -> QuerySet:
+    """`assessments` (one BLKK's, as its page reads them) newest first: the latest
+    `assessed_on`, then the latest id, the order in which the first is the one that
+    gives the BLKK's grade; each with its assessor to hand."""
+    return assessments.select_related("assessed_by").order_by("-assessed_on", "-pk")
+
+
+def grade_of_today(blkk: Blkk, latest: GradeAssessment | None) -> str:
+    """The BLKK's grade today from its latest assessment (`blkk_grade_assessments`'
+    first; assessments are never dated in the future), else its registered grade."""
+    return latest.grade if latest is not None else blkk.registered_grade
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion of the roadmap to independence: its field name and its label."""
+
+    name: str
+    label: StrOrPromise
+
+
+def roadmap_criteria() -> list[Criterion]:
+    """The roadmap's criteria in the ministry's order, labelled with the verbose
+    names of `GradeAssessment`'s fields."""
+    fields = [GradeAssessment._meta.get_field(name) for name in ROADMAP_CRITERIA]
+    # The criteria are boolean fields: each has its verbose name.
+    return [
+        Criterion(field.name, field.verbose_name)
+        for field in fields
+        if isinstance(field, Field)
+    ]
+
+
+def missing_criteria(assessment: GradeAssessment) -> list[Criterion]:
+    """The roadmap criteria `assessment` found unmet, in the ministry's order."""
+    missing = set(assessment.missing_criteria())
+    return [criterion for criterion in roadmap_criteria() if criterion.name in missing]
+
+
+def trades_without_certified_instructor(
+    blkk: Blkk, today: datetime.date, *, instructors: QuerySet | None = None
+) -> QuerySet:
+    """The BLKK's trades (`Blkk.vocational_fields`) that no active instructor of its
+    own teaching that trade is certified in on `today`: none holds a competency
+    qualification valid that day (`certified_on`). `instructors` is where they are
+    read from (by default every instructor; a page passes the rows it reads). One
+    query."""
+    source = Instructor.objects.all() if instructors is None else instructors
+    certified = source.filter(
+        blkk=blkk,
+        is_active=True,
+        vocational_fields=OuterRef("pk"),
+        qualifications__in=InstructorQualification.objects.filter(certified_on(today)),
+    )
+    return blkk.vocational_fields.filter(~Exists(certified)).order_by("name")
+
+
+def partnerships_expiring(partnerships: QuerySet, today: datetime.date) -> QuerySet:
+    """Of `partnerships`, those whose agreement ends between `today` and `today`
+    plus `EXPIRING_WITHIN_DAYS`, both included: the soonest first, each with its
+    partner and BLKK to hand."""
+    return (
+        partnerships.filter(_ends_soon(today))
+        .select_related("partner", "blkk")
+        .order_by("end_date", "partner__name", "pk")
     )

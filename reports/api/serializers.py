@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from blkk_portal.api.fields import MonthField
-from reports.kpis import KPI_KEYS, OUTCOME_STATUSES
+from reports.kpis import GRADES, KPI_KEYS, OUTCOME_STATUSES, PLACEMENT_KINDS
 from reports.models import ProgressReport, ReportRun, ReportScope
 
 
@@ -17,19 +17,27 @@ class ReportFilesSerializer(serializers.Serializer):
     csv = serializers.URLField(allow_null=True, help_text=_("CSV of the KPIs."))
 
 
+def _counts_schema(choices: tuple[str, ...]) -> dict:
+    return {
+        "type": "object",
+        "properties": {choice: {"type": "integer", "minimum": 0} for choice in choices},
+        "required": list(choices),
+    }
+
+
 def _kpi_schema() -> dict:
     properties = {key: {"type": "integer", "minimum": 0} for key in KPI_KEYS}
     properties["mentoring_hours"] = {"type": "number", "minimum": 0}
-    properties["outcome_counts"] = {
-        "type": "object",
-        "properties": {
-            status: {"type": "integer", "minimum": 0} for status in OUTCOME_STATUSES
-        },
-        "required": list(OUTCOME_STATUSES),
-    }
+    properties["outcome_counts"] = _counts_schema(OUTCOME_STATUSES)
+    properties["placements_started"] = _counts_schema(PLACEMENT_KINDS)
+    properties["blkk_by_grade"] = _counts_schema(GRADES)
     return {
         "type": "object",
-        "description": "DESIGN.md's progress report KPIs; every key always present.",
+        "description": (
+            "DESIGN.md's progress report KPIs; every key always present in a report "
+            "generated since the KPI exists (a report stored earlier lacks the keys "
+            "added after it: regenerate its month to add them)."
+        ),
         "properties": properties,
     }
 

@@ -10,6 +10,8 @@ chart's figures are also a table beside it, which screen readers read.
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,13 +25,13 @@ from blkk_portal.accounts.models import Role
 from blkk_portal.months import Month
 from blkk_portal.pages import paginate, query_without_page, roles_required
 from blkk_portal.templatetags.portal import bulan_singkat
-from training.models import OutcomeStatus
+from training.models import Grade, OutcomeStatus, Placement
 
 from .. import dashboards
 from ..dashboards import Dashboard, Place
-from ..kpis import KPI_KEYS, OUTCOME_STATUSES
+from ..kpis import GRADES, KPI_KEYS, OUTCOME_STATUSES, PLACEMENT_KINDS
 from ..models import ReportScope
-from ..presenting import KPI_LABELS
+from ..presenting import KPI_LABELS, KPI_PARTS
 
 DASHBOARD_ROLES = (Role.MINISTRY, Role.PROVINCE)
 # How each KPI reads: a count unless said (the `portal` template filters).
@@ -50,6 +52,9 @@ CHART_KEYS = (
     "ventures_mentored",
     "ventures_at_risk",
     "metrics_reported",
+    "instructors_active",
+    "instructors_certified",
+    "partnerships_active",
 )
 DEFAULT_CHART_KEY = "graduates"
 # Column headings for the KPIs a table shows (the full label is the chart's title).
@@ -66,6 +71,9 @@ KPI_SHORT_LABELS = {
     "ventures_mentored": gettext_lazy("Mentored"),
     "ventures_at_risk": gettext_lazy("At risk"),
     "metrics_reported": gettext_lazy("Reported"),
+    "instructors_active": gettext_lazy("Instructors"),
+    "instructors_certified": gettext_lazy("Certified instructors"),
+    "partnerships_active": gettext_lazy("Partnerships"),
 }
 # Bars of the chart by province (every province) or by BLKK (the first of them by
 # the figure shown); the table under it has every row.
@@ -126,6 +134,8 @@ def _render_dashboard(request: HttpRequest, place: Place) -> HttpResponse:
         "breakdown_shown": len(top),
         "breakdown_total": len(rows),
         "month_query": month_query,
+        **grades_context(board),
+        **today_lists_context(place),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -173,6 +183,7 @@ def figures_context(request: HttpRequest, board: Dashboard, chart_key: str) -> d
         "trend_chart": trend_chart(board, chart_key),
         "outcomes": outcome_rows(kpis),
         "outcome_chart": outcome_chart(kpis),
+        "placements": placement_rows(kpis),
     }
 
 
@@ -186,14 +197,15 @@ def tiles(board: Dashboard) -> list[dict]:
     previous = board.previous_kpis
     shown = []
     for key in KPI_KEYS:
-        value = board.figures.kpis.get(key, 0)
-        if isinstance(value, dict):
+        # A report stored before a KPI existed does not hold it: a dash, not 0.
+        value = board.figures.kpis.get(key)
+        if key in KPI_PARTS or isinstance(value, dict):
             continue
         if key == "blkk_count" and board.place.scope == ReportScope.BLKK:
             continue
-        before = None if previous is None else previous.get(key, 0)
+        before = None if previous is None else previous.get(key)
         change = None
-        if before is not None:
+        if before is not None and value is not None:
             change = (
                 round(value - before, 2)
                 if isinstance(value, float)
@@ -266,18 +278,36 @@ def _breakdown_rows(board: Dashboard, chart_key: str, month_query: str) -> list[
     for line in board.figures.breakdown:
         kpis = line["kpis"]
         url_name = "dashboard-province" if to_province else "blkk-home"
+        grade = None if to_province else _grade_of(kpis)
         rows.append(
             {
                 "code": line["code"],
                 "name": line["name"],
-                "value": kpis.get(chart_key, 0),
+                # None: a report stored before this KPI existed.
+                "value": kpis.get(chart_key),
                 "reported": kpis.get("metrics_reported", 0),
                 "expected": kpis.get("metrics_expected", 0),
+                "grade": grade,
+                "grade_name": short_grade(grade) if grade else None,
                 "url": reverse(url_name, args=[line["code"]]) + suffix,
             }
         )
-    rows.sort(key=lambda row: (-row["value"], row["name"], row["code"]))
+    rows.sort(
+        key=lambda row: (
+            row["value"] is None,
+            -(row["value"] or 0),
+            row["name"],
+            row["code"],
+        )
+    )
     return rows
+
+
+def _grade_of(kpis: dict) -> str | None:
+    """A BLKK's grade at month end from its own `blkk_by_grade` (the grade it
+    counts in); None for an inactive BLKK, or a report stored before the KPI."""
+    counts = kpis.get("blkk_by_grade") or {}
+    return next((grade for grade in GRADES if counts.get(grade)), None)
 
 
 # --- the trend -----------------------------------------------------------------------
@@ -318,9 +348,9 @@ def trend_rows(board: Dashboard, key: str) -> list[dict]:
             {
                 "month": month,
                 "stored": kpis is not None,
-                "value": None if kpis is None else kpis.get(key, 0),
+                "value": None if kpis is None else kpis.get(key),
                 "values": [
-                    (None if kpis is None else kpis.get(column["key"], 0), column)
+                    (None if kpis is None else kpis.get(column["key"]), column)
                     for column in columns
                 ],
             }
@@ -370,4 +400,97 @@ def outcome_chart(kpis: dict) -> dict:
                 "values": [row["count"] for row in rows],
             }
         ],
+    }
+
+
+# --- programme records (issue #12) ----------------------------------------------------
+
+
+def placement_rows(kpis: dict) -> list[dict]:
+    """`placements_started` by kind; counts None for a report stored before it."""
+    labels = dict(Placement.Kind.choices)
+    counts = kpis.get("placements_started")
+    return [
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "count": None if counts is None else counts.get(kind, 0),
+        }
+        for kind in PLACEMENT_KINDS
+    ]
+
+
+def grade_labels() -> list[dict]:
+    """Each grade's code and short name (Tumbuh, Berkembang, Mandiri)."""
+    return [{"grade": grade, "label": short_grade(grade)} for grade in GRADES]
+
+
+def short_grade(grade: str) -> str:
+    """A grade's name without its explanation: "Berkembang"."""
+    return str(Grade(grade).label).split(" (", 1)[0]
+
+
+def grades_context(board: Dashboard) -> dict:
+    """`blkk_by_grade` of the place, and per province for the country: a table
+    (provinces by grade) and a stacked chart of it. Counts are None where the report
+    was stored before the KPI existed."""
+    counts = board.figures.kpis.get("blkk_by_grade")
+    totals = [
+        {**label, "count": None if counts is None else counts.get(label["grade"], 0)}
+        for label in grade_labels()
+    ]
+    context: dict = {"grade_totals": totals, "grade_columns": grade_labels()}
+    if board.place.scope != ReportScope.NATIONAL:
+        return context
+    rows = []
+    for line in board.figures.breakdown:
+        by_grade = line["kpis"].get("blkk_by_grade")
+        rows.append(
+            {
+                "code": line["code"],
+                "name": line["name"],
+                "counts": [
+                    None if by_grade is None else by_grade.get(grade, 0)
+                    for grade in GRADES
+                ],
+            }
+        )
+    context["grade_rows"] = rows
+    context["grade_chart"] = {
+        "type": "bar",
+        "horizontal": True,
+        "stacked": True,
+        "format": "count",
+        "labels": [row["name"] for row in rows],
+        "series": [
+            {
+                "label": column["label"],
+                "values": [row["counts"][index] for row in rows],
+            }
+            for index, column in enumerate(grade_labels())
+        ],
+    }
+    return context
+
+
+def today_lists_context(place: Place) -> dict:
+    """What a dashboard lists of today whatever the month: the BLKKs that moved up
+    a grade this year, and the agreements ending within 60 days."""
+    today = timezone.localdate()
+    moved_up, moved_up_count = dashboards.blkks_moved_up(place, today)
+    expiring, expiring_count = dashboards.partnerships_expiring_in(place, today)
+    return {
+        "today": today,
+        "last_year_end": datetime.date(today.year - 1, 12, 31),
+        "moved_up": [
+            {
+                "row": row,
+                "before": short_grade(row.grade_before),
+                "now": short_grade(row.grade_now),
+            }
+            for row in moved_up
+        ],
+        "moved_up_count": moved_up_count,
+        "expiring": expiring,
+        "expiring_count": expiring_count,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,13 +15,20 @@ from blkk_portal.accounts.scope import scope_of
 from blkk_portal.months import Month
 from incubator.models import Venture
 from incubator.selectors import ventures_not_reported
-from training.models import Trainee
-from training.selectors import graduates_due_for_follow_up
+from training.models import GradeAssessment, Instructor, Partnership, Trainee
+from training.selectors import (
+    blkk_grade_assessments,
+    grade_of_today,
+    graduates_due_for_follow_up,
+    missing_criteria,
+    partnerships_expiring,
+    trades_without_certified_instructor,
+)
 from training.views import BlkkHere, blkk_page, blkks_opened_by
 
 from .. import selectors
 from ..dashboards import blkk_place
-from .dashboards import chosen_chart_key, dashboard_of, figures_context
+from .dashboards import chosen_chart_key, dashboard_of, figures_context, short_grade
 
 # How many of a to-do list a BLKK's page shows; the list's own page has the rest.
 SHORT_LIST = 5
@@ -71,5 +80,34 @@ def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         "not_reported_count": not_reported.count(),
         "follow_ups": follow_ups[:SHORT_LIST],
         "follow_ups_count": follow_ups.count(),
+        **programme_context(here, today),
     }
     return render(request, "reports/blkk_home.html", context)
+
+
+def programme_context(here: BlkkHere, today: datetime.date) -> dict:
+    """The BLKK's programme records on its page, as of today: its grade and grade
+    assessments over time, the roadmap criteria its latest assessment still misses,
+    its trades with no certified instructor, and its own agreements ending within
+    60 days. A fixed number of queries however many rows."""
+    assessments = list(blkk_grade_assessments(here.rows(GradeAssessment)))
+    expiring = list(
+        partnerships_expiring(here.rows(Partnership).filter(blkk=here.blkk), today)
+    )
+    latest = assessments[0] if assessments else None
+    grade = grade_of_today(here.blkk, latest)
+    return {
+        "grade": grade,
+        "grade_name": short_grade(grade),
+        "assessments": assessments,
+        "latest_assessment": latest,
+        "missing_criteria": missing_criteria(latest) if latest else [],
+        "trades_uncertified": list(
+            trades_without_certified_instructor(
+                here.blkk, today, instructors=here.rows(Instructor)
+            )
+        ),
+        "expiring": expiring,
+        "expiring_count": len(expiring),
+        "today": today,
+    }

@@ -231,7 +231,7 @@ def graduates_chart(trend: list[dict]) -> dict | None:
         "series": [
             {
                 "label": str(KPI_LABELS["graduates"]),
-                "values": [month["kpis"].get("graduates", 0) for month in trend],
+                "values": [month["kpis"].get("graduates") for month in trend],
             }
         ],
     }

@@ -3,7 +3,9 @@
 // <script type="application/json" id="ID"> the page carries (Django's json_script):
 //   {"type": "bar", "horizontal": bool, "format": "count" | "rupiah" | "hours",
 //    "labels": [...], "series": [{"label": "...", "values": [number | null, ...]}],
-//    "palette": bool}
+//    "palette": bool, "stacked": bool}
+// With several series (BLKKs by grade per province), each series has a colour of its
+// own and a legend; "stacked" stacks them in one bar per label.
 // No inline script or style: the CSP allows neither, and Chart.js sets its sizes
 // through the CSSOM, which it does not restrict. The figures are also in the table
 // beside each chart; the canvas is hidden from screen readers.
@@ -55,6 +57,8 @@
     }
     const data = JSON.parse(source.textContent);
     const horizontal = Boolean(data.horizontal);
+    const stacked = Boolean(data.stacked);
+    const several = data.series.length > 1;
     const kind = data.format || "count";
     const valueAxis = horizontal ? "x" : "y";
     const categoryAxis = horizontal ? "y" : "x";
@@ -69,12 +73,14 @@
       type: data.type || "bar",
       data: {
         labels: data.labels,
-        datasets: data.series.map((series) => ({
+        datasets: data.series.map((series, seriesIndex) => ({
           label: series.label,
           data: series.values,
           backgroundColor: data.palette
             ? data.labels.map((_label, index) => PALETTE[index % PALETTE.length])
-            : brand,
+            : several
+              ? PALETTE[seriesIndex % PALETTE.length]
+              : brand,
           borderRadius: 3,
           maxBarThickness: 32,
         })),
@@ -86,7 +92,7 @@
         animation: false,
         locale: lang,
         plugins: {
-          legend: { display: false },
+          legend: { display: several, labels: { color: ink } },
           tooltip: {
             callbacks: {
               label: (item) => `${item.dataset.label}: ${full(kind, item.parsed[valueAxis])}`,
@@ -95,6 +101,7 @@
         },
         scales: {
           [valueAxis]: {
+            stacked,
             beginAtZero: true,
             grid: { color: grid },
             ticks: {
@@ -104,6 +111,7 @@
             },
           },
           [categoryAxis]: {
+            stacked,
             grid: { display: false },
             ticks: {
               color: ink,

@@ -103,6 +103,8 @@ def test_a_ministry_user_opens_the_dashboard_and_drills_down(
     assert_drawn(phone, "breakdown-chart", 2)  # Jawa Barat, Jawa Timur
     assert_drawn(phone, "trend-chart", 6)
     assert_drawn(phone, "outcome-chart", 6)
+    # The BLKKs by grade per province: one stacked bar per province.
+    assert_drawn(phone, "grade-chart", 2)
     screenshot(phone, "dashboard-country-phone")
 
     with phone.expect_navigation():

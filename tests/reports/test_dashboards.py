@@ -80,11 +80,12 @@ def page_figures(response) -> dict[str, object]:
 
 
 def report_figures(kpis: dict, *, blkk_page: bool = False) -> dict[str, object]:
-    """A report's KPIs as a page shows them: one figure per number, outcomes one
-    per status; a BLKK's page leaves out the count of BLKKs."""
+    """A report's KPIs as a page shows them: one figure per number, outcomes,
+    placements and grades one per choice; a BLKK's page leaves out the count of
+    BLKKs and their grades."""
     figures: dict[str, object] = {}
     for key in KPI_KEYS:
-        if key == "blkk_count" and blkk_page:
+        if key in ("blkk_count", "blkk_by_grade") and blkk_page:
             continue
         value = kpis[key]
         if isinstance(value, dict):
@@ -260,6 +261,16 @@ def test_the_hand_built_month_is_what_the_kpis_say(
         "ventures_at_risk": 2,
         "metrics_expected": 4,
         "metrics_reported": 1,
+        # The programme records of the month: tests/reports/test_programme_kpis.py.
+        "instructors_active": 0,
+        "instructors_certified": 0,
+        "partnerships_active": 0,
+        "placements_started.apprenticeship": 0,
+        "placements_started.employment": 0,
+        "placements_started.migrant_work": 0,
+        "blkk_by_grade.tumbuh": 3,
+        "blkk_by_grade.berkembang": 0,
+        "blkk_by_grade.mandiri": 0,
     }
     assert shown["outcome_counts.employed"] == 1
     assert shown["outcome_counts.studying"] == 1
@@ -649,9 +660,9 @@ def test_the_warm_pass_keeps_the_country_and_every_province_from_one_pass(
 ):
     settings.DASHBOARD_LIVE_SECONDS = 600
     services.reports_generate_month(month=MARCH)
-    # One pass (8), the ventures at risk and the provinces with BLKKs, and whether
-    # March is stored.
-    with django_assert_max_num_queries(11):
+    # One pass (11) and the country's national partnerships, the ventures at risk
+    # and the provinces with BLKKs, and whether March is stored.
+    with django_assert_max_num_queries(15):
         kept = tasks.dashboards_warm()
     assert kept == 3  # the country, Jawa Barat, Jawa Timur
     client.force_login(ministry_user)
@@ -662,9 +673,10 @@ def test_the_warm_pass_keeps_the_country_and_every_province_from_one_pass(
     ]
     warm = {}
     for url in urls:
-        # No pass, no list: the session, the user, the province's name, the
-        # stored trend (and the request's savepoint).
-        with django_assert_max_num_queries(6):
+        # No pass, no list of the month: the session, the user, the province's
+        # name, the stored trend (and the request's savepoint); and today's lists,
+        # the BLKKs that moved up and the agreements ending soon.
+        with django_assert_max_num_queries(8):
             response = client.get(url)
         board = response.context["board"]
         warm[url] = (page_figures(response), board.at_risk, board.at_risk_count)
@@ -685,7 +697,7 @@ def test_the_warm_pass_keeps_the_month_before_until_it_is_stored(
     settings.DASHBOARD_LIVE_SECONDS = 600
     assert dashboards.live_figures_warm() == 6  # April and March, 3 places each
     client.force_login(ministry_user)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("dashboard"))
     tiles = {tile["key"]: tile for tile in response.context["tiles"]}
     assert tiles["trainees_registered"]["previous"] == 1  # A's in March

@@ -25,7 +25,10 @@ from tests.training.factories import (
     BlkkFactory,
     CertificationFactory,
     EnrollmentFactory,
+    GradeAssessmentFactory,
     GraduateOutcomeFactory,
+    InstructorQualificationFactory,
+    PlacementFactory,
     TraineeFactory,
     TrainingBatchFactory,
     regency,
@@ -110,6 +113,15 @@ def test_every_key_is_present_and_zero_when_nothing_counts(blkk_a):
         "ventures_at_risk": 0,
         "metrics_expected": 0,
         "metrics_reported": 0,
+        "instructors_active": 0,
+        "instructors_certified": 0,
+        "partnerships_active": 0,
+        "placements_started": {
+            "apprenticeship": 0,
+            "employment": 0,
+            "migrant_work": 0,
+        },
+        "blkk_by_grade": {"tumbuh": 1, "berkembang": 0, "mandiri": 0},
     }
 
 
@@ -412,6 +424,10 @@ def _busy_blkk(province_regency: str) -> None:
     venture = venture_in(blkk)
     VentureMetricFactory(venture=venture, period=day(4, 1))
     session(venture, day(4, 7))
+    InstructorQualificationFactory(instructor__blkk=blkk, issued_on=day(1, 5))
+    PlacementFactory(trainee=person, start_date=day(4, 22))
+    GradeAssessmentFactory(blkk=blkk, assessed_on=day(4, 2))
+    GradeAssessmentFactory(blkk=blkk, assessed_on=day(4, 9))
 
 
 def _queries_for_every_blkk() -> int:
@@ -429,7 +445,10 @@ def test_all_blkk_pass_runs_the_same_queries_for_2_or_20_blkks():
     many = _queries_for_every_blkk()
 
     assert len(figures_by_blkk(APRIL)) == 20
-    assert many == few == 8
+    # The BLKK list (with each one's grade on month end) and one query per other
+    # figure or group of figures: registered, graduates, certified, outcomes,
+    # ventures, metrics, sessions, instructors, partnerships, placements.
+    assert many == few == 11
 
 
 def test_the_national_pass_gives_each_blkk_the_figures_of_its_own_report():

@@ -9,7 +9,13 @@ from collections import Counter
 import pytest
 from django.utils import translation
 
-from reports.kpis import KPI_KEYS, OUTCOME_STATUSES, kpis_from_counts
+from reports.kpis import (
+    GRADES,
+    KPI_KEYS,
+    OUTCOME_STATUSES,
+    PLACEMENT_KINDS,
+    kpis_from_counts,
+)
 from reports.presenting import (
     kpi_columns,
     kpi_rows,
@@ -33,7 +39,11 @@ def test_rows_follow_designs_order_with_parts_under_their_heading():
     assert heading.heading
     assert heading.display == ""
     parts = [row.key for row in rows if row.part]
-    assert parts == [f"outcome_{status}" for status in OUTCOME_STATUSES]
+    assert parts == [
+        *(f"outcome_{status}" for status in OUTCOME_STATUSES),
+        *(f"placements_started_{kind}" for kind in PLACEMENT_KINDS),
+        *(f"blkk_by_grade_{grade}" for grade in GRADES),
+    ]
 
 
 def test_each_value_reads_in_its_kind():
@@ -58,6 +68,13 @@ def test_a_figure_the_report_does_not_hold_is_a_dash_not_a_zero():
     assert rows["graduates"].display == "2"
     assert rows["ventures_active"].display == "\u2013"
     assert rows["outcome_employed"].display == "\u2013"
+    # The KPIs of the programme records, in a report stored before they existed.
+    assert rows["instructors_active"].display == "\u2013"
+    assert rows["placements_started_employment"].display == "\u2013"
+    assert rows["blkk_by_grade_mandiri"].display == "\u2013"
+    columns = {column.key: column for column in kpi_columns({"graduates": 2})}
+    assert columns["instructors_active"].display == "\u2013"
+    assert columns["blkk_by_grade_tumbuh"].value is None
     # A key no longer among the KPIs is still shown, under its own name.
     assert (rows["retired_kpi"].label, rows["retired_kpi"].display) == (
         "retired_kpi",
@@ -69,7 +86,9 @@ def test_columns_are_the_same_whatever_the_report_holds():
     empty = kpi_columns({})
     full = kpi_columns(kpis_from_counts(Counter(graduates=3)))
     assert [c.key for c in empty] == [c.key for c in full]
-    assert {c.value for c in empty} == {0}
+    # A figure the report does not hold is None (an empty CSV cell), not 0.
+    assert {c.value for c in empty} == {None}
+    assert {c.value for c in full} == {0, 3}
     employed = next(c for c in full if c.key == "outcome_employed")
     assert employed.label == "Graduates by latest outcome: Employed"
 
