@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from .models import Blkk, Enrollment, EnrollmentStatus, Trainee
+from .models import Blkk, Enrollment, EnrollmentStatus, GradeAssessment, Trainee
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -243,3 +243,24 @@ def graduates_due_for_follow_up(
     return FollowUps(
         rows, people=Trainee.objects.all() if people is None else people, today=today
     )
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+def blkk_grade_on(blkk: Blkk, day: datetime.date) -> str:
+    """`blkk`'s grade on `day`, in one query: the grade of its latest assessment on
+    or before `day` (latest `assessed_on`, then latest id: of two assessments on one
+    day, the one recorded last), else the grade it was registered with.
+
+    For one BLKK (the assessment services keep `Blkk.grade`, today's grade, with
+    it); a report over many BLKKs computes the same rule set-based, not by calling
+    this once per BLKK.
+    """
+    latest = (
+        GradeAssessment.objects.filter(blkk_id=blkk.pk, assessed_on__lte=day)
+        .order_by("-assessed_on", "-pk")
+        .values_list("grade", flat=True)
+        .first()
+    )
+    return latest if latest is not None else blkk.registered_grade

@@ -17,6 +17,7 @@ CONTRACT_RESOURCES = [
     "enrollments",
     "certifications",
     "graduate-outcomes",
+    "grade-assessments",
     "cohorts",
     "ventures",
     "milestones",

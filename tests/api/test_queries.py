@@ -25,6 +25,7 @@ from tests.training.factories import (
     BlkkFactory,
     CertificationFactory,
     EnrollmentFactory,
+    GradeAssessmentFactory,
     GraduateOutcomeFactory,
     TraineeFactory,
     TrainingBatchFactory,
@@ -50,6 +51,8 @@ def _rows_maker(resource: str):
         return lambda n: CertificationFactory.create_batch(n, trainee=graduate)
     if resource == "graduate-outcomes":
         return lambda n: GraduateOutcomeFactory.create_batch(n, trainee=graduate)
+    if resource == "grade-assessments":
+        return lambda n: GradeAssessmentFactory.create_batch(n, blkk=blkk)
     if resource == "cohorts":
         return lambda n: CohortFactory.create_batch(n, blkk=blkk)
     cohort = CohortFactory(blkk=blkk)

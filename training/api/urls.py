@@ -15,4 +15,5 @@ routes = [
     ("enrollments", views.EnrollmentViewSet),
     ("certifications", views.CertificationViewSet),
     ("graduate-outcomes", views.GraduateOutcomeViewSet),
+    ("grade-assessments", views.GradeAssessmentViewSet),
 ]

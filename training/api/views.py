@@ -17,6 +17,7 @@ from training.models import (
     Blkk,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
     Province,
     Regency,
@@ -193,3 +194,22 @@ class GraduateOutcomeViewSet(ScopedViewSet):
     serializer_class = serializers.GraduateOutcomeSerializer
     filterset_class = GraduateOutcomeFilter
     ordering_fields = ["surveyed_on"]
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+class GradeAssessmentFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id")
+    grade = filters.ChoiceFilter(choices=GradeAssessment.Grade.choices)
+
+    class Meta:
+        model = GradeAssessment
+        fields = ["blkk", "grade"]
+
+
+class GradeAssessmentViewSet(ScopedViewSet):
+    queryset = GradeAssessment.objects.all()
+    serializer_class = serializers.GradeAssessmentSerializer
+    filterset_class = GradeAssessmentFilter
+    ordering_fields = ["assessed_on"]
