@@ -136,12 +136,14 @@ class BlkkChanges(TypedDict, total=False):
     managers: Iterable[User]
 
 
-# A BLKK's grade changes only by recording a grade assessment (DESIGN.md).
+# A BLKK's grade changes only by recording a grade assessment (DESIGN.md); the grade
+# it was registered with stays as given.
 BLKK_FIXED: dict[str, StrOrPromise] = {
     "grade": _(
         "A BLKK's grade changes only through a grade assessment: record an "
         "assessment with the new grade instead."
-    )
+    ),
+    "registered_grade": _("The grade at registration stays as it was given."),
 }
 LSP_LICENSE_NUMBER_TAKEN = _("Another BLKK already holds this LSP licence number.")
 
@@ -872,7 +874,7 @@ BLKKS = ModelServices(
     create=blkk_create,
     update=blkk_update,
     delete=blkk_delete,
-    # The grade, set at registration, then changed by grade assessments alone.
+    # The grade, given at registration, then changed by grade assessments alone.
     fixed=tuple(BLKK_FIXED),
     # Managers may post only the contact fields; the service refuses the rest.
     guarded=tuple(

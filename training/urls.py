@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.pages import blkk_section
 
 from . import views
-from .views import batches, records
+from .views import assessments, batches, records
 from .views import contact as contact_pages
 from .views import imports as import_pages
 from .views import trainees as trainee_pages
@@ -166,4 +166,17 @@ urlpatterns += [
         name="outcome-update",
     ),
     path(f"{BLKK}follow-ups/", records.followup_list, name="followup-list"),
+]
+
+# --- grade assessments ----------------------------------------------------------------
+
+blkk_section(_("Grade assessments"), "assessment-list", order=60)
+
+urlpatterns += [
+    path(f"{BLKK}assessments/", assessments.assessment_list, name="assessment-list"),
+    path(
+        f"{BLKK}assessments/new/",
+        assessments.assessment_create,
+        name="assessment-create",
+    ),
 ]
