@@ -190,7 +190,8 @@ class GradeAssessmentInline(ReadOnlyInline):
     ordering = ["-assessed_on", "-pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("assessed_by")
+        # The BLKK names each row's change link.
+        return super().get_queryset(request).select_related("blkk", "assessed_by")
 
     @admin.display(description=_("criteria met"))
     def criteria_met(self, obj: GradeAssessment) -> str:

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import UserFactory
+from tests.admin_forms import admin_url, form_errors, post_change
 from tests.personas import make_persona
 from tests.threads import pause, run_together
 from training import selectors, services
@@ -29,8 +30,8 @@ TODAY = datetime.date(2026, 3, 16)
 JAN, FEB, MAR = (datetime.date(2026, month, 1) for month in (1, 2, 3))
 
 
-@pytest.fixture(autouse=True)
-def _today():
+@pytest.fixture
+def frozen_today():
     # Early morning in Jakarta, still the day before in UTC: "today" is the
     # portal's, whatever the server's zone.
     with time_machine.travel(
@@ -82,6 +83,7 @@ def test_recording_an_assessment_sets_the_blkks_grade(blkk_a, ministry_user):
     ]
 
 
+@pytest.mark.usefixtures("frozen_today")
 def test_an_assessment_is_dated_today_unless_told(blkk_a, ministry_user):
     assert record(blkk_a, "mandiri", by=ministry_user).assessed_on == TODAY
 
@@ -147,6 +149,7 @@ def test_another_blkks_grade_is_left_alone(blkk_a, blkk_b, ministry_user):
 # --- bad input ------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_today")
 def test_an_assessment_in_the_future_is_refused(blkk_a, ministry_user):
     with pytest.raises(ValidationError) as caught:
         record(blkk_a, "mandiri", TODAY + datetime.timedelta(days=1), by=ministry_user)
@@ -345,3 +348,97 @@ def test_two_assessments_recorded_at_once_leave_the_latest_dated_grade(monkeypat
 
     assert all(isinstance(o, GradeAssessment) for o in outcomes), outcomes
     assert grade_of(blkk) == "mandiri"
+
+
+# --- the admin ------------------------------------------------------------------------
+
+
+def test_ministry_staff_record_an_assessment_in_the_admin_through_the_service(
+    client, blkk_a, ministry_user
+):
+    client.force_login(ministry_user)
+    add = admin_url(GradeAssessment, "add")
+    page = client.get(add, {"blkk": blkk_a.pk})
+    form = page.context["adminform"].form
+    assert form["blkk"].value() == str(blkk_a.pk)
+    assert "assessed_by" not in form.fields
+
+    response = client.post(
+        add,
+        {
+            "blkk": blkk_a.pk,
+            "assessed_on": "2026-02-01",
+            "grade": "mandiri",
+            "produces_goods_or_services": "on",
+            "assessed_by": manager_id(blkk_a),
+        },
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assessment = GradeAssessment.objects.get(blkk=blkk_a)
+    assert assessment.assessed_by == ministry_user
+    assert grade_of(blkk_a) == "mandiri"
+
+
+def manager_id(blkk) -> int:
+    return UserFactory(blkk_manager=True, managed_blkks=[blkk]).pk
+
+
+def test_a_correction_in_the_admin_moves_the_grade(client, blkk_a, ministry_user):
+    assessment = record(blkk_a, "berkembang", FEB, by=ministry_user)
+    client.force_login(ministry_user)
+    response = post_change(client, assessment, grade="mandiri")
+    assert response.status_code == 302, form_errors(response)
+    assert grade_of(blkk_a) == "mandiri"
+
+
+def test_managers_read_their_assessments_in_the_admin_and_cannot_add(
+    admin_client_for, world
+):
+    client = admin_client_for("manager_a")
+    listed = client.get(admin_url(GradeAssessment, "changelist"))
+    assert list(listed.context["cl"].result_list) == [
+        world.objects[GradeAssessment]["a"]
+    ]
+    assert client.get(admin_url(GradeAssessment, "add")).status_code == 403
+    assessment = world.objects[GradeAssessment]["a"]
+    response = client.post(
+        admin_url(GradeAssessment, "change", assessment.pk), {"grade": "mandiri"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_admin_lists_one_blkks_assessments(admin_client_for, world):
+    blkk = world.objects[Blkk]["b"]
+    response = admin_client_for("ministry").get(
+        admin_url(GradeAssessment, "changelist"), {"blkk__id__exact": blkk.pk}
+    )
+    assert list(response.context["cl"].result_list) == [
+        world.objects[GradeAssessment]["b"]
+    ]
+
+
+def test_the_admins_list_of_assessments_does_not_grow_in_queries(
+    admin_client_for, world, django_assert_max_num_queries
+):
+    client = admin_client_for("ministry")
+    changelist = admin_url(GradeAssessment, "changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(changelist).status_code == 200
+    GradeAssessmentFactory.create_batch(10, assessed_by=UserFactory(ministry=True))
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(changelist).status_code == 200
+
+
+def test_a_blkks_admin_page_does_not_grow_in_queries_with_its_assessments(
+    admin_client_for, world, django_assert_max_num_queries
+):
+    client = admin_client_for("ministry")
+    blkk = world.objects[Blkk]["a"]
+    page = admin_url(Blkk, "change", blkk.pk)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(page).status_code == 200
+    for _ in range(5):
+        GradeAssessmentFactory(blkk=blkk, assessed_by=UserFactory(ministry=True))
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(page).status_code == 200
