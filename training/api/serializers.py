@@ -321,7 +321,9 @@ class GradeAssessmentSerializer(PortalModelSerializer):
         queryset=Blkk.objects.all(), rows_for=Blkk.objects.visible_to
     )
     assessed_by = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=_("The user who recorded the assessment.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("The user who recorded the assessment (empty when a command did)."),
     )
 
     class Meta:

@@ -158,6 +158,17 @@ def rng_for(*key: object) -> random.Random:
     return random.Random("/".join(str(part) for part in key))
 
 
+def lsp_licence(code: str, status: str, established_year: int) -> dict:
+    """A BLKK's LSP status, with the licence number and date a licensed one needs."""
+    if status != Blkk.LspStatus.LICENSED:
+        return {"lsp_status": status}
+    return {
+        "lsp_status": status,
+        "lsp_license_number": f"BNSP-LSP-{code}",
+        "lsp_licensed_on": datetime.date(established_year + 1, 3, 1),
+    }
+
+
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
@@ -259,9 +270,9 @@ class Command(BaseCommand):
             regency=regency,
             address=f"Jl. Pendidikan No. {rng.randint(1, 120)}, {regency.name.title()}",
             phone=f"08{rng.randint(10**9, 10**10 - 1)}",
-            established_year=rng.randint(2017, 2023),
+            established_year=(established := rng.randint(2017, 2023)),
             grade=rng.choice(Blkk.Grade.values),
-            lsp_status=rng.choice(Blkk.LspStatus.values),
+            **lsp_licence(code, rng.choice(Blkk.LspStatus.values), established),
             is_incubator=index < 3,
             vocational_fields=rng.sample(
                 list(VocationalField.objects.order_by("code")), 2
