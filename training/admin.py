@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal import forms as portal_forms
@@ -30,10 +31,12 @@ from .forms import person_label, sees_birth_dates
 from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
 from .models import (
     BLKK_CONTACT_FIELDS,
+    ROADMAP_CRITERIA,
     Blkk,
     BlkkHandover,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
     Partner,
     Partnership,
@@ -182,10 +185,52 @@ class BlkkHandoverForm(forms.Form):
         to_user.queryset = to_user.queryset
 
 
+class GradeAssessmentInline(ReadOnlyInline):
+    """The BLKK's grade assessments, newest first; each opens on its own page, and a
+    new one is recorded there ("Record a grade assessment")."""
+
+    model = GradeAssessment
+    fk_name = "blkk"
+    fields = ["assessed_on", "grade", "criteria_met", "assessed_by", "note"]
+    readonly_fields = fields
+    ordering = ["-assessed_on", "-pk"]
+
+    def get_queryset(self, request):
+        # The BLKK names each row's change link.
+        return super().get_queryset(request).select_related("blkk", "assessed_by")
+
+    @admin.display(description=_("criteria met"))
+    def criteria_met(self, obj: GradeAssessment) -> str:
+        return criteria_met_count(obj)
+
+
+def grade_assessment_links(request, blkk_id) -> dict[str, str]:
+    """For a BLKK's change page: its assessments' list, and for whoever may record
+    one, the form to record one for it."""
+    links = {
+        "grade_assessments_url": reverse("admin:training_gradeassessment_changelist")
+        + "?"
+        + urlencode({"blkk__id__exact": blkk_id})
+    }
+    if request.user.has_perm("training.add_gradeassessment"):
+        links["grade_assessment_add_url"] = (
+            reverse("admin:training_gradeassessment_add")
+            + "?"
+            + urlencode({"blkk": blkk_id})
+        )
+    return links
+
+
+def criteria_met_count(assessment: GradeAssessment) -> str:
+    """`4 of 7`: how many roadmap criteria the assessment found met."""
+    met = len(ROADMAP_CRITERIA) - len(assessment.missing_criteria())
+    return _("%(met)s of %(total)s") % {"met": met, "total": len(ROADMAP_CRITERIA)}
+
+
 @admin.register(Blkk)
 class BlkkAdmin(ScopedHistoryAdmin):
     services = services.BLKKS
-    inlines = [BlkkHandoverInline]
+    inlines = [BlkkHandoverInline, GradeAssessmentInline]
     change_form_template = "admin/training/blkk/change_form.html"
     list_display = [
         "code",
@@ -222,7 +267,10 @@ class BlkkAdmin(ScopedHistoryAdmin):
                     "established_year",
                     "vocational_fields",
                     "grade",
+                    "registered_grade",
                     "lsp_status",
+                    "lsp_license_number",
+                    "lsp_licensed_on",
                     "is_incubator",
                     "is_active",
                     "managers",
@@ -235,9 +283,26 @@ class BlkkAdmin(ScopedHistoryAdmin):
     def province_name(self, obj: Blkk) -> str:
         return obj.regency.province.name
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # A new BLKK's grade is its grade at registration: no second field for it.
+        return [
+            (
+                title,
+                {
+                    **box,
+                    "fields": [f for f in box["fields"] if f != "registered_grade"],
+                },
+            )
+            for title, box in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.sees_everything:
-            return ()
+            # The grade is given at registration, then changes only through a
+            # grade assessment (`services.BLKKS.fixed`).
+            return () if obj is None else services.BLKKS.fixed
         every_field = [f for _title, box in self.fieldsets for f in box["fields"]]
         return [f for f in every_field if f not in BLKK_CONTACT_FIELDS]
 
@@ -265,6 +330,7 @@ class BlkkAdmin(ScopedHistoryAdmin):
             extra_context["hand_over_url"] = reverse(
                 "admin:training_blkk_hand_over", args=[object_id]
             )
+        extra_context.update(grade_assessment_links(request, object_id))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def hand_over_view(self, request, object_id):
@@ -771,3 +837,37 @@ class PartnershipAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("in force today"), boolean=True)
     def in_force(self, obj: Partnership) -> bool:
         return obj.is_active
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+@admin.register(GradeAssessment)
+class GradeAssessmentAdmin(ScopedHistoryAdmin):
+    """Recorded, corrected and deleted by ministry staff (through the services, which
+    keep the BLKK's grade); managers and province staff read their BLKKs'."""
+
+    services = services.GRADE_ASSESSMENTS
+    list_display = ["blkk", "assessed_on", "grade", "shown_criteria", "assessed_by"]
+    list_filter = [
+        ("blkk__regency__province", PROVINCE_FILTER),
+        "grade",
+        "assessed_on",
+    ]
+    list_select_related = ["blkk", "assessed_by"]
+    search_fields = ["blkk__code", "blkk__name"]
+    autocomplete_fields = ["blkk"]
+    date_hierarchy = "assessed_on"
+    readonly_fields = ["assessed_by"]
+    fieldsets = [
+        (None, {"fields": ["blkk", "assessed_on", "grade", "assessed_by"]}),
+        (
+            _("Criteria of the roadmap to independence"),
+            {"fields": list(ROADMAP_CRITERIA)},
+        ),
+        (None, {"fields": ["note"]}),
+    ]
+
+    @admin.display(description=_("criteria met"))
+    def shown_criteria(self, obj: GradeAssessment) -> str:
+        return criteria_met_count(obj)

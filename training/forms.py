@@ -30,10 +30,12 @@ from blkk_portal.pages import place_errors
 
 from .models import (
     BLKK_CONTACT_FIELDS,
+    ROADMAP_CRITERIA,
     Blkk,
     Certification,
     Enrollment,
     EnrollmentStatus,
+    GradeAssessment,
     GraduateOutcome,
     Partner,
     Partnership,
@@ -659,3 +661,27 @@ class PartnershipForm(PortalModelForm):
         self.fields["agreement_number"].help_text = _(
             "The number of the agreement (perjanjian kerja sama), if it has one."
         )
+
+
+# --- grade assessments (training/views/assessments.py) --------------------------------
+
+
+class GradeAssessmentForm(ModelValidatorsMixin, PortalModelForm):
+    """An assessment of the BLKK the page is about, as the API's `grade-assessments/`
+    (the BLKK comes from the page; the assessor is whoever records it)."""
+
+    class Meta:
+        model = GradeAssessment
+        fields = ["assessed_on", "grade", *ROADMAP_CRITERIA, "note"]
+        help_texts = {
+            "grade": _(
+                "Your judgement of the BLKK as a whole; the criteria below do not "
+                "decide it. The BLKK's grade becomes that of its latest assessment."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today, the model's default; Django would add a hidden copy of a callable
+        # default, which this form has no use for.
+        self.fields["assessed_on"].show_hidden_initial = False

@@ -116,6 +116,17 @@ class LspStatus(models.TextChoices):
 
 # What a BLKK manager may change on their own BLKK: its contact details.
 BLKK_CONTACT_FIELDS = ("address", "phone", "email")
+# A BLKK's LSP licence: its number and date exactly when its LSP is licensed.
+LSP_LICENSE_NUMBER_REQUIRED = _(
+    "A licensed certification body (LSP) needs its licence number."
+)
+LSP_LICENSED_ON_REQUIRED = _(
+    "A licensed certification body (LSP) needs the date it was licensed."
+)
+LSP_LICENSE_ONLY_WHEN_LICENSED = _(
+    "Only a licensed certification body (LSP) has a licence: set the status to "
+    "licensed, or leave this empty."
+)
 
 
 class Blkk(models.Model):
@@ -244,6 +255,24 @@ class Blkk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        """The LSP licence, field by field: its number and date exactly when the
+        certification body is licensed (the constraint `blkk_lsp_license_iff_licensed`
+        holds the same rule in the database)."""
+        errors = {}
+        if self.lsp_status == LspStatus.LICENSED:
+            if not self.lsp_license_number:
+                errors["lsp_license_number"] = LSP_LICENSE_NUMBER_REQUIRED
+            if self.lsp_licensed_on is None:
+                errors["lsp_licensed_on"] = LSP_LICENSED_ON_REQUIRED
+        else:
+            if self.lsp_license_number:
+                errors["lsp_license_number"] = LSP_LICENSE_ONLY_WHEN_LICENSED
+            if self.lsp_licensed_on is not None:
+                errors["lsp_licensed_on"] = LSP_LICENSE_ONLY_WHEN_LICENSED
+        if errors:
+            raise ValidationError(errors)
 
 
 class BlkkHandover(models.Model):

@@ -40,6 +40,7 @@ from .models import (
     Enrollment,
     EnrollmentStatus,
     Grade,
+    GradeAssessment,
     GraduateOutcome,
     Placement,
     Trainee,
@@ -47,7 +48,6 @@ from .models import (
 from .programme_records import (
     EXPIRING_WITHIN_DAYS,
     ROADMAP_CRITERIA,
-    GradeAssessment,
     Instructor,
     InstructorQualification,
     certified_on,
@@ -455,4 +455,24 @@ def partnerships_expiring(partnerships: QuerySet, today: datetime.date) -> Query
         partnerships.filter(_ends_soon(today))
         .select_related("partner", "blkk")
         .order_by("end_date", "partner__name", "pk")
+    )
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+def blkk_grade_on(blkk: Blkk, day: datetime.date) -> str:
+    """`blkk`'s grade on `day`, in one query: the grade of its latest assessment on
+    or before `day` (latest `assessed_on`, then latest id: of two assessments on one
+    day, the one recorded last), else the grade it was registered with.
+
+    For one BLKK (the assessment services keep `Blkk.grade`, today's grade, with
+    it); a report over many BLKKs computes the same rule set-based, not by calling
+    this once per BLKK.
+    """
+    return (
+        Blkk.objects.filter(pk=blkk.pk)
+        .annotate(grade_then=grade_on(day))
+        .values_list("grade_then", flat=True)
+        .get()
     )

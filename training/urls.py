@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.pages import blkk_section
 
 from . import views
-from .views import batches, placements, records
+from .views import assessments, batches, placements, records
 from .views import contact as contact_pages
 from .views import imports as import_pages
 from .views import instructors as instructor_pages
@@ -251,5 +251,18 @@ urlpatterns += [
         f"{BLKK}partners/new/",
         partnership_pages.partner_create,
         name="partner-create",
+    ),
+]
+
+# --- grade assessments ----------------------------------------------------------------
+
+blkk_section(_("Grade assessments"), "assessment-list", order=60)
+
+urlpatterns += [
+    path(f"{BLKK}assessments/", assessments.assessment_list, name="assessment-list"),
+    path(
+        f"{BLKK}assessments/new/",
+        assessments.assessment_create,
+        name="assessment-create",
     ),
 ]

@@ -22,6 +22,7 @@ CONTRACT_RESOURCES = [
     "partners",
     "partnerships",
     "placements",
+    "grade-assessments",
     "cohorts",
     "ventures",
     "milestones",

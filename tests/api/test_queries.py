@@ -25,6 +25,7 @@ from tests.training.factories import (
     BlkkFactory,
     CertificationFactory,
     EnrollmentFactory,
+    GradeAssessmentFactory,
     GraduateOutcomeFactory,
     InstructorFactory,
     InstructorQualificationFactory,
@@ -85,6 +86,8 @@ def _rows_maker(resource: str):
         return lambda n: InstructorQualificationFactory.create_batch(
             n, instructor=instructor
         )
+    if resource == "grade-assessments":
+        return lambda n: GradeAssessmentFactory.create_batch(n, blkk=blkk)
     if resource == "cohorts":
         return lambda n: CohortFactory.create_batch(n, blkk=blkk)
     cohort = CohortFactory(blkk=blkk)

@@ -19,7 +19,8 @@ CONTRACT = {
         [
             "code", "name", "host_institution", "institution_type", "regency",
             "address", "established_year", "vocational_fields", "grade",
-            "lsp_status", "is_incubator", "is_active",
+            "lsp_status", "lsp_license_number", "lsp_licensed_on", "is_incubator",
+            "is_active",
         ],
         ["province", "regency", "vocational_field", "grade", "is_incubator", "search"],
     ),
@@ -59,6 +60,15 @@ CONTRACT = {
             "start_date", "end_date", "is_active",
         ],
         ["blkk", "partner", "purpose", "is_active"],
+    ),
+    "grade-assessments": (
+        [
+            "blkk", "assessed_on", "assessed_by", "grade", "has_competent_managers",
+            "has_certified_instructors", "is_licensed", "tracks_alumni",
+            "has_partnerships", "produces_goods_or_services", "is_self_funding",
+            "note",
+        ],
+        ["blkk", "grade"],
     ),
     "cohorts": (
         ["blkk", "name", "year", "start_date", "end_date", "status"],

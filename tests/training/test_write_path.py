@@ -27,6 +27,10 @@ from .factories import (
 NIK_FIXED = "A person's NIK cannot be changed here."
 PERSON_FIXED = "The person of an enrollment cannot be changed."
 MINISTRY_ONLY = "Only ministry staff can change this field."
+GRADE_BY_ASSESSMENT = (
+    "A BLKK's grade changes only through a grade assessment: record an assessment "
+    "with the new grade instead."
+)
 
 # Messages are read in English (services and admin): the `english` fixture.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -310,7 +314,7 @@ def test_a_grade_posted_by_a_manager_to_the_admin_is_refused(admin_client_for, w
     )
 
     assert response.status_code == 200
-    assert form_errors(response) == {"__all__": [MINISTRY_ONLY]}
+    assert form_errors(response) == {"__all__": [GRADE_BY_ASSESSMENT]}
     blkk.refresh_from_db()
     assert (blkk.grade, blkk.address) == ("tumbuh", "")
 
@@ -331,7 +335,7 @@ def test_the_api_refuses_a_grade_change_by_a_manager(world, api):
         **EN,
     )
     assert response.status_code == 400
-    assert response.json() == {"grade": [MINISTRY_ONLY]}
+    assert response.json() == {"grade": [GRADE_BY_ASSESSMENT]}
     blkk.refresh_from_db()
     assert (blkk.grade, blkk.address) == ("tumbuh", "")
 
@@ -352,7 +356,7 @@ def test_blkk_update_refuses_a_manager_anything_else(manager_a, blkk_a):
             by=manager_a,
         )
     assert caught.value.message_dict == {
-        "grade": [MINISTRY_ONLY],
+        "grade": [GRADE_BY_ASSESSMENT],
         "is_active": [MINISTRY_ONLY],
         "vocational_fields": [MINISTRY_ONLY],
     }
@@ -369,9 +373,12 @@ def test_blkk_update_accepts_unchanged_values_from_a_manager(manager_a, blkk_a):
     assert Blkk.objects.get(pk=blkk_a.pk).phone == ""
 
 
-def test_blkk_update_lets_ministry_staff_change_the_grade(ministry_user, blkk_a):
-    services.blkk_update(blkk=blkk_a, grade="mandiri", by=ministry_user)
-    assert Blkk.objects.get(pk=blkk_a.pk).grade == "mandiri"
+def test_blkk_update_refuses_ministry_staff_a_grade_change_too(ministry_user, blkk_a):
+    # The grade moves only by a grade assessment (tests/training/test_blkk_grade.py).
+    with pytest.raises(ValidationError) as caught:
+        services.blkk_update(blkk=blkk_a, grade="mandiri", by=ministry_user)
+    assert caught.value.message_dict == {"grade": [GRADE_BY_ASSESSMENT]}
+    assert Blkk.objects.get(pk=blkk_a.pk).grade == "tumbuh"
 
 
 def test_only_ministry_staff_register_or_remove_a_blkk(manager_a, ministry_user, db):

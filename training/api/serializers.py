@@ -11,9 +11,11 @@ from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
 from blkk_portal.api.serializers import PortalModelSerializer
 from training import services
 from training.models import (
+    ROADMAP_CRITERIA,
     Blkk,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
     Partner,
     Partnership,
@@ -85,9 +87,20 @@ class BlkkSerializer(PortalModelSerializer):
             "vocational_fields",
             "grade",
             "lsp_status",
+            "lsp_license_number",
+            "lsp_licensed_on",
             "is_incubator",
             "is_active",
         ]
+        extra_kwargs = {
+            "grade": {
+                "help_text": _(
+                    "Today's grade: given on create (the grade at registration); "
+                    "afterwards it changes only by recording a grade assessment "
+                    "(grade-assessments), and a change here answers 400."
+                )
+            },
+        }
 
 
 class TrainingBatchSerializer(PortalModelSerializer):
@@ -520,3 +533,42 @@ class PartnershipSerializer(PortalModelSerializer):
             "end_date",
             "is_active",
         ]
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+class GradeAssessmentSerializer(PortalModelSerializer):
+    """Recorded, changed and deleted by ministry staff alone (the role's permission
+    answers 403 to anyone else); the assessor is whoever records it."""
+
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(), rows_for=Blkk.objects.visible_to
+    )
+    assessed_by = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The user who recorded the assessment (empty when a command did)."),
+    )
+
+    class Meta:
+        model = GradeAssessment
+        services = services.GRADE_ASSESSMENTS
+        fields = [
+            "id",
+            "blkk",
+            "assessed_on",
+            "assessed_by",
+            "grade",
+            *ROADMAP_CRITERIA,
+            "note",
+        ]
+        extra_kwargs = {
+            "assessed_on": {"help_text": _("Defaults to today; never in the future.")},
+            "grade": {
+                "help_text": _(
+                    "The grade the assessor gives (not derived from the criteria); "
+                    "the BLKK's grade becomes its latest assessment's."
+                )
+            },
+        }

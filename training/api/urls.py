@@ -20,4 +20,5 @@ routes = [
     ("partners", views.PartnerViewSet),
     ("partnerships", views.PartnershipViewSet),
     ("placements", views.PlacementViewSet),
+    ("grade-assessments", views.GradeAssessmentViewSet),
 ]

@@ -18,6 +18,7 @@ from training.models import (
     Blkk,
     Certification,
     Enrollment,
+    GradeAssessment,
     GraduateOutcome,
     Partner,
     Partnership,
@@ -321,3 +322,22 @@ class PartnershipViewSet(ScopedViewSet):
     serializer_class = serializers.PartnershipSerializer
     filterset_class = PartnershipFilter
     ordering_fields = ["start_date", "end_date"]
+
+
+# --- grade assessments ----------------------------------------------------------------
+
+
+class GradeAssessmentFilter(filters.FilterSet):
+    blkk = IdFilter(field_name="blkk_id")
+    grade = filters.ChoiceFilter(choices=GradeAssessment.Grade.choices)
+
+    class Meta:
+        model = GradeAssessment
+        fields = ["blkk", "grade"]
+
+
+class GradeAssessmentViewSet(ScopedViewSet):
+    queryset = GradeAssessment.objects.all()
+    serializer_class = serializers.GradeAssessmentSerializer
+    filterset_class = GradeAssessmentFilter
+    ordering_fields = ["assessed_on"]
