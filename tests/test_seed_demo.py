@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
+from django.utils import timezone
 
 from blkk_portal.accounts.models import Role, User
 from blkk_portal.months import Month
@@ -19,12 +20,21 @@ from reports.kpis import counts_total, figures_by_blkk
 from reports.models import ProgressReport
 from reports.selectors import report_trend
 from training.models import (
+    Blkk,
     Certification,
     Enrollment,
     GraduateOutcome,
+    Instructor,
+    Partnership,
+    Placement,
     Province,
     Regency,
     Trainee,
+)
+from training.selectors import (
+    blkk_grade_on,
+    partnerships_expiring,
+    trades_without_certified_instructor,
 )
 
 
@@ -185,3 +195,34 @@ def test_the_month_so_far_has_people_registered(seeded_twice):
     this_month = Month.last_completed().shifted(1)
     counts = counts_total(figures_by_blkk(this_month).values())
     assert counts["trainees_registered"] > 0
+
+
+@pytest.mark.django_db
+def test_the_programme_records_tell_their_story(seeded_twice):
+    """Issue #12's records: national and local agreements (some ending within 60
+    days), instructors with a trade left without a certified one, placements of
+    every kind (some ended early, apprentices starting during training), and BLKKs
+    that moved up from their registered grade this year."""
+    today = timezone.localdate()
+    assert Partnership.objects.filter(blkk__isnull=True).count() == 3
+    assert partnerships_expiring(Partnership.objects.all(), today).exists()
+    assert Partnership.objects.filter(end_date__lt=today).exists()
+    assert Instructor.objects.count() > 40
+    blkks = list(Blkk.objects.all())
+    assert any(trades_without_certified_instructor(blkk, today) for blkk in blkks)
+    kinds = set(Placement.objects.values_list("kind", flat=True))
+    assert kinds == {"apprenticeship", "employment", "migrant_work"}
+    assert Placement.objects.filter(status="ended_early").exists()
+    assert Placement.objects.filter(
+        kind="apprenticeship", trainee__enrollments__status="active"
+    ).exists()
+    moved_up = [
+        blkk
+        for blkk in blkks
+        if blkk.grade != blkk.registered_grade
+        and blkk.grade_assessments.filter(assessed_on__year=today.year).exists()
+    ]
+    assert moved_up
+    for blkk in blkks:
+        # Every BLKK's grade is its latest assessment's.
+        assert blkk.grade == blkk_grade_on(blkk, today)

@@ -43,6 +43,7 @@ from mentoring.services import user_create
 from reports import services as reports_services
 from reports.models import ProgressReport, ReportScope
 from training import services as training_services
+from training.demo import seed_programme
 from training.models import (
     Blkk,
     Certification,
@@ -197,6 +198,9 @@ class Command(BaseCommand):
             for province_code in DEMO_PROVINCES:
                 self.seed_province(demo, Province.objects.get(code=province_code))
             self.seed_mentoring(demo)
+            seed_programme(
+                demo.blkks, today=demo.today, by=demo.ministry, count=demo.count
+            )
             self.seed_reports(demo)
         self.report(demo)
 
