@@ -19,9 +19,8 @@ from tests.training.factories import (
     EnrollmentFactory,
     GraduateOutcomeFactory,
     TraineeFactory,
-    TrainingBatchFactory,
-    regency,
 )
+from tests.training.record_pages import in_indonesian, signed_in, text, url
 from training.models import Certification, GraduateOutcome
 
 NBSP = "\u00a0"
@@ -29,47 +28,6 @@ NOT_A_GRADUATE = gettext_lazy(
     "An outcome is recorded for a graduate: this person has no training completed "
     "on or before this date."
 )
-
-
-def url(name: str, blkk, *args) -> str:
-    return reverse(name, args=[blkk.code, *args])
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def in_indonesian(message) -> str:
-    with translation.override("id"):
-        return str(message)
-
-
-@pytest.fixture
-def graduate_a(blkk_a):
-    """Registered and trained at BLKK A (completed on 5 March 2025)."""
-    return TraineeFactory(blkk=blkk_a, graduate=True, full_name="Ayu Lestari")
-
-
-@pytest.fixture
-def graduate_b(blkk_b):
-    return TraineeFactory(
-        blkk=blkk_b, regency=regency("35.78"), graduate=True, full_name="Bima Sakti"
-    )
-
-
-@pytest.fixture
-def shared(blkk_a, blkk_b):
-    """Registered and trained at BLKK B, then enrolled at BLKK A too."""
-    person = TraineeFactory(
-        blkk=blkk_b, regency=regency("35.78"), graduate=True, full_name="Citra Dewi"
-    )
-    EnrollmentFactory(trainee=person, batch=TrainingBatchFactory(blkk=blkk_a))
-    return person
 
 
 KINDS = {

@@ -1,4 +1,4 @@
-"""API viewsets of the training app: `/api/v1/provinces/` to `graduate-outcomes/`."""
+"""API viewsets of the training app: `/api/v1/provinces/` to `grade-assessments/`."""
 
 from __future__ import annotations
 
