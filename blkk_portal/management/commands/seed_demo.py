@@ -262,17 +262,23 @@ class Command(BaseCommand):
             return blkk
         rng = rng_for("blkk", code)
         kind, host = rng.choice(HOSTS)
+        # Drawn in the order the demo has always drawn them, so its BLKKs stay.
+        address = f"Jl. Pendidikan No. {rng.randint(1, 120)}, {regency.name.title()}"
+        phone = f"08{rng.randint(10**9, 10**10 - 1)}"
+        established_year = rng.randint(2017, 2023)
+        grade = rng.choice(Blkk.Grade.values)
+        lsp_status = rng.choice(Blkk.LspStatus.values)
         blkk = training_services.blkk_create(
             code=code,
             name=f"BLKK {host.split(' ', 2)[-1]} {regency.name.title()}",
             host_institution=f"{host} {regency.name.title()}",
             institution_type=kind,
             regency=regency,
-            address=f"Jl. Pendidikan No. {rng.randint(1, 120)}, {regency.name.title()}",
-            phone=f"08{rng.randint(10**9, 10**10 - 1)}",
-            established_year=(established := rng.randint(2017, 2023)),
-            grade=rng.choice(Blkk.Grade.values),
-            **lsp_licence(code, rng.choice(Blkk.LspStatus.values), established),
+            address=address,
+            phone=phone,
+            established_year=established_year,
+            grade=grade,
+            **lsp_licence(code, lsp_status, established_year),
             is_incubator=index < 3,
             vocational_fields=rng.sample(
                 list(VocationalField.objects.order_by("code")), 2
