@@ -246,6 +246,16 @@ class Blkk(models.Model):
                     "any other status has neither."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["lsp_license_number"],
+                condition=~Q(lsp_license_number=""),
+                name="blkk_lsp_license_number_unique",
+                # "unique" on one field: full_clean() puts the message on the field.
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Another BLKK already holds this LSP licence number."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(established_year__isnull=True)
                 | Q(established_year__gte=1900),

@@ -156,21 +156,6 @@ BLKK_FIXED: dict[str, StrOrPromise] = {
     ),
     "registered_grade": _("The grade at registration stays as it was given."),
 }
-LSP_LICENSE_NUMBER_TAKEN = _("Another BLKK already holds this LSP licence number.")
-
-
-def _check_lsp_license_number(blkk: Blkk) -> None:
-    """A licence number names one certification body: no two BLKKs share one.
-
-    Checked here until the database holds it (a unique index on the non-empty
-    numbers); two registrations at the same moment could still both pass.
-    """
-    number = blkk.lsp_license_number
-    if not number:
-        return
-    holders = Blkk.objects.filter(lsp_license_number=number).exclude(pk=blkk.pk)
-    if holders.exists():
-        raise ValidationError({"lsp_license_number": LSP_LICENSE_NUMBER_TAKEN})
 
 
 def _ensure_ministry(by: User | None) -> None:
@@ -227,7 +212,6 @@ def blkk_create(
             "is_active": is_active,
             "managers": managers,
         },
-        check=_check_lsp_license_number,
     )
 
 
@@ -245,7 +229,7 @@ def blkk_update(*, blkk: Blkk, by: User | None, **changes: Unpack[BlkkChanges]) 
         }
     # Every refused field at once, the grade with its own message.
     refuse_changes(changed_fields(blkk, changes), {**refused, **BLKK_FIXED})
-    return model_update(blkk, changes=changes, check=_check_lsp_license_number)
+    return model_update(blkk, changes=changes)
 
 
 @transaction.atomic

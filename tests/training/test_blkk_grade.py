@@ -374,3 +374,17 @@ def test_a_manager_sees_the_licence_but_cannot_change_it(admin_client_for, world
     assert form_errors(response) == {
         "__all__": ["Only ministry staff can change this field."]
     }
+
+
+def test_the_database_refuses_a_licence_number_held_by_another_blkk(blkk_a, blkk_b):
+    """Two registrations at the same moment both pass the form's check; the unique
+    index on the non-empty numbers keeps one of them out."""
+    licence = {
+        "lsp_status": "licensed",
+        "lsp_license_number": "BNSP-LSP-0123-ID",
+        "lsp_licensed_on": LICENSED_ON,
+    }
+    Blkk.objects.filter(pk=blkk_a.pk).update(**licence)
+    refused = pytest.raises(IntegrityError, match="blkk_lsp_license_number_unique")
+    with refused, transaction.atomic():
+        Blkk.objects.filter(pk=blkk_b.pk).update(**licence)

@@ -664,6 +664,10 @@ class Migration(migrations.Migration):
             model_name='placement',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ('completed', 'ended_early')), _negated=True), ('end_date__isnull', False), _connector='OR'), name='placement_ended_has_end_date', violation_error_message='A completed or ended placement needs its end date.'),
         ),
-            migrations.RunPython(load_partnership_purposes, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='blkk',
+            constraint=models.UniqueConstraint(condition=models.Q(('lsp_license_number', ''), _negated=True), fields=('lsp_license_number',), name='blkk_lsp_license_number_unique', violation_error_code='unique', violation_error_message='Another BLKK already holds this LSP licence number.'),
+        ),
+        migrations.RunPython(load_partnership_purposes, migrations.RunPython.noop),
         migrations.RunPython(create_placement_rules, drop_placement_rules),
     ]
