@@ -1,4 +1,5 @@
-"""Two managers enrolling the last place at once: PostgreSQL's row lock decides.
+"""Two people writing at once: PostgreSQL's locks decide (the last place of a batch,
+a partner added twice, two grade assessments of one BLKK).
 
 These tests commit for real (other threads use other connections), so they run on a
 transactional database; `serialized_rollback` puts back the regions and trades the
@@ -7,14 +8,20 @@ data migrations loaded, which the flush after a transactional test removes.
 
 from __future__ import annotations
 
+import datetime
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 
+from tests.personas import make_persona
 from tests.threads import pause, run_together
-from training import services
-from training.models import Enrollment
+from training import selectors, services
+from training.models import Blkk, Enrollment, GradeAssessment, Partner
 
-from .factories import TraineeFactory, TrainingBatchFactory
+from .factories import BlkkFactory, TraineeFactory, TrainingBatchFactory, regency
+
+JAN, FEB = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)
 
 # Long enough that, without the lock, both threads would count before either saves.
 RACE_WINDOW_SECONDS = 0.3
@@ -64,3 +71,73 @@ def test_two_enrollments_at_once_both_fit_when_there_is_room(slow_capacity_check
 
     assert all(isinstance(o, Enrollment) for o in outcomes), outcomes
     assert batch.enrollments.count() == 2
+
+
+# --- two people adding the same partner at once -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_adding_the_same_partner_at_once_add_it_once(monkeypatch):
+    look_up = services.partner_namesake
+
+    def look_up_then_wait(**kwargs):
+        # Long enough that, without the lock, both would look before either saves.
+        found = look_up(**kwargs)
+        pause(0.3)
+        return found
+
+    monkeypatch.setattr(services, "partner_namesake", look_up_then_wait)
+
+    def add(name: str):
+        return lambda: services.partner_create(
+            name=name, kind="university", regency=regency("32.71"), by=None
+        )
+
+    outcomes = run_together(add("Universitas IPB"), add("universitas ipb"))
+
+    added = [o for o in outcomes if isinstance(o, Partner)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(added), len(refused)) == (1, 1), outcomes
+    assert [e.code for e in refused[0].error_dict["name"]] == ["duplicate"]
+    assert Partner.objects.filter(name__iexact="universitas ipb").count() == 1
+
+
+# --- two assessments recorded at once -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_assessments_recorded_at_once_leave_the_latest_dated_grade(monkeypatch):
+    """The later-dated assessment gives the BLKK's grade whichever commits last.
+
+    Each holds the grade it read for a while before saving it, the earlier-dated one
+    longer: with no lock, both would read before either commits (each seeing only
+    itself) and the earlier-dated one would save last, leaving its grade. The lock
+    makes one wait for the other."""
+    blkk = BlkkFactory()
+    ministry = make_persona("ministry")
+    waits = threading.local()
+    grade_on = selectors.blkk_grade_on
+
+    def slow_grade_on(blkk, day):
+        grade = grade_on(blkk, day)
+        pause(getattr(waits, "seconds", 0))
+        return grade
+
+    monkeypatch.setattr(selectors, "blkk_grade_on", slow_grade_on)
+
+    def recording(grade, day, seconds):
+        def call():
+            waits.seconds = seconds
+            return services.grade_assessment_record(
+                blkk=blkk, grade=grade, assessed_on=day, by=ministry
+            )
+
+        return call
+
+    outcomes = run_together(
+        recording("mandiri", FEB, RACE_WINDOW_SECONDS),
+        recording("berkembang", JAN, 2 * RACE_WINDOW_SECONDS),
+    )
+
+    assert all(isinstance(o, GradeAssessment) for o in outcomes), outcomes
+    assert Blkk.objects.get(pk=blkk.pk).grade == "mandiri"

@@ -5,7 +5,6 @@ it was registered with. The services keep `Blkk.grade` (today's) in step."""
 from __future__ import annotations
 
 import datetime
-import threading
 import zoneinfo
 
 import pytest
@@ -16,8 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import UserFactory
 from tests.admin_forms import admin_url, form_errors, post_change
-from tests.personas import make_persona
-from tests.threads import pause, run_together
 from training import selectors, services
 from training.models import Blkk, GradeAssessment
 
@@ -305,49 +302,6 @@ def test_the_grade_on_a_date_takes_one_query(blkk_a):
     with CaptureQueriesContext(connection) as queries:
         selectors.blkk_grade_on(blkk_a, TODAY)
     assert len(queries) == 1
-
-
-# --- two assessments recorded at once -------------------------------------------------
-
-# Long enough that, without the BLKK's lock, both read the assessments before either
-# commits.
-RACE_WINDOW_SECONDS = 0.3
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_assessments_recorded_at_once_leave_the_latest_dated_grade(monkeypatch):
-    """The later-dated assessment gives the BLKK's grade whichever commits last.
-
-    Each holds the grade it read for a while before saving it, the earlier-dated one
-    longer: with no lock, both would read before either commits (each seeing only
-    itself) and the earlier-dated one would save last, leaving its grade. The lock
-    makes one wait for the other."""
-    blkk = BlkkFactory()
-    ministry = make_persona("ministry")
-    waits = threading.local()
-    grade_on = selectors.blkk_grade_on
-
-    def slow_grade_on(blkk, day):
-        grade = grade_on(blkk, day)
-        pause(getattr(waits, "seconds", 0))
-        return grade
-
-    monkeypatch.setattr(selectors, "blkk_grade_on", slow_grade_on)
-
-    def recording(grade, day, seconds):
-        def call():
-            waits.seconds = seconds
-            return record(blkk, grade, day, by=ministry)
-
-        return call
-
-    outcomes = run_together(
-        recording("mandiri", FEB, RACE_WINDOW_SECONDS),
-        recording("berkembang", JAN, 2 * RACE_WINDOW_SECONDS),
-    )
-
-    assert all(isinstance(o, GradeAssessment) for o in outcomes), outcomes
-    assert grade_of(blkk) == "mandiri"
 
 
 # --- the admin ------------------------------------------------------------------------

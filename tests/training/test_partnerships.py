@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from tests.threads import pause, run_together
 from tests.training.factories import (
     PartnerFactory,
     PartnershipFactory,
@@ -102,6 +101,13 @@ def test_a_partner_already_recorded_in_the_regency_is_refused_and_named(
         ]
     }
     assert Partner.objects.count() == 1
+
+
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The services' messages are read in English here: a message formatted when it
+    is raised (a namesake's name, a repeated purpose) is in the active language."""
+
 
 
 def test_a_namesake_without_a_regency_is_refused_among_those_without_one(manager_a):
@@ -464,32 +470,3 @@ def test_each_partnership_has_its_status_today(ending):
         "never": Status.ACTIVE,
     }
     assert status[upcoming.pk] == Status.UPCOMING
-
-
-# --- two people adding the same partner at once -----------------------------------
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_managers_adding_the_same_partner_at_once_add_it_once(monkeypatch):
-    look_up = services.partner_namesake
-
-    def look_up_then_wait(**kwargs):
-        # Long enough that, without the lock, both would look before either saves.
-        found = look_up(**kwargs)
-        pause(0.3)
-        return found
-
-    monkeypatch.setattr(services, "partner_namesake", look_up_then_wait)
-
-    def add(name: str):
-        return lambda: services.partner_create(
-            name=name, kind="university", regency=regency("32.71"), by=None
-        )
-
-    outcomes = run_together(add("Universitas IPB"), add("universitas ipb"))
-
-    added = [o for o in outcomes if isinstance(o, Partner)]
-    refused = [o for o in outcomes if isinstance(o, ValidationError)]
-    assert (len(added), len(refused)) == (1, 1), outcomes
-    assert [e.code for e in refused[0].error_dict["name"]] == ["duplicate"]
-    assert Partner.objects.filter(name__iexact="universitas ipb").count() == 1
