@@ -58,6 +58,12 @@ def partnership_fields(partner, **changes) -> dict:
 # --- partners -------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """The services' messages are read in English here: a message formatted when it
+    is raised (a namesake's name, a repeated purpose) is in the active language."""
+
+
 @pytest.mark.parametrize("persona", ["ministry_user", "manager_a"])
 def test_ministry_staff_and_managers_add_partners(request, persona):
     user = request.getfixturevalue(persona)
@@ -101,13 +107,6 @@ def test_a_partner_already_recorded_in_the_regency_is_refused_and_named(
         ]
     }
     assert Partner.objects.count() == 1
-
-
-@pytest.fixture(autouse=True)
-def _in_english(english):
-    """The services' messages are read in English here: a message formatted when it
-    is raised (a namesake's name, a repeated purpose) is in the active language."""
-
 
 
 def test_a_namesake_without_a_regency_is_refused_among_those_without_one(manager_a):
