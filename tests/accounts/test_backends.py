@@ -92,6 +92,17 @@ EXPECTED_ACTIONS = {
     "training.Enrollment": MANAGER_WRITES,
     "training.Certification": MANAGER_WRITES,
     "training.GraduateOutcome": MANAGER_WRITES,
+    # Programme records (DESIGN.md, "Roles and scoping", the paragraph on them).
+    "training.Instructor": MANAGER_WRITES,
+    "training.InstructorQualification": MANAGER_WRITES,
+    "training.Placement": MANAGER_WRITES,
+    # Recorded by ministry staff alone; the BLKK's staff read them.
+    "training.GradeAssessment": {"province": R, "blkk_manager": R, "mentor": set()},
+    # Partners are read by everyone signed in; managers may add them.
+    "training.Partner": {"province": R, "blkk_manager": R | {"add"}, "mentor": R},
+    "training.PartnershipPurpose": EVERYONE_READS,
+    # Everyone signed in reads the national ones; a BLKK's managers write its own.
+    "training.Partnership": MANAGER_WRITES_MENTOR_READS,
     "incubator.Cohort": MANAGER_WRITES_MENTOR_READS,
     "incubator.Venture": MANAGER_WRITES_MENTOR_READS,
     "incubator.StageChange": EVERYONE_READS,
