@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
 
-from blkk_portal.access import ADD, ALL_ACTIONS, CHANGE, SIGNED_IN, Access
+from blkk_portal.access import ADD, ALL_ACTIONS, CHANGE, SIGNED_IN, STAFF, Access
 from blkk_portal.accounts.models import Role
-from blkk_portal.accounts.scope import Reach, Scope
-from blkk_portal.scoping import ScopedQuerySet
+from blkk_portal.accounts.scope import Reach, Scope, scope_of
+from blkk_portal.scoping import NO_ROWS, ScopedQuerySet
 
 MANAGER_WRITES_ALL = {Role.BLKK_MANAGER: ALL_ACTIONS}
 
@@ -20,6 +22,18 @@ class CohortQuerySet(ScopedQuerySet):
 
     def reached_by_mentor(self, scope: Scope) -> Q:
         return Q(pk__in=scope.reach(Reach.MENTORED_COHORTS))
+
+    def taking_applications_on(self, day: datetime.date) -> QuerySet:
+        """Cohorts that take applications on `day` (`Cohort.takes_applications_on`)."""
+        from .models import CohortStatus
+
+        return self.exclude(status=CohortStatus.CLOSED).filter(
+            Q(applications_open_on__lte=day)
+            & (
+                Q(applications_close_on__isnull=True)
+                | Q(applications_close_on__gte=day)
+            )
+        )
 
 
 class VentureQuerySet(ScopedQuerySet):
@@ -66,3 +80,109 @@ class VentureMetricQuerySet(VentureRecordQuerySet):
     def written_by_mentor(self, scope: Scope) -> Q:
         """A mentor reports the figures of the ventures they mentor now."""
         return Q(venture_id__in=scope.reach(Reach.ACTIVELY_MENTORED_VENTURES))
+
+
+# --- intake and assistance (DESIGN.md, "Programme records the seeds name") ---------
+#
+# An application belongs to its cohort's BLKK. Its managers write it; a mentor
+# assigned to that BLKK or one of its ventures reads it, to review it. A review is
+# written by its reviewer alone (`writable_by`), and a mentor reads only their own,
+# so that scores are given independently. Assistance belongs to its BLKK or its
+# venture's cohort's BLKK; managers change only its checks (the service's rule) and
+# move it only through the status service; ministry staff propose, approve, cancel.
+
+
+class CohortApplicationQuerySet(ScopedQuerySet):
+    access = Access(read=SIGNED_IN, write={Role.BLKK_MANAGER: ALL_ACTIONS})
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(cohort__blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(cohort__blkk_id__in=scope.reach(Reach.MENTORED_BLKKS))
+
+    def reviewable_by(self, user) -> QuerySet:
+        """Applications `user` may review: every one for ministry staff, their
+        BLKKs' for a manager, and for a mentor those of the BLKKs they hold an
+        active assignment to (to the BLKK or one of its ventures) today."""
+        scope = scope_of(user)
+        if scope.everything:
+            return self.all()
+        condition = NO_ROWS
+        if user.role == Role.BLKK_MANAGER and scope.blkk_ids is not None:
+            condition |= self.reached_by_blkks(scope.blkk_ids)
+        if scope.mentor_id is not None:
+            condition |= Q(
+                cohort__blkk_id__in=scope.reach(Reach.ACTIVELY_MENTORED_BLKKS)
+            )
+        return self.filter(condition)
+
+    def with_score(self) -> QuerySet:
+        """Annotate `score`: the mean of the reviews' totals (4..20) to 2 decimals,
+        None without reviews (DESIGN.md)."""
+        from django.db.models import Avg, DecimalField, F
+        from django.db.models.functions import Cast, Round
+
+        total = (
+            F("reviews__market")
+            + F("reviews__team")
+            + F("reviews__feasibility")
+            + F("reviews__job_potential")
+        )
+        return self.annotate(
+            score=Cast(
+                Round(Avg(total), 2),
+                DecimalField(max_digits=4, decimal_places=2),
+            )
+        )
+
+
+class ApplicationReviewQuerySet(ScopedQuerySet):
+    access = Access(
+        read=SIGNED_IN,
+        write={Role.BLKK_MANAGER: ALL_ACTIONS, Role.MENTOR: ALL_ACTIONS},
+    )
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(application__cohort__blkk_id__in=blkk_ids)
+
+    def reached_by_mentor(self, scope: Scope) -> Q:
+        return Q(reviewer_id=scope.user.pk)
+
+    def written_by_mentor(self, scope: Scope) -> Q:
+        return Q(reviewer_id=scope.user.pk)
+
+    def writable_by(self, user) -> QuerySet:
+        """A review is changed by its reviewer alone, within their reach (ministry
+        staff may also correct or remove anyone's)."""
+        if scope_of(user).everything:
+            return self.all()
+        return super().writable_by(user).filter(reviewer_id=user.pk)
+
+
+class AssistanceQuerySet(ScopedQuerySet):
+    # Managers change an assistance's checks and move it through the status
+    # service (delivered, in use); ministry staff alone add and delete it.
+    access = Access(read=STAFF, write={Role.BLKK_MANAGER: frozenset({CHANGE})})
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(blkk_id__in=blkk_ids) | Q(venture__cohort__blkk_id__in=blkk_ids)
+
+    def owned_by_blkk(self) -> QuerySet:
+        """Annotate `owner_blkk_id`: the BLKK the assistance counts at (its BLKK, or
+        its venture's cohort's)."""
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            owner_blkk_id=Coalesce("blkk_id", "venture__cohort__blkk_id")
+        )
+
+
+class AssistanceStatusChangeQuerySet(ScopedQuerySet):
+    # Written only by the status service, never as a record of its own.
+    access = Access(read=STAFF)
+
+    def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
+        return Q(assistance__blkk_id__in=blkk_ids) | Q(
+            assistance__venture__cohort__blkk_id__in=blkk_ids
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -84,6 +86,20 @@ class Cohort(models.Model):
         choices=CohortStatus.choices,
         default=CohortStatus.PLANNED,
     )
+    applications_open_on = models.DateField(
+        _("applications open on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the cohort takes no applications."),
+    )
+    applications_close_on = models.DateField(
+        _("applications close on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Inclusive; empty: applications stay open until the cohort closes."
+        ),
+    )
 
     objects = CohortQuerySet.as_manager()
 
@@ -110,10 +126,35 @@ class Cohort(models.Model):
                 condition=Q(year__gte=2000, year__lte=2100), name="cohort_year_range"
             ),
             choice_is_known("status", CohortStatus, "cohort_status_known"),
+            models.CheckConstraint(
+                condition=Q(applications_close_on__isnull=True)
+                | (
+                    Q(applications_open_on__isnull=False)
+                    & Q(applications_close_on__gte=F("applications_open_on"))
+                ),
+                name="cohort_applications_close_after_open",
+                violation_error_message=_(
+                    "Applications cannot close before they open, nor close without "
+                    "an opening date."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
+
+    def takes_applications_on(self, day: datetime.date) -> bool:
+        """DESIGN.md: from the open date through the close date inclusive (no close
+        date: until the cohort is closed; no open date: none). A closed cohort takes
+        none, whatever its close date says."""
+        return (
+            self.status != CohortStatus.CLOSED
+            and self.applications_open_on is not None
+            and self.applications_open_on <= day
+            and (
+                self.applications_close_on is None or day <= self.applications_close_on
+            )
+        )
 
 
 class Venture(models.Model):
@@ -295,3 +336,18 @@ class VentureMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venture} {self.period:%Y-%m}"
+
+
+# Intake and assistance live in their own module; they are models of this app.
+from .programme_records import (  # noqa: E402, F401
+    APPLICATION_MOVES,
+    ASSISTANCE_MOVES,
+    ApplicationReview,
+    ApplicationStatus,
+    Assistance,
+    AssistanceCondition,
+    AssistanceKind,
+    AssistanceStatus,
+    AssistanceStatusChange,
+    CohortApplication,
+)

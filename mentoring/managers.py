@@ -56,6 +56,25 @@ def mentored_blkks(scope: Scope) -> QuerySet:
     )
 
 
+@provides(Reach.ACTIVELY_MENTORED_BLKKS)
+def actively_mentored_blkks(scope: Scope) -> QuerySet:
+    """BLKKs of the mentor's assignments active today: BLKK-wide ones, and the
+    cohorts' BLKKs of the ventures they mentor today (who may review that BLKK's
+    cohort applications, DESIGN.md)."""
+    from incubator.models import Venture
+
+    active = _assignments_of(scope).active_on(timezone.localdate())
+    whole = active.filter(blkk__isnull=False)
+    ventures = Venture.objects.filter(
+        pk__in=active.filter(venture__isnull=False).values("venture_id")
+    )
+    return (
+        whole.order_by()
+        .values("blkk_id")
+        .union(ventures.order_by().values("cohort__blkk_id"))
+    )
+
+
 @provides(Reach.MENTORED_COHORTS)
 def mentored_cohorts(scope: Scope) -> QuerySet:
     from incubator.models import Venture

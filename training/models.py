@@ -472,6 +472,18 @@ class Trainee(models.Model):
             "Defaults to the registration date."
         ),
     )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("portal account"),
+        help_text=_(
+            "This person's own portal account, if they have one (a manager or mentor "
+            "who also trained here): they never review an application they are on."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = TraineeQuerySet.as_manager()

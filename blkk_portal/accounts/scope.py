@@ -36,6 +36,8 @@ class Reach(StrEnum):
     MENTORED_VENTURES = "mentored_ventures"
     ACTIVELY_MENTORED_VENTURES = "actively_mentored_ventures"
     MENTORED_BLKKS = "mentored_blkks"
+    # BLKKs of the mentor's assignments active today (BLKK-wide or to a venture).
+    ACTIVELY_MENTORED_BLKKS = "actively_mentored_blkks"
     MENTORED_COHORTS = "mentored_cohorts"
     MENTORED_TRAINEES = "mentored_trainees"
 
