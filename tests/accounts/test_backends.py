@@ -112,6 +112,22 @@ EXPECTED_ACTIONS = {
         "blkk_manager": W,
         "mentor": R | {"add", "change"},
     },
+    # Intake: a BLKK's managers record its applications; a mentor assigned there
+    # reads them to review them; managers and mentors write their own reviews.
+    "incubator.CohortApplication": MANAGER_WRITES_MENTOR_READS,
+    "incubator.ApplicationReview": {"province": R, "blkk_manager": W, "mentor": W},
+    # Ministry staff propose, approve and cancel assistance; the recipient's managers
+    # record its handover, use and checks (changes of the row, through the services).
+    "incubator.Assistance": {
+        "province": R,
+        "blkk_manager": R | {"change"},
+        "mentor": set(),
+    },
+    "incubator.AssistanceStatusChange": {
+        "province": R,
+        "blkk_manager": R,
+        "mentor": set(),
+    },
     "reports.ProgressReport": EVERYONE_READS,
     "mentoring.Mentor": EVERYONE_READS,
     "mentoring.MentorAssignment": EVERYONE_READS,
