@@ -194,10 +194,16 @@ def model_delete(instance: models.Model) -> None:
 
 
 def _current_function(function: Callable) -> Callable:
-    """`function` as its module holds it now: looked up when called, so that a test
-    patching the module attribute (`mock.patch("training.services.trainee_update")`)
-    sees every door's calls."""
-    return getattr(sys.modules[function.__module__], function.__name__, function)
+    """`function` as its services module holds it now: looked up when called, so
+    that a test patching the module attribute
+    (`mock.patch("training.services.trainee_update")`) sees every door's calls. A
+    services package (`training/services/`) re-exports its modules' functions, and
+    callers use the package's names: the package's attribute is the one to read."""
+    module = function.__module__
+    package = sys.modules.get(module.rpartition(".")[0])
+    if package is not None and hasattr(package, function.__name__):
+        return getattr(package, function.__name__)
+    return getattr(sys.modules[module], function.__name__, function)
 
 
 def _instance_keyword(function: Callable) -> str:

@@ -466,7 +466,16 @@ class TraineeAdmin(NikSearchMixin, ScopedHistoryAdmin):
     search_fields = ["=nik", "full_name"]
     person_path = ""
     autocomplete_fields = ["blkk", "regency"]
+    raw_id_fields = ["account"]
     date_hierarchy = "registered_on"
+
+    def get_exclude(self, request, obj=None):
+        """Linking a person to their portal account is the ministry's act; nobody
+        else is shown the list of accounts."""
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not request.user.sees_everything:
+            exclude.append("account")
+        return exclude
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_full_nik_flag(request.user)
