@@ -97,7 +97,7 @@ def scores(**overrides):
     return {"market": 4, "team": 3, "feasibility": 5, "job_potential": 2, **overrides}
 
 
-# --- recording an application -----------------------------------------------------------
+# --- recording an application ---------------------------------------------------------
 
 
 def test_a_manager_records_an_application_with_its_team(cohort, ayu, sari, manager_a):
@@ -240,7 +240,7 @@ def test_a_manager_records_nothing_for_another_blkks_cohort(
     assert messages_of(refused, "cohort") == ["Choose a cohort of a BLKK you manage."]
 
 
-# --- changing and deleting it ----------------------------------------------------------
+# --- changing and deleting it ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -367,7 +367,7 @@ def test_other_roles_delete_no_application(request, application, persona):
     assert CohortApplication.objects.filter(pk=application.pk).exists()
 
 
-# --- the decision ----------------------------------------------------------------------
+# --- the decision ---------------------------------------------------------------------
 
 
 def test_accepting_creates_the_venture_with_its_founders(application, sari, manager_a):
@@ -511,7 +511,7 @@ def test_a_venture_that_cannot_be_created_leaves_the_application_open(
     assert (application.status, application.decided_on) == (Status.SUBMITTED, None)
 
 
-# --- reviews ---------------------------------------------------------------------------
+# --- reviews --------------------------------------------------------------------------
 
 
 def test_a_manager_and_an_active_mentor_review(application, manager_a, mentor_here):
@@ -692,7 +692,7 @@ def test_a_mentor_no_longer_assigned_no_longer_changes_their_review(
         services.review_update(review=review, market=1, by=mentor_a)
 
 
-# --- the score and the ranking ---------------------------------------------------------
+# --- the score and the ranking --------------------------------------------------------
 
 
 def test_the_score_is_the_mean_total_shown_only_to_who_reads_every_review(
