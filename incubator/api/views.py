@@ -150,7 +150,9 @@ class CohortApplicationViewSet(ScopedViewSet):
     ordering_fields = ["received_on", "business_name"]
 
     def refine_queryset(self, queryset):
-        return with_score_for(queryset, self.request.user)
+        # A grouped query (the score) drops the model's ordering: say it again.
+        scored = with_score_for(queryset, self.request.user)
+        return scored.order_by(*CohortApplication._meta.ordering)
 
     @property
     def write_action(self):
