@@ -374,7 +374,9 @@ class ApplicationForm(PortalModelForm):
         ]
         self.fields["co_applicants"] = co_applicants
         self.fields["received_on"].required = False
-        self.fields["received_on"].help_text = _("Leave empty for today.")
+        self.fields["received_on"].help_text = _(
+            "Today, unless the application came in on an earlier day."
+        )
         self.order_fields(
             [
                 "cohort",
