@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,8 +178,8 @@ class ApplicationReviewInline(ReadOnlyInline):
     """An application's reviews, each written by its reviewer on its own page."""
 
     model = ApplicationReview
-    fields = ["reviewer", "market", "team", "feasibility", "job_potential", "comment"]
-    readonly_fields = fields
+    fields = ("reviewer", "market", "team", "feasibility", "job_potential", "comment")
+    readonly_fields = ("reviewer", *SCORE_FIELDS, "comment")
     show_change_link = False
 
 
@@ -192,7 +194,8 @@ class ApplicationDecisionForm(forms.Form):
 
     def __init__(self, *args, application: CohortApplication, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [
+        decision = cast(forms.ChoiceField, self.fields["decision"])
+        decision.choices = [
             (status.value, status.label)
             for status in application_moves_from(application.status)
         ]

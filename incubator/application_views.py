@@ -12,6 +12,8 @@ what the API refuses, in the same words. A mentor reviews on their own pages
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -39,6 +41,11 @@ from .applications import ranked
 from .forms import ApplicationForm, DecisionForm, ReviewForm
 from .models import ApplicationReview, Cohort, CohortApplication, CohortStatus
 
+if TYPE_CHECKING:
+    from blkk_portal.accounts.models import User
+
+    from .managers import CohortApplicationQuerySet
+
 GET_OR_POST = ["GET", "POST"]
 Status = CohortApplication.Status
 REVIEWS_ARE_FOR = gettext_lazy(
@@ -52,9 +59,9 @@ def _applications(request: HttpRequest, here: BlkkHere) -> QuerySet:
     mine = ApplicationReview.objects.filter(
         application=OuterRef("pk"), reviewer_id=request.user.pk
     )
+    rows = cast("CohortApplicationQuerySet", here.rows(CohortApplication))
     return (
-        here.rows(CohortApplication)
-        .with_score()
+        rows.with_score()
         .annotate(review_count=Count("reviews"), reviewed_by_me=Exists(mine))
         .select_related("cohort", "applicant", "venture")
     )
@@ -157,8 +164,8 @@ def application_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRes
     application = get_object_or_404(_applications(request, here), pk=pk)
     user = request.user
     people = list(
-        Trainee.objects.visible_to(user)
-        .with_full_nik_flag(user)
+        Trainee.objects.with_full_nik_flag(user)
+        .filter(pk__in=Trainee.objects.visible_to(user).values("pk"))
         .filter(pk__in=application.people_ids)
         .order_by("full_name", "pk")
     )
@@ -246,7 +253,7 @@ def application_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         application = save_through_service(
             form,
             lambda: services.application_create(
-                **form.service_fields(), by=request.user
+                **form.service_fields(), by=_user(request)
             ),
         )
         if application is not None:
@@ -272,7 +279,7 @@ def application_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRes
         saved = save_through_service(
             form,
             lambda: services.application_update(
-                application=application, **form.service_fields(), by=request.user
+                application=application, **form.service_fields(), by=_user(request)
             ),
         )
         if saved is not None:
@@ -317,7 +324,7 @@ def review_page(
 ) -> HttpResponse:
     """The review form of `request.user` for `application`, for the BLKK's pages
     and a mentor's alike: the service decides who may review and until when."""
-    user = request.user
+    user = _user(request)
     review = ApplicationReview.objects.filter(
         application=application, reviewer_id=user.pk
     ).first()
@@ -372,7 +379,7 @@ def application_decide(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRes
         decided = save_through_service(
             form,
             lambda: services.application_decide(
-                application=application, **form.cleaned_data, by=request.user
+                application=application, **form.cleaned_data, by=_user(request)
             ),
         )
         if decided is not None:
@@ -390,6 +397,11 @@ def application_decide(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRes
         application.refresh_from_db()
     context = {"here": here, "form": form, "application": application}
     return render(request, "incubator/application_decide.html", context)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every page here is behind a sign-in)."""
+    return cast("User", request.user)
 
 
 def _detail_url(here: BlkkHere, application: CohortApplication) -> str:

@@ -10,23 +10,28 @@ the staff of its BLKK).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Case, DecimalField, F, QuerySet, Value, When
 
 from blkk_portal.accounts.scope import scope_of
 
-SCORE_FIELD = DecimalField(max_digits=4, decimal_places=2)
+if TYPE_CHECKING:
+    from .managers import CohortApplicationQuerySet
+
+SCORE_FIELD: DecimalField = DecimalField(max_digits=4, decimal_places=2)
 
 
-def with_score_for(rows: QuerySet, user) -> QuerySet:
+def with_score_for(rows: CohortApplicationQuerySet, user) -> QuerySet:
     """`rows` (applications) annotated with `score` and `score_shown`: the score
     where `user` reads every review of the application, None elsewhere."""
-    rows = rows.with_score()
+    scored = rows.with_score()
     scope = scope_of(user)
     if scope.everything:
-        return rows.annotate(score_shown=F("score"))
+        return scored.annotate(score_shown=F("score"))
     if scope.blkk_ids is None:
-        return rows.annotate(score_shown=Value(None, output_field=SCORE_FIELD))
-    return rows.annotate(
+        return scored.annotate(score_shown=Value(None, output_field=SCORE_FIELD))
+    return scored.annotate(
         score_shown=Case(
             When(cohort__blkk_id__in=scope.blkk_ids, then=F("score")),
             default=Value(None),

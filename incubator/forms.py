@@ -7,6 +7,8 @@ checks only the shape of its input).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -392,7 +394,8 @@ class ApplicationForm(PortalModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.has_error("applicant") or self.has_error("applicant_nik"):
             return cleaned
         applicant, nik = cleaned.get("applicant"), cleaned.get("applicant_nik")
@@ -483,4 +486,5 @@ class DecisionForm(PortalForm):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.moves = application_moves_from(application.status)
-        self.fields["decision"].choices = [(s.value, s.label) for s in self.moves]
+        decision = cast(forms.ChoiceField, self.fields["decision"])
+        decision.choices = [(s.value, s.label) for s in self.moves]

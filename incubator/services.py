@@ -808,9 +808,9 @@ def application_decide(
             first.note = note
             first.save(update_fields=["note"])
     stored.status = decision
-    stored._change_reason = note or None  # type: ignore[attr-defined]
+    stored._change_reason = note or None
     if by is not None:
-        stored._history_user = by  # type: ignore[attr-defined]
+        stored._history_user = by
     stored.full_clean()
     stored.save(update_fields=fields)
     return stored

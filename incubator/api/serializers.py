@@ -161,6 +161,13 @@ class ApplicationScoreField(serializers.DecimalField):
         return getattr(instance, "score_shown", None)
 
 
+class SortedIdsField(ScopedManyRelatedField):
+    """Related ids in ascending order, whatever order the database returns."""
+
+    def to_representation(self, data):
+        return sorted(item.pk for item in data.all())
+
+
 class CohortApplicationSerializer(PortalModelSerializer):
     """An application to a cohort. `status` and `venture` change only through
     `decide/`: a change posted here answers 400 with the reason."""
@@ -173,7 +180,7 @@ class CohortApplicationSerializer(PortalModelSerializer):
         rows_for=Trainee.objects.writable_by,
         help_text=_("Id of a person registered or enrolled at your BLKK."),
     )
-    co_applicants = ScopedManyRelatedField(
+    co_applicants = SortedIdsField(
         rows_for=Trainee.objects.writable_by,
         required=False,
         help_text=_("Ids of the other people of the team, reached like the applicant."),
@@ -184,7 +191,7 @@ class CohortApplicationSerializer(PortalModelSerializer):
         help_text=_("Changes only through decide/."),
     )
     score = ApplicationScoreField()
-    venture = serializers.PrimaryKeyRelatedField(
+    venture: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text=_("The venture created on acceptance.")
     )
 
@@ -254,7 +261,9 @@ class ApplicationReviewSerializer(PortalModelSerializer):
             "with an assignment active today."
         ),
     )
-    reviewer = serializers.PrimaryKeyRelatedField(read_only=True)
+    reviewer: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = ApplicationReview

@@ -27,7 +27,6 @@ from incubator.models import (
     Venture,
     VentureMetric,
 )
-from training.models import Trainee
 
 from . import serializers
 
@@ -140,9 +139,7 @@ class CohortApplicationViewSet(ScopedViewSet):
     """Applications to the cohorts of the caller's BLKKs (for a mentor, of the BLKKs
     they are assigned to), each with its score as the caller may see it."""
 
-    queryset = CohortApplication.objects.prefetch_related(
-        Prefetch("co_applicants", queryset=Trainee.objects.only("pk").order_by("pk"))
-    )
+    queryset = CohortApplication.objects.prefetch_related("co_applicants")
     serializer_class = serializers.CohortApplicationSerializer
     filterset_class = CohortApplicationFilter
     # By business or applicant name; never by NIK.
@@ -152,12 +149,12 @@ class CohortApplicationViewSet(ScopedViewSet):
     def refine_queryset(self, queryset):
         # A grouped query (the score) drops the model's ordering: say it again.
         scored = with_score_for(queryset, self.request.user)
-        return scored.order_by(*CohortApplication._meta.ordering)
+        return scored.order_by("-received_on", "-pk")
 
-    @property
-    def write_action(self):
+    def initial(self, request, *args, **kwargs):
         # Deciding is changing the application.
-        return "change" if self.action == "decide" else None
+        self.write_action = "change" if self.action == "decide" else None
+        super().initial(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.save()

@@ -80,7 +80,7 @@ def apply(cohort, applicant, by, **fields):
     )
 
 
-def messages_of(error: ValidationError, field: str) -> list[str]:
+def messages_of(error: pytest.ExceptionInfo[ValidationError], field: str) -> list[str]:
     return [str(m) for m in error.value.message_dict[field]]
 
 
