@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,15 +15,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
+from blkk_portal.numbers import is_ascii_digits
 
 from . import services
 from .models import (
+    ApplicationReview,
     Cohort,
+    CohortApplication,
     Milestone,
     Stage,
     StageChange,
     Venture,
     VentureMetric,
+)
+from .programme_records import (
+    APPLICATION_MOVES,
+    SCORE_FIELDS,
+    application_moves_from,
 )
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
@@ -158,3 +169,179 @@ class VentureMetricAdmin(ScopedHistoryAdmin):
     search_fields = ["venture__name"]
     autocomplete_fields = ["venture"]
     date_hierarchy = "period"
+
+
+# --- intake: applications to a cohort and their reviews -------------------------------
+
+
+class ApplicationReviewInline(ReadOnlyInline):
+    """An application's reviews, each written by its reviewer on its own page."""
+
+    model = ApplicationReview
+    fields = ("reviewer", "market", "team", "feasibility", "job_potential", "comment")
+    readonly_fields = ("reviewer", *SCORE_FIELDS, "comment")
+    show_change_link = False
+
+
+class ApplicationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"))
+    on = forms.DateField(
+        label=_("on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, application: CohortApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = cast(forms.ChoiceField, self.fields["decision"])
+        decision.choices = [
+            (status.value, status.label)
+            for status in application_moves_from(application.status)
+        ]
+
+
+@admin.register(CohortApplication)
+class CohortApplicationAdmin(ScopedHistoryAdmin):
+    """Applications: recorded and changed through the services; the status, the
+    decision date and the venture change only by a decision (the Decide page)."""
+
+    services = services.APPLICATIONS
+    fields = [
+        "cohort",
+        "applicant",
+        "co_applicants",
+        "business_name",
+        "sector",
+        "idea",
+        "received_on",
+        "status",
+        "decided_on",
+        "venture",
+        "recorded_by",
+    ]
+    readonly_fields = ["status", "decided_on", "venture", "recorded_by"]
+    list_display = [
+        "business_name",
+        "cohort",
+        "blkk",
+        "applicant",
+        "received_on",
+        "status",
+        "decided_on",
+    ]
+    list_filter = [("cohort__blkk__regency__province", RELATED_ONLY), "status"]
+    list_select_related = ["cohort__blkk", "applicant"]
+    search_fields = ["business_name", "applicant__full_name", "cohort__name"]
+    autocomplete_fields = ["cohort", "applicant", "co_applicants"]
+    date_hierarchy = "received_on"
+    inlines = [ApplicationReviewInline]
+
+    @admin.display(description=_("BLKK"), ordering="cohort__blkk__name")
+    def blkk(self, obj: CohortApplication):
+        return obj.cohort.blkk
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["decidable"] = sorted(APPLICATION_MOVES)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="incubator_cohortapplication_decide",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def decide_view(self, request, object_id):
+        if not is_ascii_digits(object_id):
+            raise Http404
+        application = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        form = ApplicationDecisionForm(request.POST or None, application=application)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.application_decide(
+                    application=application, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect(
+                    reverse(
+                        "admin:incubator_cohortapplication_change",
+                        args=[application.pk],
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Decide on %(name)s") % {"name": application.business_name},
+            "application": application,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/incubator/cohortapplication/decide.html", context
+        )
+
+
+@admin.register(ApplicationReview)
+class ApplicationReviewAdmin(ScopedHistoryAdmin):
+    """Reviews: the reviewer is whoever records one here (the service refuses a
+    review in anyone else's name); a mentor reads only their own."""
+
+    services = services.REVIEWS
+    fields = [
+        "application",
+        "reviewer",
+        "market",
+        "team",
+        "feasibility",
+        "job_potential",
+        "comment",
+    ]
+    readonly_fields = ["reviewer"]
+    list_display = [
+        "application",
+        "reviewer",
+        "market",
+        "team",
+        "feasibility",
+        "job_potential",
+        "total",
+    ]
+    list_select_related = ["application__cohort", "reviewer"]
+    search_fields = ["application__business_name"]
+    autocomplete_fields = ["application"]
+
+    @admin.display(description=_("total"))
+    def total(self, obj: ApplicationReview) -> int:
+        return obj.total
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and self.services is not None:
+            # The reviewer is the acting user, never chosen.
+            build = form._build_service_call
+
+            def build_with_reviewer(self):
+                call = build(self)
+                if self.stored is not None:
+                    return call
+                values = {
+                    name: value
+                    for name, value in self.cleaned_data.items()
+                    if name in {"application", *SCORE_FIELDS, "comment"}
+                }
+                return lambda: self.services.call_create(
+                    fields={**values, "reviewer": self.acting_user},
+                    by=self.acting_user,
+                )
+
+            form._build_service_call = build_with_reviewer
+        return form

@@ -7,6 +7,8 @@ checks only the shape of its input).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -24,16 +26,31 @@ from blkk_portal.forms import (
 )
 from blkk_portal.imports.pages import UploadForm
 from blkk_portal.pages import place_errors
-from training.forms import PersonMultipleChoiceField
+from training.forms import (
+    PersonChoiceField,
+    PersonMultipleChoiceField,
+    offer_people,
+)
+from training.models import Trainee
+from training.validators import validate_nik
 
 from .models import (
+    ApplicationReview,
+    ApplicationStatus,
     Cohort,
+    CohortApplication,
     Milestone,
     Stage,
     StageChange,
     Venture,
     VentureMetric,
     stage_moves_from,
+)
+from .programme_records import (
+    SCORE_FIELDS,
+    SCORE_MAX,
+    SCORE_MIN,
+    application_moves_from,
 )
 from .services import metric_ensure_month_begun
 
@@ -274,3 +291,200 @@ class BaseMetricsFormSet(forms.BaseFormSet):
 MetricsFormSet = forms.formset_factory(
     MetricRowForm, formset=BaseMetricsFormSet, extra=0, renderer=PORTAL_RENDERER
 )
+
+
+# --- intake: applications, reviews, decisions -----------------------------------------
+
+NOT_BOTH = _("Choose a person or type a NIK, not both.")
+NIK_NOT_REACHED = _(
+    "Nobody you reach has the NIK %(nik)s: register the person here, or enroll "
+    "them by their NIK, first."
+)
+
+
+def _nik_person(people, nik: str) -> Trainee | None:
+    """The person among `people` (those the user reaches) with exactly `nik`.
+    Only they are searched, so the answer says nothing about anyone else."""
+    return people.filter(nik=nik).first()
+
+
+class ApplicationForm(PortalModelForm):
+    """An application, with the API's field names. The applicant is chosen from
+    the people this BLKK reaches or found by their whole NIK (`applicant_nik`,
+    among the people the user reaches); co-applicants are ticked, or their NIKs
+    typed (`co_applicant_niks`). The rules are the service's."""
+
+    applicant_nik = forms.CharField(
+        required=False,
+        label=_("Or the applicant's NIK"),
+        help_text=_("The whole 16-digit NIK of a person registered or enrolled here."),
+        validators=[validate_nik],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 16}
+        ),
+    )
+    co_applicant_niks = forms.CharField(
+        required=False,
+        label=_("Or the co-applicants' NIKs"),
+        help_text=_("Whole 16-digit NIKs, separated by spaces or new lines."),
+        widget=forms.Textarea(attrs={"rows": 2, "inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = CohortApplication
+        fields = [
+            "cohort",
+            "applicant",
+            "co_applicants",
+            "business_name",
+            "sector",
+            "idea",
+            "received_on",
+        ]
+        widgets = {"idea": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, cohorts, people, offered, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.fields["cohort"] = ModelChoiceField(
+            queryset=cohorts,
+            label=label_of(CohortApplication, "cohort"),
+            empty_label=_("Choose a cohort"),
+        )
+        if self.instance.pk is not None:
+            # The application's own people stay on the lists, whatever `offered`.
+            offered = offered | people.filter(pk__in=self.instance.people_ids)
+        applicant = PersonChoiceField(
+            queryset=people,
+            user=user,
+            required=False,
+            label=label_of(CohortApplication, "applicant"),
+            help_text=_("Someone registered or trained at this BLKK."),
+        )
+        self.fields["applicant"] = applicant
+        self.offered = offer_people(applicant, offered, user=user)
+        co_applicants = PersonMultipleChoiceField(
+            people,
+            user=user,
+            required=False,
+            label=label_of(CohortApplication, "co_applicants"),
+            help_text=_("The rest of the team, if any."),
+        )
+        co_applicants.choices = [
+            (person.pk, co_applicants.label_from_instance(person))
+            for person in self.offered
+        ]
+        self.fields["co_applicants"] = co_applicants
+        self.fields["received_on"].required = False
+        self.fields["received_on"].help_text = _(
+            "Today, unless the application came in on an earlier day."
+        )
+        self.order_fields(
+            [
+                "cohort",
+                "applicant",
+                "applicant_nik",
+                "co_applicants",
+                "co_applicant_niks",
+                "business_name",
+                "sector",
+                "idea",
+                "received_on",
+            ]
+        )
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.has_error("applicant") or self.has_error("applicant_nik"):
+            return cleaned
+        applicant, nik = cleaned.get("applicant"), cleaned.get("applicant_nik")
+        if applicant is not None and nik:
+            self.add_error("applicant_nik", NOT_BOTH)
+        elif nik:
+            found = _nik_person(self.people, nik)
+            if found is None:
+                self.add_error("applicant_nik", NIK_NOT_REACHED % {"nik": nik})
+            cleaned["applicant"] = found
+        elif applicant is None:
+            self.add_error("applicant", _("Choose the applicant, or type their NIK."))
+        co_applicants = list(cleaned.get("co_applicants") or [])
+        for typed in (cleaned.get("co_applicant_niks") or "").replace(",", " ").split():
+            try:
+                validate_nik(typed)
+            except forms.ValidationError as error:
+                self.add_error("co_applicant_niks", f"{typed}: {error.messages[0]}")
+                continue
+            found = _nik_person(self.people, typed)
+            if found is None:
+                self.add_error("co_applicant_niks", NIK_NOT_REACHED % {"nik": typed})
+            elif found not in co_applicants:
+                co_applicants.append(found)
+        cleaned["co_applicants"] = co_applicants
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """The cleaned fields the services take (the API's)."""
+        fields = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name in self.cleaned_data
+        }
+        if not fields.get("received_on"):
+            fields.pop("received_on", None)
+        return fields
+
+
+class ScoreField(forms.TypedChoiceField):
+    """A score from 1 (weak) to 5 (strong), as five big radio buttons."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+            coerce=int,
+            widget=forms.RadioSelect(attrs={"class": "score-choice"}),
+            help_text=_("1 (weak) to 5 (strong)."),
+            **kwargs,
+        )
+
+
+class ReviewForm(PortalModelForm):
+    """One reviewer's scores of an application, with the API's field names."""
+
+    class Meta:
+        model = ApplicationReview
+        fields = [*SCORE_FIELDS, "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SCORE_FIELDS:
+            self.fields[name] = ScoreField(label=label_of(ApplicationReview, name))
+
+
+class DecisionForm(PortalForm):
+    """A decision on `application`: only the moves the rules allow from its status
+    are offered (`application_moves_from`); any other posted reaches the service,
+    which refuses it in its own words."""
+
+    decision = OfferedChoiceField(
+        known=ApplicationStatus, label=_("Decision"), widget=forms.RadioSelect
+    )
+    on = forms.DateField(label=_("On"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the application's history; on acceptance, also the note of the "
+            "venture's first stage."
+        ),
+    )
+
+    def __init__(self, *args, application: CohortApplication, **kwargs):
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.moves = application_moves_from(application.status)
+        decision = cast(forms.ChoiceField, self.fields["decision"])
+        decision.choices = [(s.value, s.label) for s in self.moves]

@@ -12,9 +12,10 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypedDict
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from blkk_portal.services import (
     model_create,
     model_delete,
     model_update,
+    refuse_changes,
 )
 from training.models import Blkk, Trainee
 
@@ -38,6 +40,14 @@ from .models import (
     Venture,
     VentureMetric,
     stage_move_allowed,
+)
+from .programme_records import (
+    DECIDED_STATUSES,
+    OPEN_APPLICATION_STATUSES,
+    ApplicationReview,
+    ApplicationStatus,
+    CohortApplication,
+    application_move_allowed,
 )
 
 if TYPE_CHECKING:
@@ -416,4 +426,528 @@ MILESTONES = ModelServices(
 )
 METRICS = ModelServices(
     create=metric_create, update=metric_update, delete=metric_delete
+)
+
+
+# --- intake: applications to a cohort, their reviews, the decision --------------------
+#
+# DESIGN.md, "Programme records the seeds name". An application belongs to its
+# cohort's BLKK: that BLKK's managers (and ministry staff) record, change, delete and
+# decide it. Two locks keep the rules true under concurrency: the cohort's row while
+# an application's people are checked (a person is on at most one application per
+# cohort), and the application's row for a decision and every review write (accepted
+# once, one venture; no review slips in after the decision).
+
+APPLICATION_FIXED: dict[str, StrOrPromise] = {
+    "status": gettext_lazy(
+        "The status changes only by a decision (the decide endpoint or button)."
+    ),
+    "decided_on": gettext_lazy("The decision date is set by the decision."),
+    "venture": gettext_lazy("The venture is created by accepting the application."),
+    "recorded_by": gettext_lazy("Who recorded the application stays as it was."),
+}
+APPLICATIONS_WRITTEN_BY = gettext_lazy(
+    "Only the managers of the cohort's BLKK and ministry staff record and decide "
+    "its applications."
+)
+APPLICATION_COHORT_NOT_YOURS = gettext_lazy("Choose a cohort of a BLKK you manage.")
+APPLICATION_PERSON_NOT_REACHED = gettext_lazy(
+    "Choose people registered or enrolled at a BLKK you manage."
+)
+COHORT_TAKES_NO_APPLICATIONS = gettext_lazy("This cohort does not take applications.")
+APPLICANT_ALSO_CO_APPLICANT = gettext_lazy(
+    "The applicant cannot also be a co-applicant."
+)
+APPLICATION_CLOSED = gettext_lazy(
+    "This application has been decided or withdrawn: it can no longer be changed."
+)
+APPLICATION_DECIDED_STAYS = gettext_lazy(
+    "A decided application cannot be deleted: it is part of the cohort's record."
+)
+REVIEWERS_ONLY = gettext_lazy(
+    "Only BLKK managers, mentors and ministry staff review applications."
+)
+REVIEW_NOT_OFFERED = gettext_lazy(
+    "You may review only applications to the cohorts of BLKKs you manage or mentor now."
+)
+REVIEW_OWN_APPLICATION = gettext_lazy("You cannot review an application you are on.")
+REVIEWS_CLOSED = gettext_lazy(
+    "This application has been decided or withdrawn: its reviews can no longer change."
+)
+REVIEW_BY_ITS_REVIEWER = gettext_lazy("Only its reviewer changes a review.")
+REVIEW_TWICE = gettext_lazy("You have already reviewed this application.")
+REVIEW_FIXED: dict[str, StrOrPromise] = {
+    "application": gettext_lazy("The application of a review cannot be changed."),
+    "reviewer": gettext_lazy("The reviewer of a review cannot be changed."),
+}
+
+
+def _ensure_application_recorder(by: User | None) -> None:
+    """Commands, ministry staff and BLKK managers record applications."""
+    if by is None or by.sees_everything:
+        return
+    if not by.has_perm("incubator.add_cohortapplication"):
+        raise PermissionDenied(APPLICATIONS_WRITTEN_BY)
+
+
+def _ensure_application_writable(
+    application: CohortApplication, by: User | None
+) -> None:
+    """Only the cohort's BLKK's managers (and ministry staff) change, delete or
+    decide an application, whichever door calls."""
+    if by is None or by.sees_everything:
+        return
+    if not by.has_perm("incubator.change_cohortapplication") or (
+        not CohortApplication.objects.writable_by(by).filter(pk=application.pk).exists()
+    ):
+        raise PermissionDenied(APPLICATIONS_WRITTEN_BY)
+
+
+def _locked_cohort(cohort: Cohort, by: User | None) -> Cohort:
+    """`cohort`, if `by` writes its records, locked until the transaction ends: the
+    people of its applications are checked one application at a time."""
+    if (
+        by is not None
+        and not by.sees_everything
+        and not Cohort.objects.writable_by(by).filter(pk=cohort.pk).exists()
+    ):
+        raise ValidationError(
+            {"cohort": ValidationError(APPLICATION_COHORT_NOT_YOURS, code="not_yours")}
+        )
+    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+def _check_received_on(cohort: Cohort, received_on: datetime.date) -> None:
+    """Received on a day that has come, while the cohort takes applications."""
+    if received_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "received_on": ValidationError(
+                    _("This date cannot be in the future."), code="future"
+                )
+            }
+        )
+    if cohort.takes_applications_on(received_on):
+        return
+    if cohort.status == CohortStatus.CLOSED or cohort.applications_open_on is None:
+        raise ValidationError(
+            {"cohort": ValidationError(COHORT_TAKES_NO_APPLICATIONS, code="not_taking")}
+        )
+    window = {"open": date_format(cohort.applications_open_on)}
+    if cohort.applications_close_on is None:
+        message = _("This cohort takes applications from %(open)s.") % window
+    else:
+        window["close"] = date_format(cohort.applications_close_on)
+        message = (
+            _("This cohort takes applications from %(open)s through %(close)s.")
+            % window
+        )
+    raise ValidationError(
+        {"received_on": ValidationError(message, code="outside_window")}
+    )
+
+
+def _check_people(
+    *,
+    cohort: Cohort,
+    applicant: Trainee,
+    co_applicants: list[Trainee],
+    new_people: set[int],
+    application: CohortApplication | None,
+    by: User | None,
+) -> None:
+    """The applicant and co-applicants: people `by` reaches as a manager (checked
+    for `new_people`, those not already on the application), the applicant not
+    among the co-applicants, and none of them on another application to `cohort`
+    (whose row the caller has locked)."""
+    co_ids = {person.pk for person in co_applicants}
+    if applicant.pk in co_ids:
+        raise ValidationError(
+            {
+                "co_applicants": ValidationError(
+                    APPLICANT_ALSO_CO_APPLICANT, code="applicant_twice"
+                )
+            }
+        )
+    if by is not None and not by.sees_everything and new_people:
+        reached = set(
+            Trainee.objects.writable_by(by)
+            .filter(pk__in=new_people)
+            .values_list("pk", flat=True)
+        )
+        if applicant.pk in new_people - reached:
+            raise ValidationError({"applicant": APPLICATION_PERSON_NOT_REACHED})
+        if new_people - reached:
+            raise ValidationError({"co_applicants": APPLICATION_PERSON_NOT_REACHED})
+    others = CohortApplication.objects.filter(cohort_id=cohort.pk)
+    if application is not None and application.pk is not None:
+        others = others.exclude(pk=application.pk)
+    people = {applicant.pk, *co_ids}
+    taken = set(
+        others.filter(applicant_id__in=people).values_list("applicant_id", flat=True)
+    ) | set(
+        CohortApplication.co_applicants.through.objects.filter(
+            cohortapplication__in=others, trainee_id__in=people
+        ).values_list("trainee_id", flat=True)
+    )
+    if not taken:
+        return
+    field = "applicant" if applicant.pk in taken else "co_applicants"
+    person = (
+        applicant
+        if applicant.pk in taken
+        else next(p for p in co_applicants if p.pk in taken)
+    )
+    raise ValidationError(
+        {
+            field: ValidationError(
+                _("%(person)s is already on another application to this cohort.")
+                % {"person": person.full_name},
+                code="already_applied",
+            )
+        }
+    )
+
+
+class CohortApplicationChanges(TypedDict, total=False):
+    cohort: Cohort
+    applicant: Trainee
+    co_applicants: Iterable[Trainee]
+    business_name: str
+    sector: str
+    idea: str
+    received_on: datetime.date
+
+
+@transaction.atomic
+def application_create(
+    *,
+    cohort: Cohort,
+    applicant: Trainee,
+    co_applicants: Iterable[Trainee] = (),
+    business_name: str,
+    sector: str,
+    idea: str,
+    received_on: datetime.date | None = None,
+    by: User | None,
+) -> CohortApplication:
+    """Record an application to `cohort` by `applicant` (and `co_applicants`),
+    received on `received_on` (default today) while the cohort takes applications.
+    The people are those `by` reaches as a BLKK manager, each on no other
+    application to the cohort; the application starts as submitted."""
+    _ensure_application_recorder(by)
+    co_applicants = list(co_applicants)
+    received_on = received_on or timezone.localdate()
+    locked = _locked_cohort(cohort, by)
+    _check_received_on(locked, received_on)
+    _check_people(
+        cohort=locked,
+        applicant=applicant,
+        co_applicants=co_applicants,
+        new_people={applicant.pk, *(person.pk for person in co_applicants)},
+        application=None,
+        by=by,
+    )
+    return model_create(
+        CohortApplication,
+        fields={
+            "cohort": cohort,
+            "applicant": applicant,
+            "co_applicants": co_applicants,
+            "business_name": business_name,
+            "sector": sector,
+            "idea": idea,
+            "received_on": received_on,
+            "status": ApplicationStatus.SUBMITTED,
+            "recorded_by": by,
+        },
+    )
+
+
+@transaction.atomic
+def application_update(
+    *,
+    application: CohortApplication,
+    by: User | None,
+    **changes: Unpack[CohortApplicationChanges],
+) -> CohortApplication:
+    """Change an application while it is submitted or shortlisted. Its status,
+    decision date and venture change only through `application_decide`; a new
+    cohort, date or people are checked as `application_create` checks them."""
+    _ensure_application_writable(application, by)
+    stored = CohortApplication.objects.select_for_update().get(pk=application.pk)
+    if "co_applicants" in changes:
+        changes["co_applicants"] = list(changes["co_applicants"])
+    changed = changed_fields(stored, changes)
+    refuse_changes(changed, APPLICATION_FIXED)
+    if stored.status not in OPEN_APPLICATION_STATUSES:
+        raise ValidationError(ValidationError(APPLICATION_CLOSED, code="closed"))
+    cohort = changed.get("cohort", stored.cohort)
+    if {"cohort", "received_on"} & set(changed):
+        locked = _locked_cohort(cohort, by)
+        _check_received_on(locked, changed.get("received_on", stored.received_on))
+    if {"cohort", "applicant", "co_applicants"} & set(changed):
+        locked = _locked_cohort(cohort, by)
+        applicant = changed.get("applicant", stored.applicant)
+        co_applicants = list(changed.get("co_applicants", stored.co_applicants.all()))
+        people = {applicant.pk, *(person.pk for person in co_applicants)}
+        _check_people(
+            cohort=locked,
+            applicant=applicant,
+            co_applicants=co_applicants,
+            new_people=people - stored.people_ids,
+            application=stored,
+            by=by,
+        )
+        _check_reviewers_not_on(stored, people)
+    return model_update(stored, changes=changes, fixed=APPLICATION_FIXED)
+
+
+def _check_reviewers_not_on(application: CohortApplication, people: set[int]) -> None:
+    """Nobody who reviewed the application becomes one of its people."""
+    reviewer_ids = application.reviews.values("reviewer_id")
+    person = Trainee.objects.filter(account_id__in=reviewer_ids, pk__in=people).first()
+    if person is not None:
+        raise ValidationError(
+            {
+                "co_applicants": _(
+                    "%(person)s has reviewed this application and cannot be on it."
+                )
+                % {"person": person.full_name}
+            }
+        )
+
+
+@transaction.atomic
+def application_delete(*, application: CohortApplication, by: User | None) -> None:
+    """Delete an application (with its reviews) that is not decided: an accepted or
+    rejected one stays, and an accepted one is linked to its venture."""
+    _ensure_application_writable(application, by)
+    stored = CohortApplication.objects.select_for_update().get(pk=application.pk)
+    if stored.status in DECIDED_STATUSES:
+        raise ValidationError(
+            ValidationError(APPLICATION_DECIDED_STAYS, code="decided")
+        )
+    model_delete(stored)
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: CohortApplication,
+    decision: str,
+    note: str = "",
+    on: datetime.date | None = None,
+    by: User | None,
+) -> CohortApplication:
+    """Move an application to `decision` (shortlisted, accepted, rejected or
+    withdrawn) as `APPLICATION_MOVES` allow, on `on` (default today; not in the
+    future, not before it was received). Accepting or rejecting sets `decided_on`;
+    accepting also creates the venture, in pre-incubation from that day, named and
+    placed as the application, founded by its applicant and co-applicants, and
+    links it, in the same transaction. The application's row is locked, so two
+    decisions at once are taken one after the other: the second is judged from the
+    first one's status (an application is never accepted twice).
+
+    `note` is kept with the move in the application's history (its change reason)
+    and, on acceptance, as the note of the venture's first stage change."""
+    _ensure_application_writable(application, by)
+    stored = (
+        CohortApplication.objects.select_for_update()
+        .select_related("cohort")
+        .get(pk=application.pk)
+    )
+    if not application_move_allowed(stored.status, decision):
+        message = _("An application cannot move from %(from)s to %(to)s.") % {
+            "from": stored.get_status_display(),
+            "to": dict(ApplicationStatus.choices).get(decision, decision),
+        }
+        raise ValidationError(
+            {"decision": ValidationError(message, code="decision_forbidden")}
+        )
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(
+            {
+                "on": ValidationError(
+                    _("This date cannot be in the future."), code="future"
+                )
+            }
+        )
+    if on < stored.received_on:
+        raise ValidationError(
+            {
+                "on": ValidationError(
+                    _(
+                        "The decision cannot be dated before the application was "
+                        "received (%(date)s)."
+                    )
+                    % {"date": date_format(stored.received_on)},
+                    code="before_received",
+                )
+            }
+        )
+    fields = ["status"]
+    if decision in DECIDED_STATUSES:
+        stored.decided_on = on
+        fields.append("decided_on")
+    if decision == ApplicationStatus.ACCEPTED:
+        founders = [stored.applicant, *stored.co_applicants.order_by("pk")]
+        stored.venture = venture_create(
+            cohort=stored.cohort,
+            name=stored.business_name,
+            sector=stored.sector,
+            founders=founders,
+            stage=Stage.PRE_INCUBATION,
+            started_on=on,
+            by=by,
+        )
+        fields.append("venture")
+        if note:
+            first = stored.venture.stage_changes.get()
+            first.note = note
+            first.save(update_fields=["note"])
+    stored.status = decision
+    stored._change_reason = note or None
+    if by is not None:
+        stored._history_user = by
+    stored.full_clean()
+    stored.save(update_fields=fields)
+    return stored
+
+
+# --- reviews of an application --------------------------------------------------------
+
+
+def _ensure_reviewer(reviewer: User, by: User | None) -> None:
+    """A review is given by the user signed in, of a role that reviews."""
+    if by is not None and by.pk != reviewer.pk:
+        raise PermissionDenied(REVIEW_BY_ITS_REVIEWER)
+    if reviewer.sees_everything:
+        return
+    if not reviewer.has_perm("incubator.add_applicationreview"):
+        raise PermissionDenied(REVIEWERS_ONLY)
+
+
+def _application_open_to_review(
+    application: CohortApplication, reviewer: User, *, field: str
+) -> CohortApplication:
+    """The application's row, locked: offered to `reviewer` now
+    (`reviewable_by`: a mentor needs an assignment active today), still open, and
+    not one the reviewer is on."""
+    offered = CohortApplication.objects.reviewable_by(reviewer)
+    if not offered.filter(pk=application.pk).exists():
+        raise ValidationError(
+            {field: ValidationError(REVIEW_NOT_OFFERED, code="not_offered")}
+        )
+    stored = CohortApplication.objects.select_for_update().get(pk=application.pk)
+    if stored.status not in OPEN_APPLICATION_STATUSES:
+        raise ValidationError({field: ValidationError(REVIEWS_CLOSED, code="closed")})
+    own = Trainee.objects.filter(account_id=reviewer.pk, pk__in=stored.people_ids)
+    if own.exists():
+        raise ValidationError(
+            {field: ValidationError(REVIEW_OWN_APPLICATION, code="own_application")}
+        )
+    return stored
+
+
+def _ensure_review_writable(review: ApplicationReview, by: User | None) -> None:
+    if by is None or by.sees_everything:
+        return
+    if not ApplicationReview.objects.writable_by(by).filter(pk=review.pk).exists():
+        raise PermissionDenied(REVIEW_BY_ITS_REVIEWER)
+
+
+def _review_stored(store: Callable[[], ApplicationReview]) -> ApplicationReview:
+    """`store()` in a savepoint; a second review by the same reviewer that the
+    database refuses (two posted at once) comes back as the friendly message."""
+    try:
+        with transaction.atomic():
+            return store()
+    except IntegrityError as error:
+        constraint = getattr(
+            getattr(error.__cause__, "diag", None), "constraint_name", ""
+        )
+        if constraint != "review_once_per_reviewer":
+            raise
+        raise ValidationError(ValidationError(REVIEW_TWICE, code="unique")) from error
+
+
+class ApplicationReviewChanges(TypedDict, total=False):
+    application: CohortApplication
+    reviewer: User
+    market: int
+    team: int
+    feasibility: int
+    job_potential: int
+    comment: str
+
+
+@transaction.atomic
+def review_create(
+    *,
+    application: CohortApplication,
+    reviewer: User,
+    market: int,
+    team: int,
+    feasibility: int,
+    job_potential: int,
+    comment: str = "",
+    by: User | None,
+) -> ApplicationReview:
+    """`reviewer`'s scores (1..5 each) of an application they may review
+    (`CohortApplication.objects.reviewable_by`) and are not on, until it is
+    decided; one review per reviewer."""
+    _ensure_reviewer(reviewer, by)
+    _application_open_to_review(application, reviewer, field="application")
+    fields = {
+        "application": application,
+        "reviewer": reviewer,
+        "market": market,
+        "team": team,
+        "feasibility": feasibility,
+        "job_potential": job_potential,
+        "comment": comment,
+    }
+    return _review_stored(lambda: model_create(ApplicationReview, fields=fields))
+
+
+@transaction.atomic
+def review_update(
+    *,
+    review: ApplicationReview,
+    by: User | None,
+    **changes: Unpack[ApplicationReviewChanges],
+) -> ApplicationReview:
+    """Change a review: by its reviewer (or ministry staff), while its reviewer may
+    still review the application and it is not decided."""
+    _ensure_review_writable(review, by)
+    refuse_changes(changed_fields(review, changes), REVIEW_FIXED)
+    _application_open_to_review(
+        review.application, review.reviewer, field=NON_FIELD_ERRORS
+    )
+    return model_update(review, changes=changes, fixed=REVIEW_FIXED)
+
+
+@transaction.atomic
+def review_delete(*, review: ApplicationReview, by: User | None) -> None:
+    """Withdraw a review, under the rules of `review_update`."""
+    _ensure_review_writable(review, by)
+    _application_open_to_review(
+        review.application, review.reviewer, field=NON_FIELD_ERRORS
+    )
+    model_delete(review)
+
+
+APPLICATIONS = ModelServices(
+    create=application_create,
+    update=application_update,
+    delete=application_delete,
+    fixed=tuple(APPLICATION_FIXED),
+)
+REVIEWS = ModelServices(
+    create=review_create,
+    update=review_update,
+    delete=review_delete,
+    fixed=tuple(REVIEW_FIXED),
 )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.pages import blkk_section
 
+from . import application_views as intake
 from . import views
 
 BLKK = "blkk/<blkk:code>/"
@@ -64,3 +65,42 @@ urlpatterns = [
 blkk_section(_("Cohorts"), "cohort-list", 50)
 blkk_section(_("Ventures"), "venture-list", 60)
 blkk_section(_("Monthly metrics"), "metrics-month", 70)
+
+
+# --- intake: applications to a cohort, their reviews and the decision -----------------
+
+urlpatterns += [
+    path(f"{BLKK}applications/", intake.application_list, name="application-list"),
+    path(
+        f"{BLKK}applications/new/",
+        intake.application_create,
+        name="application-create",
+    ),
+    path(
+        f"{BLKK}applications/<int:pk>/",
+        intake.application_detail,
+        name="application-detail",
+    ),
+    path(
+        f"{BLKK}applications/<int:pk>/edit/",
+        intake.application_update,
+        name="application-update",
+    ),
+    path(
+        f"{BLKK}applications/<int:pk>/review/",
+        intake.application_review,
+        name="application-review",
+    ),
+    path(
+        f"{BLKK}applications/<int:pk>/decide/",
+        intake.application_decide,
+        name="application-decide",
+    ),
+    path(
+        f"{BLKK}cohorts/<int:pk>/applications/",
+        intake.cohort_applications,
+        name="cohort-applications",
+    ),
+]
+
+blkk_section(_("Applications"), "application-list", 55)

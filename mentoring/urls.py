@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import review_pages, views
 
 urlpatterns = [
     path("mentor/", views.mentor_home, name="mentor-home"),
@@ -22,4 +22,19 @@ urlpatterns = [
         name="session-delete",
     ),
     path("mentor/metrics/", views.mentor_metrics, name="mentor-metrics"),
+]
+
+# --- intake: the applications a mentor reviews ----------------------------------------
+
+urlpatterns += [
+    path(
+        "mentor/applications/",
+        review_pages.mentor_applications,
+        name="mentor-applications",
+    ),
+    path(
+        "mentor/applications/<int:pk>/review/",
+        review_pages.mentor_application_review,
+        name="mentor-application-review",
+    ),
 ]

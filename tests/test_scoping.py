@@ -9,7 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from blkk_portal.access import access_of, declared_models
 from incubator.models import (
+    ApplicationReview,
     Cohort,
+    CohortApplication,
     Milestone,
     StageChange,
     Venture,
@@ -62,6 +64,10 @@ MENTOR_A_SEES = {
     Partnership: NONE,
     Placement: NONE,
     GradeAssessment: NONE,
+    # Intake: a mentor assigned to a BLKK's venture reads its cohort applications
+    # (to review them) and only their own reviews (none in the world).
+    CohortApplication: ONLY_A,
+    ApplicationReview: NONE,
 }
 # Partners are shared reference data, read by everyone signed in.
 SHARED_BY_EVERYONE = {Partner: BOTH}

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from blkk_portal.accounts.models import User
 from incubator import services as incubator_services
 from incubator.models import (
+    ApplicationReview,
     Cohort,
+    CohortApplication,
     Milestone,
     VentureMetric,
 )
@@ -38,6 +40,7 @@ from training.models import (
     PartnershipPurpose,
     Placement,
     Regency,
+    Trainee,
     TrainingBatch,
     VocationalField,
 )
@@ -257,6 +260,36 @@ def build_world() -> World:
     world = World()
     _side(world, "a", province="32", regency="32.73", manager="manager_a")
     _side(world, "b", province="35", regency="35.78", manager="manager_b")
+    for side in ("a", "b"):
+        _intake_records(world, side)
     world.users["ministry"] = make_persona("ministry")
     world.users["province_32"] = make_persona("province_32")
     return world
+
+
+# --- intake (issue #13) ---------------------------------------------------------------
+
+
+def _intake_records(world: World, side: str) -> None:
+    """An application to the side's cohort by the side's trainee, reviewed by the
+    side's manager (a mentor reads only their own reviews: none of these)."""
+    application = CohortApplication.objects.create(
+        cohort=world.objects[Cohort][side],
+        applicant=world.objects[Trainee][side],
+        business_name=f"Warung Kopi {side.upper()}",
+        sector="kuliner",
+        idea="Kopi bubuk dari petani setempat.",
+        received_on=DAY,
+    )
+    world.add(side, application)
+    world.add(
+        side,
+        ApplicationReview.objects.create(
+            application=application,
+            reviewer=world.users[f"manager_{side}"],
+            market=4,
+            team=3,
+            feasibility=4,
+            job_potential=3,
+        ),
+    )

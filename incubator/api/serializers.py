@@ -17,7 +17,9 @@ from blkk_portal.api.fields import (
 from blkk_portal.api.serializers import PortalModelSerializer
 from incubator import services
 from incubator.models import (
+    ApplicationReview,
     Cohort,
+    CohortApplication,
     Milestone,
     Stage,
     StageChange,
@@ -132,3 +134,153 @@ class VentureMetricSerializer(PortalModelSerializer):
         model = VentureMetric
         services = services.METRICS
         fields = ["id", "venture", "period", "revenue", "workers", "customers"]
+
+
+# --- intake: applications to a cohort and their reviews -------------------------------
+
+
+class ApplicationScoreField(serializers.DecimalField):
+    """The application's score as the caller may see it (`score_shown`, from
+    `incubator.applications.with_score_for`): null without reviews, and for a
+    caller who does not read every review (a mentor scores independently)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=4,
+            decimal_places=2,
+            read_only=True,
+            allow_null=True,
+            help_text=_(
+                "The mean of the reviews' totals (4..20), to 2 decimals; null "
+                "without reviews, and for mentors, who score independently."
+            ),
+            **kwargs,
+        )
+
+    def get_attribute(self, instance):
+        return getattr(instance, "score_shown", None)
+
+
+class SortedIdsField(ScopedManyRelatedField):
+    """Related ids in ascending order, whatever order the database returns."""
+
+    def to_representation(self, data):
+        return sorted(item.pk for item in data.all())
+
+
+class CohortApplicationSerializer(PortalModelSerializer):
+    """An application to a cohort. `status` and `venture` change only through
+    `decide/`: a change posted here answers 400 with the reason."""
+
+    cohort = ScopedRelatedField(
+        queryset=Cohort.objects.all(), rows_for=Cohort.objects.writable_by
+    )
+    applicant = ScopedRelatedField(
+        queryset=Trainee.objects.all(),
+        rows_for=Trainee.objects.writable_by,
+        help_text=_("Id of a person registered or enrolled at your BLKK."),
+    )
+    co_applicants = SortedIdsField(
+        rows_for=Trainee.objects.writable_by,
+        required=False,
+        help_text=_("Ids of the other people of the team, reached like the applicant."),
+    )
+    status = serializers.ChoiceField(
+        choices=CohortApplication.Status.choices,
+        read_only=True,
+        help_text=_("Changes only through decide/."),
+    )
+    score = ApplicationScoreField()
+    venture: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text=_("The venture created on acceptance.")
+    )
+
+    class Meta:
+        model = CohortApplication
+        services = services.APPLICATIONS
+        fields = [
+            "id",
+            "cohort",
+            "applicant",
+            "co_applicants",
+            "business_name",
+            "sector",
+            "idea",
+            "received_on",
+            "status",
+            "score",
+            "venture",
+        ]
+        extra_kwargs = {"received_on": {"required": False}}
+
+    def validate(self, attrs):
+        # Read-only fields DRF would silently drop: a client asking to change them
+        # is told where the change is made instead.
+        current = {
+            "status": self.instance.status
+            if self.instance
+            else CohortApplication.Status.SUBMITTED,
+            "venture": self.instance.venture_id if self.instance else None,
+        }
+        refused = {}
+        for name, value in current.items():
+            if name not in self.initial_data:
+                continue
+            sent = self.initial_data.get(name)
+            if sent in (None, "") and value is None:
+                continue
+            if str(sent) != str(value):
+                refused[name] = [services.APPLICATION_FIXED[name]]
+        if refused:
+            raise serializers.ValidationError(refused)
+        return attrs
+
+
+class ApplicationDecisionSerializer(serializers.Serializer):
+    """A decision on an application (`decide/`)."""
+
+    decision = serializers.ChoiceField(
+        choices=[
+            (status.value, status.label)
+            for status in CohortApplication.Status
+            if status != CohortApplication.Status.SUBMITTED
+        ]
+    )
+    note = bounded_text(required=False, allow_blank=True, default="")
+    on = AsciiDateField(required=False, help_text=_("Defaults to today."))
+
+
+class ApplicationReviewSerializer(PortalModelSerializer):
+    """One reviewer's scores of an application: the reviewer is whoever posts it."""
+
+    application = ScopedRelatedField(
+        queryset=CohortApplication.objects.all(),
+        rows_for=CohortApplication.objects.reviewable_by,
+        help_text=_(
+            "An application you may review: of a BLKK you manage, or one you mentor "
+            "with an assignment active today."
+        ),
+    )
+    reviewer: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+
+    class Meta:
+        model = ApplicationReview
+        services = services.REVIEWS
+        fields = [
+            "id",
+            "application",
+            "reviewer",
+            "market",
+            "team",
+            "feasibility",
+            "job_potential",
+            "comment",
+        ]
+
+    def create(self, validated_data):
+        return self.services.call_create(
+            fields={**validated_data, "reviewer": self._acting_user},
+            by=self._acting_user,
+        )

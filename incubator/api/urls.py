@@ -10,4 +10,6 @@ routes = [
     ("ventures", views.VentureViewSet),
     ("milestones", views.MilestoneViewSet),
     ("venture-metrics", views.VentureMetricViewSet),
+    ("cohort-applications", views.CohortApplicationViewSet),
+    ("application-reviews", views.ApplicationReviewViewSet),
 ]

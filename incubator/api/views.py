@@ -4,8 +4,9 @@ monthly metrics."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,8 +16,12 @@ from blkk_portal.api.viewsets import (
     GrowingListViewSet,
     ScopedViewSet,
 )
+from incubator import services
+from incubator.applications import with_score_for
 from incubator.models import (
+    ApplicationReview,
     Cohort,
+    CohortApplication,
     Milestone,
     StageChange,
     Venture,
@@ -115,3 +120,92 @@ class VentureMetricViewSet(GrowingListViewSet):
     filterset_class = VentureMetricFilter
     # Newest first; the (period) index serves it, the id breaks ties.
     cursor_ordering = ("-period", "-id")
+
+
+# --- intake: applications to a cohort and their reviews -------------------------------
+
+
+class CohortApplicationFilter(filters.FilterSet):
+    cohort = IdFilter(field_name="cohort_id")
+    status = filters.ChoiceFilter(choices=CohortApplication.Status.choices)
+    blkk = IdFilter(field_name="cohort__blkk_id")
+
+    class Meta:
+        model = CohortApplication
+        fields = ["cohort", "status", "blkk"]
+
+
+class CohortApplicationViewSet(ScopedViewSet):
+    """Applications to the cohorts of the caller's BLKKs (for a mentor, of the BLKKs
+    they are assigned to), each with its score as the caller may see it."""
+
+    queryset = CohortApplication.objects.prefetch_related("co_applicants")
+    serializer_class = serializers.CohortApplicationSerializer
+    filterset_class = CohortApplicationFilter
+    # By business or applicant name; never by NIK.
+    search_fields = ["business_name", "applicant__full_name"]
+    ordering_fields = ["received_on", "business_name"]
+
+    def refine_queryset(self, queryset):
+        # A grouped query (the score) drops the model's ordering: say it again.
+        scored = with_score_for(queryset, self.request.user)
+        return scored.order_by("-received_on", "-pk")
+
+    def initial(self, request, *args, **kwargs):
+        # Deciding is changing the application.
+        self.write_action = "change" if self.action == "decide" else None
+        super().initial(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.save()
+        # Read back as the list shows it (the score as the caller sees it).
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_update(self, serializer):
+        serializer.save()
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(
+        request=serializers.ApplicationDecisionSerializer,
+        responses={
+            200: serializers.CohortApplicationSerializer,
+            201: OpenApiResponse(
+                serializers.CohortApplicationSerializer,
+                description=_("Accepted: the venture is created and linked."),
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Shortlist, accept, reject or withdraw the application (400 for a move
+        the rules forbid); accepting creates its venture (201)."""
+        application = self.get_object()
+        decision = serializers.ApplicationDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        decided = services.application_decide(
+            application=application, by=request.user, **decision.validated_data
+        )
+        shown = self.get_serializer(self.get_queryset().get(pk=decided.pk))
+        accepted = decided.status == CohortApplication.Status.ACCEPTED
+        return Response(
+            shown.data,
+            status=status.HTTP_201_CREATED if accepted else status.HTTP_200_OK,
+        )
+
+
+class ApplicationReviewFilter(filters.FilterSet):
+    application = IdFilter(field_name="application_id")
+
+    class Meta:
+        model = ApplicationReview
+        fields = ["application"]
+
+
+class ApplicationReviewViewSet(ScopedViewSet):
+    """Reviews: staff read their BLKKs' (ministry every one); a mentor reads only
+    their own. Each is written by its reviewer alone."""
+
+    queryset = ApplicationReview.objects.all()
+    serializer_class = serializers.ApplicationReviewSerializer
+    filterset_class = ApplicationReviewFilter
+    ordering_fields = ["created_at"]

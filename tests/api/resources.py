@@ -27,6 +27,8 @@ CONTRACT_RESOURCES = [
     "ventures",
     "milestones",
     "venture-metrics",
+    "cohort-applications",
+    "application-reviews",
     "mentors",
     "mentor-assignments",
     "mentoring-sessions",
@@ -65,8 +67,10 @@ MANAGER_WRITES = {
     "placements",
     "instructors",
     "instructor-qualifications",
+    "cohort-applications",
+    "application-reviews",  # their own
 }
-MENTOR_WRITES = {"venture-metrics", "mentoring-sessions"}
+MENTOR_WRITES = {"venture-metrics", "mentoring-sessions", "application-reviews"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).
 WRITES = {
     "ministry": set(SCOPED_RESOURCES),

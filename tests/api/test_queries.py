@@ -9,8 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from reports.models import ReportRun
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
+    ApplicationReviewFactory,
+    CohortApplicationFactory,
     CohortFactory,
     MilestoneFactory,
+    OpenCohortFactory,
     VentureFactory,
     VentureMetricFactory,
     month,
@@ -90,6 +93,8 @@ def _rows_maker(resource: str):
         return lambda n: GradeAssessmentFactory.create_batch(n, blkk=blkk)
     if resource == "cohorts":
         return lambda n: CohortFactory.create_batch(n, blkk=blkk)
+    if resource in ("cohort-applications", "application-reviews"):
+        return _intake_rows_maker(resource, blkk)
     cohort = CohortFactory(blkk=blkk)
     if resource == "ventures":
         return lambda n: VentureFactory.create_batch(
@@ -116,6 +121,25 @@ def _rows_maker(resource: str):
     assignment = MentorAssignmentFactory(mentor=mentor, venture=venture)
     assert resource == "mentoring-sessions"
     return lambda n: MentoringSessionFactory.create_batch(n, assignment=assignment)
+
+
+def _intake_rows_maker(resource: str, blkk):
+    """Applications with two co-applicants and two reviews each; or many reviews
+    of one application."""
+    cohort = OpenCohortFactory(blkk=blkk)
+    if resource == "cohort-applications":
+        return lambda n: [
+            ApplicationReviewFactory.create_batch(
+                2,
+                application=CohortApplicationFactory(
+                    cohort=cohort,
+                    co_applicants=TraineeFactory.create_batch(2, blkk=blkk),
+                ),
+            )
+            for _n in range(n)
+        ]
+    application = CohortApplicationFactory(cohort=cohort)
+    return lambda n: ApplicationReviewFactory.create_batch(n, application=application)
 
 
 LIST_RESOURCES = CONTRACT_RESOURCES

@@ -115,6 +115,20 @@ CONTRACT = {
         ["instructor", "kind", "title", "issuer", "number", "issued_on", "valid_until"],
         ["instructor", "kind"],
     ),
+    "cohort-applications": (
+        [
+            "cohort", "applicant", "co_applicants", "business_name", "sector", "idea",
+            "received_on", "status", "score", "venture",
+        ],
+        ["cohort", "status", "blkk"],
+    ),
+    "application-reviews": (
+        [
+            "application", "reviewer", "market", "team", "feasibility",
+            "job_potential", "comment",
+        ],
+        ["application"],
+    ),
     "reports": (
         ["scope", "scope_code", "period", "kpis", "generated_at", "files"],
         ["scope", "scope_code", "period"],

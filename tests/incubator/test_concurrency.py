@@ -36,3 +36,93 @@ def test_two_reminder_tasks_at_once_remind_each_manager_once(blkk_a, slow_mail_s
 
     assert sorted(outcomes) == [0, 2] or sorted(outcomes) == [1, 1], outcomes
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m in managers)
+
+
+# --- intake (issue #13) ---------------------------------------------------------------
+
+RACE_WINDOW_SECONDS = 0.3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_managers_accepting_at_once_leave_one_venture(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from incubator import services
+    from incubator.models import CohortApplication, Venture
+    from tests.threads import pause
+
+    from .factories import CohortApplicationFactory
+
+    application = CohortApplicationFactory()
+    first, second = UserFactory.create_batch(
+        2, blkk_manager=True, managed_blkks=[application.cohort.blkk]
+    )
+    create = services.venture_create
+
+    def create_then_wait(**fields):
+        venture = create(**fields)
+        # Hold the transaction open: without the application's lock, the other
+        # decision would read "submitted" meanwhile and create a second venture.
+        pause(RACE_WINDOW_SECONDS)
+        return venture
+
+    monkeypatch.setattr(services, "venture_create", create_then_wait)
+
+    def accept(by):
+        return lambda: services.application_decide(
+            application=application, decision="accepted", by=by
+        )
+
+    outcomes = run_together(accept(first), accept(second))
+
+    decided = [o for o in outcomes if isinstance(o, CohortApplication)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(decided), len(refused)) == (1, 1), outcomes
+    assert [e.code for e in refused[0].error_dict["decision"]] == ["decision_forbidden"]
+    assert Venture.objects.count() == 1
+    stored = CohortApplication.objects.get(pk=application.pk)
+    assert stored.venture == Venture.objects.get()
+    assert stored.status == "accepted"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_person_named_on_two_applications_at_once_is_on_one(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from incubator import services
+    from incubator.models import CohortApplication
+    from tests.threads import pause
+    from tests.training.factories import TraineeFactory
+
+    from .factories import OpenCohortFactory
+
+    cohort = OpenCohortFactory()
+    shared, one, other = TraineeFactory.create_batch(3, blkk=cohort.blkk)
+    check = services._check_people
+
+    def check_then_wait(**kwargs):
+        check(**kwargs)
+        pause(RACE_WINDOW_SECONDS)
+
+    monkeypatch.setattr(services, "_check_people", check_then_wait)
+
+    def apply(applicant, name):
+        return lambda: services.application_create(
+            cohort=cohort,
+            applicant=applicant,
+            co_applicants=[shared],
+            business_name=name,
+            sector="kuliner",
+            idea="-",
+            by=None,
+        )
+
+    outcomes = run_together(apply(one, "Satu"), apply(other, "Dua"))
+
+    stored = [o for o in outcomes if isinstance(o, CohortApplication)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(stored), len(refused)) == (1, 1), outcomes
+    assert [e.code for e in refused[0].error_dict["co_applicants"]] == [
+        "already_applied"
+    ]
+    assert CohortApplication.objects.count() == 1
