@@ -86,9 +86,11 @@ class CohortApplication(models.Model):
         related_name="applications",
         verbose_name=_("cohort"),
     )
+    # Erasing a person (UU 27/2022) erases their applications with their other
+    # records; as a co-applicant they leave the application.
     applicant = models.ForeignKey(
         Trainee,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="cohort_applications",
         verbose_name=_("applicant"),
     )

@@ -20,7 +20,11 @@ from incubator.models import (
 )
 from tests.admin_forms import admin_url, form_data, form_errors
 from tests.api.resources import url
-from tests.incubator.factories import ApplicationReviewFactory, OpenCohortFactory
+from tests.incubator.factories import (
+    ApplicationReviewFactory,
+    CohortApplicationFactory,
+    OpenCohortFactory,
+)
 from tests.training.factories import TraineeFactory
 from training.models import Blkk, Trainee
 
@@ -513,12 +517,24 @@ def test_the_intake_forms_need_their_csrf_token(world):
 # --- 9. erasing an applicant ----------------------------------------------------------
 
 
-def test_erasing_an_applicant_is_refused_whole_never_a_server_error(world, api):
-    """An application's `applicant` is PROTECT (the foundation's model): erasing
-    the person answers 400 and erases nothing (see the intake report: what erasure
-    should do to applications is DESIGN.md's to say)."""
+def test_erasing_a_person_erases_their_applications_and_their_place_on_others(
+    world, api
+):
+    """Erasure (UU 27/2022) removes a person's records at every BLKK: the
+    applications they made go with them, and they leave those they co-applied to.
+    Only ministry staff erase (a manager's DELETE is refused, the control)."""
     person = a_(world, Trainee)
+    own = CohortApplication.objects.get(applicant=person)
+    other = CohortApplication.objects.exclude(pk=own.pk).filter(
+        cohort__blkk=own.cohort.blkk
+    ).first() or CohortApplicationFactory(cohort=own.cohort)
+    other.co_applicants.add(person)
+    refused = api(world.users["manager_a"]).delete(url("trainees", person.pk))
+    assert refused.status_code == 403
+    assert CohortApplication.objects.filter(pk=own.pk).exists()
     response = api(world.users["ministry"]).delete(url("trainees", person.pk))
-    assert response.status_code == 400
-    assert Trainee.objects.filter(pk=person.pk).exists()
-    assert CohortApplication.objects.filter(applicant=person).exists()
+    assert response.status_code == 204
+    assert not Trainee.objects.filter(pk=person.pk).exists()
+    assert not CohortApplication.objects.filter(pk=own.pk).exists()
+    assert person.pk not in other.co_applicants.values_list("pk", flat=True)
+    assert CohortApplication.objects.filter(pk=other.pk).exists()

@@ -222,7 +222,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cohortapplication',
             name='applicant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cohort_applications', to='training.trainee', verbose_name='applicant'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cohort_applications', to='training.trainee', verbose_name='applicant'),
         ),
         migrations.AddField(
             model_name='cohortapplication',

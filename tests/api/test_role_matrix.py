@@ -93,10 +93,9 @@ def test_change_follows_the_roles_table(world, api, persona, resource):
         ("mentor_a", "mentoring-sessions", 204),
         ("ministry", "mentoring-sessions", 204),
         ("manager_a", "trainees", 403),  # erasing a person is the ministry's act
-        # Peserta A applied to a cohort (tests/world.py), and an application's
-        # `applicant` is PROTECT: erasing an applicant is refused (400) until the
-        # model says what erasure does to applications (the intake report).
-        ("ministry", "trainees", 400),
+        # Peserta A applied to a cohort (tests/world.py): erasure takes the
+        # application with the person.
+        ("ministry", "trainees", 204),
         ("manager_a", "partners", 403),  # managers add partners, never remove them
         ("mentor_a", "partners", 403),
         ("ministry", "partners", 400),  # a partnership and a placement refer to it
