@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from blkk_portal.months import Month
 from training.models import Blkk
 
-from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
+from .models import (
+    ACTIVE_STAGES,
+    Cohort,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+)
 
 # Ventures annotated by `ventures_with_month_end_stage` that were active at month end.
 ACTIVE_AT_END = Q(stage_at_end__in=sorted(ACTIVE_STAGES))
@@ -77,3 +86,54 @@ def with_last_report(ventures: QuerySet) -> QuerySet:
         .values("period")[:1]
     )
     return ventures.annotate(last_reported=Subquery(latest))
+
+
+# --- cohorts taking applications (issue #13) ------------------------------------------
+
+# What the public page (`/programmes/cohorts/`, no sign-in) shows of a cohort: the
+# cohort, and its BLKK's institutional contact details and place, under the names
+# the page reads. Named field by field, so that nothing about a person (a manager,
+# an applicant) can reach the page.
+PUBLIC_COHORT_FIELDS = {
+    "cohort_id": F("pk"),
+    "cohort_name": F("name"),
+    "cohort_year": F("year"),
+    "starts_on": F("start_date"),
+    "ends_on": F("end_date"),
+    "open_on": F("applications_open_on"),
+    "close_on": F("applications_close_on"),
+    "blkk_code": F("blkk__code"),
+    "blkk_name": F("blkk__name"),
+    "address": F("blkk__address"),
+    "phone": F("blkk__phone"),
+    "email": F("blkk__email"),
+    "regency": F("blkk__regency__name"),
+    "province_code": F("blkk__regency__province_id"),
+    "province": F("blkk__regency__province__name"),
+}
+
+
+def cohorts_open_for_applications(day: datetime.date) -> list[dict]:
+    """The cohorts of active BLKKs that take applications on `day`
+    (`CohortQuerySet.taking_applications_on`), in province order (by code), then
+    by regency, BLKK and cohort: `PUBLIC_COHORT_FIELDS` of each, one query. Read
+    for everyone, so it is not scoped: it holds nothing but these fields."""
+    return list(
+        Cohort.objects.taking_applications_on(day)
+        .filter(blkk__is_active=True)
+        .order_by(
+            "blkk__regency__province_id",
+            "blkk__regency__name",
+            "blkk__name",
+            "name",
+            "pk",
+        )
+        .values(**PUBLIC_COHORT_FIELDS)
+    )
+
+
+def with_taking_applications(cohorts: QuerySet, day: datetime.date) -> QuerySet:
+    """`cohorts` annotated with `taking_applications`: whether each takes
+    applications on `day` (the rule of `CohortQuerySet.taking_applications_on`)."""
+    taking = Cohort.objects.taking_applications_on(day).filter(pk=OuterRef("pk"))
+    return cohorts.annotate(taking_applications=Exists(taking))

@@ -64,3 +64,8 @@ urlpatterns = [
 blkk_section(_("Cohorts"), "cohort-list", 50)
 blkk_section(_("Ventures"), "venture-list", 60)
 blkk_section(_("Monthly metrics"), "metrics-month", 70)
+
+# --- the public page of cohorts taking applications (issue #13): no sign-in ----------
+urlpatterns += [
+    path("programmes/cohorts/", views.public_cohorts, name="public-cohorts"),
+]
