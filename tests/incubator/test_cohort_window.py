@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import cast
 
 import pytest
 import time_machine
@@ -36,9 +37,15 @@ BAD_WINDOWS = [
 ]
 
 
+def cohort_of(**fields) -> Cohort:
+    return cast(Cohort, CohortFactory(**fields))
+
+
 def refused_with(window: dict, blkk) -> list[str]:
     """What the service answers `window` with, in Indonesian (nothing stored)."""
-    fields = {key: datetime.date.fromisoformat(value) for key, value in window.items()}
+    open_on, close_on = (
+        window.get(name) for name in ("applications_open_on", "applications_close_on")
+    )
     with (
         translation.override("id"),
         pytest.raises(ValidationError) as refused,
@@ -46,10 +53,11 @@ def refused_with(window: dict, blkk) -> list[str]:
     ):
         services.cohort_create(
             blkk=blkk,
-            name=COHORT["name"],
+            name="Kohort Kuliner 2026",
             year=2026,
             start_date=datetime.date(2026, 7, 1),
-            **fields,
+            applications_open_on=open_on and datetime.date.fromisoformat(open_on),
+            applications_close_on=close_on and datetime.date.fromisoformat(close_on),
             by=None,
         )
     return refused.value.messages
@@ -122,7 +130,7 @@ def test_the_api_answers_in_english_when_asked(api, manager_a, blkk_a):
 
 
 def test_another_blkks_cohort_window_is_not_reachable(api, manager_b, blkk_a):
-    cohort = CohortFactory(blkk=blkk_a)
+    cohort = cohort_of(blkk=blkk_a)
     response = api(manager_b).patch(
         f"/api/v1/cohorts/{cohort.pk}/",
         {"applications_open_on": "2026-05-01"},
@@ -184,7 +192,7 @@ def test_the_page_refuses_a_bad_window_with_the_services_message(
 
 @time_machine.travel(NOW, tick=False)
 def test_a_manager_closes_the_window_on_the_edit_page(client, manager_a, blkk_a):
-    cohort = CohortFactory(
+    cohort = cohort_of(
         blkk=blkk_a, applications_open_on=datetime.date(2026, 5, 1), year=2026
     )
     client.force_login(manager_a)
@@ -256,7 +264,7 @@ def test_the_admin_shows_and_takes_the_window(client, ministry_user, blkk_a, eng
     ministry_user.is_staff = True
     ministry_user.save(update_fields=["is_staff"])
     client.force_login(ministry_user)
-    cohort = CohortFactory(blkk=blkk_a, applications_open_on=datetime.date(2026, 5, 1))
+    cohort = cohort_of(blkk=blkk_a, applications_open_on=datetime.date(2026, 5, 1))
     listing = client.get(admin_url(Cohort, "changelist"))
     assert listing.status_code == 200
     assert "column-applications_open_on" in listing.content.decode()
