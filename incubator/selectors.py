@@ -98,14 +98,12 @@ def with_last_report(ventures: QuerySet) -> QuerySet:
 # the page reads. Named field by field, so that nothing about a person (a manager,
 # an applicant) can reach the page.
 PUBLIC_COHORT_FIELDS = {
-    "cohort_id": F("pk"),
     "cohort_name": F("name"),
     "cohort_year": F("year"),
     "starts_on": F("start_date"),
     "ends_on": F("end_date"),
     "open_on": F("applications_open_on"),
     "close_on": F("applications_close_on"),
-    "blkk_code": F("blkk__code"),
     "blkk_name": F("blkk__name"),
     "address": F("blkk__address"),
     "phone": F("blkk__phone"),

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 
 from incubator import public, services
 from incubator.models import Cohort
+from incubator.selectors import cohorts_open_for_applications
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     CohortApplicationFactory,
@@ -417,3 +418,24 @@ def test_a_cache_that_does_not_answer_leaves_the_page_working(
 
     monkeypatch.setattr(public, "cache", Unreachable())
     assert len(shown(client.get(URL))) == 5
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_rows_hold_the_cohort_and_its_blkks_institutional_details_only(cohorts):
+    # A field added here reaches a page anyone reads: add it knowingly.
+    [row, *_] = cohorts_open_for_applications(TODAY)
+    assert set(row) == {
+        "cohort_name",
+        "cohort_year",
+        "starts_on",
+        "ends_on",
+        "open_on",
+        "close_on",
+        "blkk_name",
+        "address",
+        "phone",
+        "email",
+        "regency",
+        "province_code",
+        "province",
+    }
