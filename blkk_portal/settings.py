@@ -458,3 +458,8 @@ SILENCED_SYSTEM_CHECKS = list(SILENCED_SYSTEM_CHECKS_REASONS)
 
 # Demo credentials and data size used by `seed_demo`.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-blkk-2026")
+
+# --- issue #13: the public page of cohorts taking applications (incubator/public.py)
+# Its rows are kept in the cache this many seconds; a cohort's own change clears
+# them at once, a BLKK's (contact details, deactivation) shows within this time.
+PUBLIC_COHORTS_SECONDS = env.int("PUBLIC_COHORTS_SECONDS", default=5 * 60)

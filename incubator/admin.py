@@ -40,7 +40,16 @@ RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 @admin.register(Cohort)
 class CohortAdmin(ScopedAdmin):
     services = services.COHORTS
-    list_display = ["name", "blkk", "year", "start_date", "end_date", "status"]
+    list_display = [
+        "name",
+        "blkk",
+        "year",
+        "start_date",
+        "end_date",
+        "status",
+        "applications_open_on",
+        "applications_close_on",
+    ]
     list_filter = [("blkk__regency__province", RELATED_ONLY), "status", "year"]
     list_select_related = ["blkk"]
     search_fields = ["name", "blkk__name", "blkk__code"]

@@ -69,7 +69,15 @@ class CohortForm(PortalModelForm):
     class Meta:
         model = Cohort
         # The API's fields but `blkk`, which is the BLKK whose page this is.
-        fields = ["name", "year", "start_date", "end_date", "status"]
+        fields = [
+            "name",
+            "year",
+            "start_date",
+            "end_date",
+            "status",
+            "applications_open_on",
+            "applications_close_on",
+        ]
 
 
 # --- ventures -------------------------------------------------------------------------

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from blkk_portal.months import Month
 from training.models import Blkk
 
-from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
+from .models import (
+    ACTIVE_STAGES,
+    Assistance,
+    Cohort,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+)
+from .programme_records import HANDED_OVER
 
 # Ventures annotated by `ventures_with_month_end_stage` that were active at month end.
 ACTIVE_AT_END = Q(stage_at_end__in=sorted(ACTIVE_STAGES))
@@ -77,3 +89,147 @@ def with_last_report(ventures: QuerySet) -> QuerySet:
         .values("period")[:1]
     )
     return ventures.annotate(last_reported=Subquery(latest))
+
+
+# --- cohorts taking applications (issue #13) ------------------------------------------
+
+# What the public page (`/programmes/cohorts/`, no sign-in) shows of a cohort: the
+# cohort, and its BLKK's institutional contact details and place, under the names
+# the page reads. Named field by field, so that nothing about a person (a manager,
+# an applicant) can reach the page.
+PUBLIC_COHORT_FIELDS = {
+    "cohort_name": F("name"),
+    "cohort_year": F("year"),
+    "starts_on": F("start_date"),
+    "ends_on": F("end_date"),
+    "open_on": F("applications_open_on"),
+    "close_on": F("applications_close_on"),
+    "blkk_name": F("blkk__name"),
+    "address": F("blkk__address"),
+    "phone": F("blkk__phone"),
+    "email": F("blkk__email"),
+    "regency": F("blkk__regency__name"),
+    "province_code": F("blkk__regency__province_id"),
+    "province": F("blkk__regency__province__name"),
+}
+
+
+def cohorts_open_for_applications(day: datetime.date) -> list[dict]:
+    """The cohorts of active BLKKs that take applications on `day`
+    (`CohortQuerySet.taking_applications_on`), in province order (by code), then
+    by regency, BLKK and cohort: `PUBLIC_COHORT_FIELDS` of each, one query. Read
+    for everyone, so it is not scoped: it holds nothing but these fields."""
+    return list(
+        Cohort.objects.taking_applications_on(day)
+        .filter(blkk__is_active=True)
+        .order_by(
+            "blkk__regency__province_id",
+            "blkk__regency__name",
+            "blkk__name",
+            "name",
+            "pk",
+        )
+        .values(**PUBLIC_COHORT_FIELDS)
+    )
+
+
+def with_taking_applications(cohorts: QuerySet, day: datetime.date) -> QuerySet:
+    """`cohorts` annotated with `taking_applications`: whether each takes
+    applications on `day` (the rule of `CohortQuerySet.taking_applications_on`)."""
+    taking = Cohort.objects.taking_applications_on(day).filter(pk=OuterRef("pk"))
+    return cohorts.annotate(taking_applications=Exists(taking))
+
+
+# --- assistance on the dashboards (issue #13) ----------------------------------------
+
+# An assistance not seen (checked, or else delivered) for longer than this is due for
+# a check (DESIGN.md: the dashboards list those not checked for more than 6 months).
+CHECK_DUE_MONTHS = 6
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months before `day` (the month's last day when
+    that month is shorter: 31 August -> 28 February)."""
+    try:
+        month = Month.of(day).shifted(-months)
+    except ValueError:  # before January 1900, when nothing was recorded
+        return datetime.date.min
+    return month.first_day.replace(day=min(day.day, month.last_day.day))
+
+
+def assistance_owned_in(assistance: QuerySet, blkks: QuerySet | None) -> QuerySet:
+    """The assistance of `assistance` that belongs to one of `blkks` (its BLKK, or
+    its venture's cohort's BLKK); all of it when `blkks` is None (the country)."""
+    if blkks is None:
+        return assistance
+    return assistance.filter(
+        Assistance.objects.reached_by_blkks(blkks.order_by().values("pk"))
+    )
+
+
+def assistance_delivered_between(
+    assistance: QuerySet, first: datetime.date, last: datetime.date
+) -> QuerySet:
+    """The assistance of `assistance` delivered (`delivered_on`) from `first`
+    through `last`, whatever its status now (delivered or in use): what the KPI
+    `assistance_delivered_value` sums."""
+    return assistance.filter(
+        status__in=sorted(HANDED_OVER), delivered_on__range=(first, last)
+    )
+
+
+def assistance_value_by_province(assistance: QuerySet) -> list[dict]:
+    """`assistance` summed by the province of the BLKK it belongs to: `code`,
+    `name`, `value` (rupiah) and `count`, the largest value first (one query)."""
+    return list(
+        assistance.annotate(
+            code=Coalesce(
+                "blkk__regency__province_id",
+                "venture__cohort__blkk__regency__province_id",
+            ),
+            name=Coalesce(
+                "blkk__regency__province__name",
+                "venture__cohort__blkk__regency__province__name",
+            ),
+        )
+        .order_by()
+        .values("code", "name")
+        .annotate(value=Sum("value"), count=Count("pk"))
+        .order_by("-value", "code")
+    )
+
+
+def assistance_value_by_blkk(assistance: QuerySet) -> list[dict]:
+    """`assistance` summed by the BLKK it belongs to (its own, or its venture's
+    cohort's): `code`, `name`, `value` (rupiah) and `count`, the largest value
+    first (one query)."""
+    return list(
+        assistance.annotate(
+            code=Coalesce("blkk__code", "venture__cohort__blkk__code"),
+            name=Coalesce("blkk__name", "venture__cohort__blkk__name"),
+        )
+        .order_by()
+        .values("code", "name")
+        .annotate(value=Sum("value"), count=Count("pk"))
+        .order_by("-value", "name", "code")
+    )
+
+
+def assistance_due_for_check(assistance: QuerySet, today: datetime.date) -> QuerySet:
+    """The assistance of `assistance` handed over (delivered or in use) whose last
+    check, or delivery when never checked (`Assistance.last_seen_on`), is more than
+    `CHECK_DUE_MONTHS` months before `today`, the longest unseen first; each with
+    `last_seen`, and its owner BLKK's `blkk_code` and `blkk_name`, and its
+    venture's name when it went to a venture."""
+    cutoff = months_before(today, CHECK_DUE_MONTHS)
+    return (
+        assistance.filter(status__in=sorted(HANDED_OVER))
+        .annotate(
+            last_seen=Coalesce("last_checked_on", "delivered_on"),
+            blkk_code=Coalesce("blkk__code", "venture__cohort__blkk__code"),
+            blkk_name=Coalesce("blkk__name", "venture__cohort__blkk__name"),
+            venture_name=F("venture__name"),
+        )
+        .filter(last_seen__lt=cutoff)
+        .order_by("last_seen", "pk")
+    )

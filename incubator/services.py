@@ -49,6 +49,7 @@ from .programme_records import (
     CohortApplication,
     application_move_allowed,
 )
+from .public import public_cohorts_forget
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -76,6 +77,8 @@ class CohortChanges(TypedDict, total=False):
     start_date: datetime.date
     end_date: datetime.date | None
     status: str
+    applications_open_on: datetime.date | None
+    applications_close_on: datetime.date | None
 
 
 @transaction.atomic
@@ -87,9 +90,14 @@ def cohort_create(
     start_date: datetime.date,
     end_date: datetime.date | None = None,
     status: str = CohortStatus.PLANNED,
+    applications_open_on: datetime.date | None = None,
+    applications_close_on: datetime.date | None = None,
     by: User | None,
 ) -> Cohort:
-    return model_create(
+    """A cohort; it takes applications from `applications_open_on` through
+    `applications_close_on` (the model's constraint refuses a window that closes
+    before it opens, or a close date without an open date)."""
+    cohort = model_create(
         Cohort,
         fields={
             "blkk": blkk,
@@ -98,20 +106,35 @@ def cohort_create(
             "start_date": start_date,
             "end_date": end_date,
             "status": status,
+            "applications_open_on": applications_open_on,
+            "applications_close_on": applications_close_on,
         },
     )
+    _public_cohorts_changed()
+    return cohort
 
 
 @transaction.atomic
 def cohort_update(
     *, cohort: Cohort, by: User | None, **changes: Unpack[CohortChanges]
 ) -> Cohort:
-    return model_update(cohort, changes=changes)
+    cohort = model_update(cohort, changes=changes)
+    _public_cohorts_changed()
+    return cohort
 
 
 @transaction.atomic
 def cohort_delete(*, cohort: Cohort, by: User | None) -> None:
     model_delete(cohort)
+    _public_cohorts_changed()
+
+
+def _public_cohorts_changed() -> None:
+    """The public page of cohorts taking applications shows the change at once,
+    not after its cache expires: a manager who opens a cohort checks the page
+    (`incubator.public`). After the commit, so no page reads the old rows back
+    into the cache in between."""
+    transaction.on_commit(public_cohorts_forget)
 
 
 # --- ventures -------------------------------------------------------------------------

@@ -104,3 +104,8 @@ urlpatterns += [
 ]
 
 blkk_section(_("Applications"), "application-list", 55)
+
+# --- the public page of cohorts taking applications (issue #13): no sign-in ----------
+urlpatterns += [
+    path("programmes/cohorts/", views.public_cohorts, name="public-cohorts"),
+]

@@ -44,7 +44,7 @@ from blkk_portal.templatetags.portal import bulan
 from training.models import Trainee
 from training.views import BlkkHere, audit_whole_niks, blkk_page
 
-from . import selectors, services
+from . import public, selectors, services
 from .forms import (
     CohortForm,
     MetricsFormSet,
@@ -80,6 +80,7 @@ RECENT_METRICS = 6
 @blkk_page
 def cohort_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     rows = here.rows(Cohort).annotate(venture_count=Count("ventures"))
+    rows = selectors.with_taking_applications(rows, timezone.localdate())
     page = paginate(request, rows.order_by("-year", "name", "pk"))
     context = {"here": here, "page": page, "query": query_without_page(request)}
     return render(request, "incubator/cohort_list.html", context)
@@ -94,6 +95,7 @@ def cohort_detail(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResponse
     context = {
         "here": here,
         "cohort": cohort,
+        "taking_applications": cohort.takes_applications_on(timezone.localdate()),
         "page": page,
         "query": query_without_page(request),
     }
@@ -644,3 +646,41 @@ def metrics_import_cancel(
     return METRICS_PAGES.cancel(
         request, jobs=_metrics_jobs(here), pk=pk, args=[here.blkk.code]
     )
+
+
+# --- the public page of cohorts taking applications (issue #13) -----------------------
+
+# Cohorts a public page lists; the rest are a page away.
+PUBLIC_PAGE_SIZE = 20
+
+
+@transaction.non_atomic_requests
+@require_GET
+def public_cohorts(request: HttpRequest) -> HttpResponse:
+    """`/programmes/cohorts/`, for anyone, signed in or not (DESIGN.md, "Portal
+    pages"): the cohorts of active BLKKs taking applications today, by province,
+    each with its BLKK's name, regency, address, phone and email; `?province=CODE`
+    keeps one province. Nothing about any person. Its rows come from the cache
+    (`incubator.public`): a page seen a moment ago asks the database nothing."""
+    today = timezone.localdate()
+    rows = public.public_cohorts(today)
+    provinces: dict[str, dict] = {}
+    for row in rows:
+        entry = provinces.setdefault(
+            row["province_code"],
+            {"code": row["province_code"], "name": row["province"], "count": 0},
+        )
+        entry["count"] += 1
+    chosen = request.GET.get("province", "")
+    if chosen:
+        rows = [row for row in rows if row["province_code"] == chosen]
+    context = {
+        "today": today,
+        "page": paginate(request, rows, per_page=PUBLIC_PAGE_SIZE),
+        "query": query_without_page(request),
+        "provinces": list(provinces.values()),
+        "province": provinces.get(chosen),
+        "province_asked": bool(chosen),
+        "total": len(rows),
+    }
+    return render(request, "incubator/public_cohorts.html", context)

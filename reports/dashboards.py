@@ -17,10 +17,13 @@ A dashboard is about a place (the country, a province, a BLKK) and a month:
   the KPI's own rule), each the first few of them and how many there are;
 - whatever the month, today's: the BLKKs whose grade moved up this year, and the
   agreements (partnerships) that end within 60 days (`blkks_moved_up`,
-  `partnerships_expiring_in`), each the first few and how many.
+  `partnerships_expiring_in`), each the first few and how many; the value of the
+  assistance delivered this year by province or by BLKK (`assistance_this_year`),
+  and the assistance not checked for more than six months
+  (`assistance_not_checked`).
 
 Every read is a fixed number of queries whatever the number of BLKKs: a pass is
-eleven (twelve for the country, with its national partnerships), a stored month
+thirteen (fourteen for the country, with its national partnerships), a stored month
 two, each list one.
 
 The country's live pass costs about a second at national scale (the latest outcome
@@ -59,7 +62,14 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from blkk_portal.months import Month
-from incubator.selectors import ACTIVE_AT_END
+from incubator.selectors import (
+    ACTIVE_AT_END,
+    assistance_delivered_between,
+    assistance_due_for_check,
+    assistance_owned_in,
+    assistance_value_by_blkk,
+    assistance_value_by_province,
+)
 from mentoring.models import MentorAssignment, MentoringSession
 from training.models import Blkk, GradeAssessment, Partnership, Province
 from training.selectors import grade_on, grade_rank, partnerships_expiring
@@ -80,7 +90,7 @@ logger = logging.getLogger(__name__)
 # How many BLKKs not reported and ventures at risk a dashboard lists; it says how
 # many there are in all.
 SHORT_LIST = 10
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 
 
 class Source(StrEnum):
@@ -632,3 +642,81 @@ def partnerships_expiring_in(
         ]
     )
     return rows, (rows[0].total if rows else 0)
+
+
+# --- intake and assistance (issue #13) -----------------------------------------------
+
+# How many places a dashboard's assistance of the year charts and tables (the
+# country has every province with deliveries; a province its BLKKs, the highest
+# first); the total counts them all.
+ASSISTANCE_ROWS = 15
+# What a list of assistance due for a check holds of each.
+DUE_FOR_CHECK_FIELDS = (
+    "pk",
+    "kind",
+    "description",
+    "value",
+    "status",
+    "delivered_on",
+    "last_checked_on",
+    "last_seen",
+    "blkk_code",
+    "blkk_name",
+    "venture_name",
+)
+
+
+@dataclass(frozen=True)
+class AssistanceYear:
+    """The value of the assistance delivered in a year through a day, by province
+    (the country) or by BLKK (a province): the first `ASSISTANCE_ROWS` rows, the
+    largest first (`code`, `name`, `value`, `count`), how many rows there are, and
+    the totals over all of them."""
+
+    year: int
+    through: datetime.date
+    rows: list[dict]
+    row_count: int
+    value: int
+    count: int
+
+
+def assistance_this_year(
+    place: Place, today: datetime.date, assistance: QuerySet
+) -> AssistanceYear:
+    """Of `assistance` (the reader's rows), the place's delivered from 1 January
+    of `today`'s year through `today`, the KPI `assistance_delivered_value`'s rule,
+    by province for the country and by BLKK for a province or a BLKK (one query)."""
+    delivered = assistance_delivered_between(
+        assistance_owned_in(assistance, place.blkks),
+        datetime.date(today.year, 1, 1),
+        today,
+    )
+    if place.scope == ReportScope.NATIONAL:
+        rows = assistance_value_by_province(delivered)
+    else:
+        rows = assistance_value_by_blkk(delivered)
+    return AssistanceYear(
+        year=today.year,
+        through=today,
+        rows=rows[:ASSISTANCE_ROWS],
+        row_count=len(rows),
+        value=sum(row["value"] for row in rows),
+        count=sum(row["count"] for row in rows),
+    )
+
+
+def assistance_not_checked(
+    place: Place, today: datetime.date, assistance: QuerySet
+) -> tuple[list[dict], int]:
+    """Of `assistance` (the reader's rows), the place's handed over and not seen
+    (checked, or else delivered) for more than six months before `today`
+    (`incubator.selectors.assistance_due_for_check`), the longest unseen first: the
+    first `SHORT_LIST`, and how many there are (one query)."""
+    rows = list(
+        assistance_due_for_check(assistance_owned_in(assistance, place.blkks), today)
+        .annotate(total=Window(Count("pk")))
+        .values(*DUE_FOR_CHECK_FIELDS, "total")[:SHORT_LIST]
+    )
+    totals = [row.pop("total") for row in rows]
+    return rows, (totals[0] if totals else 0)

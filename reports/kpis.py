@@ -1,16 +1,19 @@
 """Progress report KPIs, exactly as DESIGN.md's "Progress report KPIs" table defines
 them, computed set-based.
 
-One pass is eleven queries, each grouped by BLKK, whatever the number of BLKKs: the
-BLKK list (with each BLKK's grade on month end), three plain counts, the outcome
+One pass is thirteen queries, each grouped by BLKK, whatever the number of BLKKs:
+the BLKK list (with each BLKK's grade on month end), three plain counts, the outcome
 query, the venture query, the metrics sums, the session sums, the instructors, the
-partnerships and the placements. Every figure is additive over BLKKs, because each
-thing counted belongs to exactly one BLKK (a trainee, certification and outcome to the
+partnerships, the placements, the applications (received and accepted in one) and
+the assistance delivered. Every figure is additive over BLKKs, because each thing
+counted belongs to exactly one BLKK (a trainee, certification and outcome to the
 trainee's BLKK; an enrollment to its batch's; a venture, its metrics and its stage
 changes to its cohort's; a session to its assignment's venture's, or to the BLKK of a
 BLKK-wide assignment; an instructor, a partnership and a grade to its BLKK; a
-placement to the trainee's BLKK). So a province's figures are sums of BLKK rows, and
-`ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK only.
+placement to the trainee's BLKK; an application to its cohort's; an assistance to
+its BLKK or its venture's cohort's). So a province's figures are sums of BLKK rows,
+and `ventures_mentored` (a distinct count) adds up too: a venture is in one BLKK
+only.
 
 The one figure of no BLKK: the ministry's national partnerships (no BLKK) count in the
 country's `partnerships_active` only, so the country's figures are the sum of its
@@ -32,7 +35,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from blkk_portal.months import Month
-from incubator.models import VentureMetric
+from incubator.models import (
+    ApplicationStatus,
+    Assistance,
+    CohortApplication,
+    VentureMetric,
+)
+from incubator.programme_records import HANDED_OVER
 from incubator.selectors import ACTIVE_AT_END, ventures_with_month_end_stage
 from mentoring.models import MentoringSession
 from training.models import (
@@ -72,6 +81,9 @@ KPI_KEYS = (
     "instructors_certified",
     "partnerships_active",
     "placements_started",
+    "applications_received",
+    "applications_accepted",
+    "assistance_delivered_value",
     "blkk_by_grade",
 )
 OUTCOME_STATUSES = tuple(OutcomeStatus.values)
@@ -148,7 +160,7 @@ def _blkk_counts(is_active: bool, grade: str) -> Counter:
 def figures_by_blkk(
     month: Month, blkks: QuerySet | None = None
 ) -> dict[int, BlkkFigures]:
-    """Every BLKK's figures for `month`, keyed by BLKK id, in eleven queries.
+    """Every BLKK's figures for `month`, keyed by BLKK id, in thirteen queries.
 
     `blkks` narrows the pass to a scope (a Blkk queryset); None means the country,
     whose report also adds `national_counts` (figures of no BLKK).
@@ -188,6 +200,8 @@ def figures_by_blkk(
         _instructor_counts(month, scope),
         _partnerships_active(month, scope),
         _placements_started(month, scope),
+        _applications(month, scope),
+        _assistance_delivered(month, scope),
     ):
         for blkk_id, counts in per_blkk.items():
             if blkk_id in rows:
@@ -367,6 +381,40 @@ def _placements_started(month: Month, scope) -> dict[int, dict]:
     ):
         result.setdefault(blkk_id, {})[_PLACEMENT_PREFIX + kind] = count
     return result
+
+
+# --- intake and assistance (issue #13) -----------------------------------------------
+
+
+def _applications(month: Month, scope) -> dict[int, dict]:
+    """At the cohort's BLKK: the applications received in the month (whatever
+    became of them), and those accepted in it (`decided_on`, whenever received)."""
+    received = Q(received_on__range=_month_range(month))
+    accepted = Q(
+        status=ApplicationStatus.ACCEPTED, decided_on__range=_month_range(month)
+    )
+    applications = CohortApplication.objects.filter(
+        _within("cohort__blkk_id", scope)
+    ).filter(received | accepted)
+    return _grouped(
+        applications,
+        "cohort__blkk_id",
+        applications_received=Count("pk", filter=received),
+        applications_accepted=Count("pk", filter=accepted),
+    )
+
+
+def _assistance_delivered(month: Month, scope) -> dict[int, dict]:
+    """The value of the assistance delivered in the month (`delivered_on`, whatever
+    its status now: delivered or in use), at its BLKK or its venture's cohort's."""
+    assistance = (
+        Assistance.objects.owned_by_blkk()
+        .filter(status__in=sorted(HANDED_OVER), delivered_on__range=_month_range(month))
+        .filter(_within("owner_blkk_id", scope))
+    )
+    return _grouped(
+        assistance, "owner_blkk_id", assistance_delivered_value=Sum("value")
+    )
 
 
 def national_counts(month: Month) -> Counter:

@@ -44,6 +44,11 @@ KPI_LABELS = {
     ),
     "partnerships_active": gettext_lazy("Partnerships in force at month end"),
     "placements_started": gettext_lazy("Placements started"),
+    "applications_received": gettext_lazy("Cohort applications received"),
+    "applications_accepted": gettext_lazy("Cohort applications accepted"),
+    "assistance_delivered_value": gettext_lazy(
+        "Value of entrepreneurship assistance delivered (IDR)"
+    ),
     "blkk_by_grade": gettext_lazy("Active BLKKs by grade at month end"),
 }
 

@@ -40,7 +40,17 @@ class CohortSerializer(PortalModelSerializer):
     class Meta:
         model = Cohort
         services = services.COHORTS
-        fields = ["id", "blkk", "name", "year", "start_date", "end_date", "status"]
+        fields = [
+            "id",
+            "blkk",
+            "name",
+            "year",
+            "start_date",
+            "end_date",
+            "status",
+            "applications_open_on",
+            "applications_close_on",
+        ]
 
 
 class StageChangeSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -25,6 +25,8 @@ from blkk_portal.accounts.models import Role
 from blkk_portal.months import Month
 from blkk_portal.pages import paginate, query_without_page, roles_required
 from blkk_portal.templatetags.portal import bulan_singkat
+from incubator.models import Assistance, AssistanceKind
+from incubator.selectors import CHECK_DUE_MONTHS, months_before
 from training.models import Grade, OutcomeStatus, Placement
 
 from .. import dashboards
@@ -35,7 +37,11 @@ from ..presenting import KPI_LABELS, KPI_PARTS
 
 DASHBOARD_ROLES = (Role.MINISTRY, Role.PROVINCE)
 # How each KPI reads: a count unless said (the `portal` template filters).
-KPI_KINDS = {"revenue_total": "rupiah", "mentoring_hours": "hours"}
+KPI_KINDS = {
+    "revenue_total": "rupiah",
+    "mentoring_hours": "hours",
+    "assistance_delivered_value": "rupiah",
+}
 # The figures a chart may show (`?kpi=`): the KPIs that are one number of the
 # month's activity. Outcomes have a chart of their own; the count of BLKKs and the
 # metrics expected (the active ventures) are tiles only.
@@ -55,6 +61,9 @@ CHART_KEYS = (
     "instructors_active",
     "instructors_certified",
     "partnerships_active",
+    "applications_received",
+    "applications_accepted",
+    "assistance_delivered_value",
 )
 DEFAULT_CHART_KEY = "graduates"
 # Column headings for the KPIs a table shows (the full label is the chart's title).
@@ -74,6 +83,9 @@ KPI_SHORT_LABELS = {
     "instructors_active": gettext_lazy("Instructors"),
     "instructors_certified": gettext_lazy("Certified instructors"),
     "partnerships_active": gettext_lazy("Partnerships"),
+    "applications_received": gettext_lazy("Applications"),
+    "applications_accepted": gettext_lazy("Accepted"),
+    "assistance_delivered_value": gettext_lazy("Assistance"),
 }
 # Bars of the chart by province (every province) or by BLKK (the first of them by
 # the figure shown); the table under it has every row.
@@ -136,6 +148,7 @@ def _render_dashboard(request: HttpRequest, place: Place) -> HttpResponse:
         "month_query": month_query,
         **grades_context(board),
         **today_lists_context(place),
+        **assistance_context(request, place),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -493,4 +506,70 @@ def today_lists_context(place: Place) -> dict:
         "moved_up_count": moved_up_count,
         "expiring": expiring,
         "expiring_count": expiring_count,
+    }
+
+
+# --- intake and assistance (issue #13) ------------------------------------------------
+
+# The pages of one assistance and of a BLKK's assistance, tried in this order: the
+# first that exists is the link of an assistance on a dashboard, else its BLKK's page.
+ASSISTANCE_PAGES = ("assistance-detail", "assistance-list")
+
+
+def assistance_url(blkk_code: str, pk: int) -> str:
+    """Where an assistance on a dashboard links to: its own page, else its BLKK's
+    list of assistance, else its BLKK's page (whichever the portal has)."""
+    pages: list[tuple[str, list]] = [
+        (ASSISTANCE_PAGES[0], [blkk_code, pk]),
+        (ASSISTANCE_PAGES[1], [blkk_code]),
+    ]
+    for name, args in pages:
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("blkk-home", args=[blkk_code])
+
+
+def assistance_context(request: HttpRequest, place: Place) -> dict:
+    """What a dashboard shows of assistance, as of today whatever the month: the
+    value delivered this year by province (the country) or by BLKK (a province),
+    with its chart, and the assistance not checked for more than six months.
+    Two queries, from the reader's own rows."""
+    today = timezone.localdate()
+    rows = Assistance.objects.visible_to(request.user)
+    year = dashboards.assistance_this_year(place, today, rows)
+    due, due_count = dashboards.assistance_not_checked(place, today, rows)
+    kinds = dict(AssistanceKind.choices)
+    to_province = place.scope == ReportScope.NATIONAL
+    for row in year.rows:
+        row["url"] = (
+            reverse("dashboard-province", args=[row["code"]])
+            if to_province
+            else reverse("blkk-home", args=[row["code"]])
+        )
+    return {
+        "assistance_year": year,
+        "assistance_chart": {
+            "type": "bar",
+            "horizontal": True,
+            "format": "rupiah",
+            "labels": [row["name"] for row in year.rows],
+            "series": [
+                {
+                    "label": str(KPI_LABELS["assistance_delivered_value"]),
+                    "values": [row["value"] for row in year.rows],
+                }
+            ],
+        },
+        "assistance_due": [
+            {
+                **row,
+                "kind_label": kinds.get(row["kind"], row["kind"]),
+                "url": assistance_url(row["blkk_code"], row["pk"]),
+            }
+            for row in due
+        ],
+        "assistance_due_count": due_count,
+        "assistance_check_cutoff": months_before(today, CHECK_DUE_MONTHS),
     }

@@ -71,7 +71,10 @@ CONTRACT = {
         ["blkk", "grade"],
     ),
     "cohorts": (
-        ["blkk", "name", "year", "start_date", "end_date", "status"],
+        [
+            "blkk", "name", "year", "start_date", "end_date", "status",
+            "applications_open_on", "applications_close_on",
+        ],
         ["blkk", "status"],
     ),
     "ventures": (

@@ -14,12 +14,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blkk_portal.months import Month
-from incubator.models import Stage
+from incubator.models import CohortApplication, Stage
 from incubator.services import venture_change_stage
 from mentoring.models import MentorAssignment
 from reports.kpis import counts_total, figures_by_blkk, kpis_from_counts
 from reports.selectors import scope_blkks
-from tests.incubator.factories import VentureFactory, VentureMetricFactory
+from tests.incubator.factories import (
+    AssistanceFactory,
+    CohortApplicationFactory,
+    VentureFactory,
+    VentureMetricFactory,
+)
 from tests.mentoring.factories import MentorAssignmentFactory, MentoringSessionFactory
 from tests.training.factories import (
     BlkkFactory,
@@ -121,6 +126,9 @@ def test_every_key_is_present_and_zero_when_nothing_counts(blkk_a):
             "employment": 0,
             "migrant_work": 0,
         },
+        "applications_received": 0,
+        "applications_accepted": 0,
+        "assistance_delivered_value": 0,
         "blkk_by_grade": {"tumbuh": 1, "berkembang": 0, "mandiri": 0},
     }
 
@@ -428,6 +436,18 @@ def _busy_blkk(province_regency: str) -> None:
     PlacementFactory(trainee=person, start_date=day(4, 22))
     GradeAssessmentFactory(blkk=blkk, assessed_on=day(4, 2))
     GradeAssessmentFactory(blkk=blkk, assessed_on=day(4, 9))
+    CohortApplicationFactory(
+        cohort=venture.cohort,
+        applicant=person,
+        received_on=day(4, 2),
+        status=CohortApplication.Status.ACCEPTED,
+        decided_on=day(4, 6),
+        venture=venture_in(blkk),
+    )
+    AssistanceFactory(blkk=blkk, delivered=True, delivered_on=day(4, 8))
+    AssistanceFactory(
+        blkk=None, venture=venture, delivered=True, delivered_on=day(4, 9)
+    )
 
 
 def _queries_for_every_blkk() -> int:
@@ -447,8 +467,9 @@ def test_all_blkk_pass_runs_the_same_queries_for_2_or_20_blkks():
     assert len(figures_by_blkk(APRIL)) == 20
     # The BLKK list (with each one's grade on month end) and one query per other
     # figure or group of figures: registered, graduates, certified, outcomes,
-    # ventures, metrics, sessions, instructors, partnerships, placements.
-    assert many == few == 11
+    # ventures, metrics, sessions, instructors, partnerships, placements,
+    # applications (received and accepted), assistance delivered.
+    assert many == few == 13
 
 
 def test_the_national_pass_gives_each_blkk_the_figures_of_its_own_report():

@@ -87,7 +87,14 @@ def figure(key: str, *, blkk_a, blkk_b) -> dict:
 
 def test_the_new_keys_follow_metrics_reported_in_designs_order():
     at = KPI_KEYS.index("metrics_reported")
-    assert KPI_KEYS[at + 1 :] == PROGRAMME_KEYS
+    # Issue #13's intake and assistance keys come between placements and grades.
+    assert KPI_KEYS[at + 1 :] == (
+        *PROGRAMME_KEYS[:-1],
+        "applications_received",
+        "applications_accepted",
+        "assistance_delivered_value",
+        PROGRAMME_KEYS[-1],
+    )
 
 
 def test_the_new_keys_are_present_and_zero_when_nothing_counts(blkk_a):
