@@ -9,6 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from blkk_portal.access import access_of, declared_models
 from incubator.models import (
+    Assistance,
+    AssistanceStatusChange,
     Cohort,
     Milestone,
     StageChange,
@@ -62,6 +64,9 @@ MENTOR_A_SEES = {
     Partnership: NONE,
     Placement: NONE,
     GradeAssessment: NONE,
+    # Assistance is read by staff alone (ministry, province, the BLKK's managers).
+    Assistance: NONE,
+    AssistanceStatusChange: NONE,
 }
 # Partners are shared reference data, read by everyone signed in.
 SHARED_BY_EVERYONE = {Partner: BOTH}

@@ -10,4 +10,6 @@ routes = [
     ("ventures", views.VentureViewSet),
     ("milestones", views.MilestoneViewSet),
     ("venture-metrics", views.VentureMetricViewSet),
+    # --- assistance
+    ("assistance", views.AssistanceViewSet),
 ]

@@ -27,6 +27,7 @@ CONTRACT_RESOURCES = [
     "ventures",
     "milestones",
     "venture-metrics",
+    "assistance",
     "mentors",
     "mentor-assignments",
     "mentoring-sessions",
@@ -65,6 +66,7 @@ MANAGER_WRITES = {
     "placements",
     "instructors",
     "instructor-qualifications",
+    "assistance",  # its checks only; moves through `status/`
 }
 MENTOR_WRITES = {"venture-metrics", "mentoring-sessions"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).
