@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
+    AssistanceFactory,
+    AssistanceStatusChangeFactory,
     CohortFactory,
     MilestoneFactory,
     StageChangeFactory,
@@ -60,6 +62,8 @@ FACTORIES = [
     PlacementFactory,
     InstructorFactory,
     InstructorQualificationFactory,
+    AssistanceFactory,
+    AssistanceStatusChangeFactory,
 ]
 QUERY_BUDGET = 20
 
