@@ -328,7 +328,7 @@ class AssistanceMoveForm(PortalForm):
     to_status = forms.ChoiceField(
         choices=AssistanceStatus.choices, widget=forms.HiddenInput
     )
-    on = forms.DateField(label=label_of(AssistanceStatusChange, "on"))
+    on = forms.DateField(label=_("Date"))
     handover_number = forms.CharField(
         label=label_of(Assistance, "handover_number"),
         max_length=100,
