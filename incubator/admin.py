@@ -177,8 +177,8 @@ class VentureMetricAdmin(ScopedHistoryAdmin):
 
 class AssistanceStatusChangeInline(ReadOnlyInline):
     model = AssistanceStatusChange
-    fields = ["on", "from_status", "to_status", "by", "note"]
-    readonly_fields = fields
+    readonly_fields = ("on", "from_status", "to_status", "by", "note")
+    fields = readonly_fields
     show_change_link = False
     ordering = ["on", "pk"]
 

@@ -155,7 +155,7 @@ def _detail(
     moves = []
     for to_status in _moves_for(here, assistance):
         form = posted_move
-        if form is None or form.to_status != to_status:
+        if form is None or form.move != to_status:
             form = AssistanceMoveForm(to_status=to_status)
         moves.append({"form": form, "label": MOVE_LABELS[to_status]})
     refused_move = posted_move is not None and not any(
@@ -214,7 +214,7 @@ def assistance_move(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespon
         change = save_through_service(
             form,
             lambda: services.assistance_move(
-                assistance=assistance, by=request.user, **form.cleaned_data
+                assistance=assistance, by=here.user, **form.cleaned_data
             ),
         )
         if change is not None:
@@ -243,7 +243,7 @@ def assistance_check(request: HttpRequest, here: BlkkHere, pk: int) -> HttpRespo
                 assistance=assistance,
                 checked_on=form.cleaned_data["last_checked_on"],
                 condition=form.cleaned_data["condition"],
-                by=request.user,
+                by=here.user,
             ),
         )
         if saved is not None:
@@ -279,7 +279,7 @@ def assistance_create(request: HttpRequest, here: BlkkHere) -> HttpResponse:
             lambda: services.assistance_create(
                 blkk=None if venture else here.blkk,
                 venture=venture,
-                by=request.user,
+                by=here.user,
                 **fields,
             ),
         )
@@ -310,7 +310,7 @@ def assistance_update(request: HttpRequest, here: BlkkHere, pk: int) -> HttpResp
                 assistance=assistance,
                 blkk=None if venture else here.blkk,
                 venture=venture,
-                by=request.user,
+                by=here.user,
                 **fields,
             ),
         )

@@ -7,6 +7,8 @@ checks only the shape of its input).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -310,7 +312,7 @@ class AssistanceForm(PortalModelForm):
 
     def __init__(self, *args, ventures, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["venture"].queryset = ventures
+        cast(ModelChoiceField, self.fields["venture"]).queryset = ventures
 
 
 class AssistanceUpdateForm(AssistanceForm):
@@ -348,7 +350,7 @@ class AssistanceMoveForm(PortalForm):
         # Several of these forms share a page: ids of their own, names the API's.
         kwargs.setdefault("auto_id", f"id_{to_status}_%s")
         super().__init__(*args, **kwargs)
-        self.to_status = to_status
+        self.move = to_status
         if to_status != AssistanceStatus.DELIVERED:
             del self.fields["handover_number"]
 

@@ -21,6 +21,7 @@ from blkk_portal.months import Month
 from training.models import Blkk
 from training.selectors import add_months
 
+from .managers import AssistanceQuerySet
 from .models import ACTIVE_STAGES, Stage, StageChange, Venture, VentureMetric
 from .programme_records import HANDED_OVER
 
@@ -138,7 +139,7 @@ def assistance_check_overdue(rows: QuerySet, today: datetime.date) -> QuerySet:
 
 
 def assistance_delivered_between(
-    rows: QuerySet, first_day: datetime.date, last_day: datetime.date
+    rows: AssistanceQuerySet, first_day: datetime.date, last_day: datetime.date
 ) -> QuerySet:
     """The assistance of `rows` delivered from `first_day` to `last_day`
     (inclusive), annotated with `owner_blkk_id`, the BLKK it counts at: its own, or

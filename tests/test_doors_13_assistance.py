@@ -101,7 +101,7 @@ def test_another_blkks_assistance_is_404_to_every_api_door(world, api, persona, 
 
 def test_a_missing_id_and_another_blkks_answer_alike(world, api):
     client = api(world.users["manager_a"])
-    missing = Assistance.objects.order_by("-pk").first().pk + 1000
+    missing = Assistance.objects.latest("pk").pk + 1000
     for path_of in (lambda pk: url("assistance", pk), status_url):
         elsewhere = client.post(path_of(b_(world, Assistance).pk), {}, **EN)
         nowhere = client.post(path_of(missing), {}, **EN)
@@ -134,7 +134,7 @@ def test_another_blkks_assistance_is_404_on_every_page(world, client):
             got, posted = client.get(path), client.post(path, body)
             assert got.status_code == (405 if name in POST_ONLY else not_found), name
             assert posted.status_code == (405 if name in GET_ONLY else not_found), name
-    missing = Assistance.objects.order_by("-pk").first().pk + 1000
+    missing = Assistance.objects.latest("pk").pk + 1000
     nowhere = reverse("assistance-update", args=[code_b, missing])
     assert client.get(nowhere).status_code == 403
     assert client.get(reverse("assistance-list", args=[code_a])).status_code == 404
@@ -156,7 +156,7 @@ def test_another_blkks_assistance_is_not_found_in_the_admin(world, client):
     client.force_login(world.users["manager_b"])
     target = a_(world, Assistance)
     before = snapshot(target)
-    missing = Assistance.objects.order_by("-pk").first().pk + 1000
+    missing = Assistance.objects.latest("pk").pk + 1000
     for view in ("change", "delete"):
         path, nowhere = (admin_url(Assistance, view, pk) for pk in (target.pk, missing))
         for method, data in (("get", {}), ("post", {"post": "yes", "condition": "x"})):
@@ -348,7 +348,7 @@ def test_a_manager_moves_no_assistance_to_another_blkks_venture(world, api):
     target = a_(world, Assistance)  # to A's venture
     before = snapshot(target)
     client = api(world.users["manager_a"])
-    missing = Venture.objects.order_by("-pk").first().pk + 1000
+    missing = Venture.objects.latest("pk").pk + 1000
 
     def attempt(venture_id):
         return client.patch(
@@ -399,7 +399,7 @@ def test_a_delivered_assistance_stays_and_a_page_takes_no_other_blkks_venture(
     assert (
         client.post(new, {**body, "venture": a_(world, Venture).pk}).status_code == 303
     )
-    created = Assistance.objects.order_by("-pk").first()
+    created = Assistance.objects.latest("pk")
     response = api(world.users["ministry"]).patch(
         url("assistance", created.pk), {"venture": b_(world, Venture).pk}, format="json"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -234,7 +236,7 @@ class AssistanceSerializer(PortalModelSerializer):
 
     # The read-only fields a client may still send, read as their model fields
     # would be, so that the service judges them (and names them when they change).
-    _MOVED_PARSERS = {
+    _MOVED_PARSERS: dict[str, Callable[[], serializers.Field]] = {
         "status": lambda: serializers.ChoiceField(choices=AssistanceStatus.choices),
         "approved_on": lambda: AsciiDateField(allow_null=True),
         "delivered_on": lambda: AsciiDateField(allow_null=True),

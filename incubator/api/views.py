@@ -18,7 +18,6 @@ from blkk_portal.api.viewsets import (
 from incubator import services
 from incubator.models import (
     Assistance,
-    AssistanceStatusChange,
     Cohort,
     Milestone,
     StageChange,
@@ -149,22 +148,12 @@ class AssistanceViewSet(ScopedViewSet):
     the BLKK it counts at change only its check; everyone reading it sees its
     status history. Moves go through `status/`."""
 
-    queryset = Assistance.objects.prefetch_related(
-        Prefetch(
-            "status_changes",
-            queryset=AssistanceStatusChange.objects.order_by("on", "pk"),
-        )
-    )
+    # The history in its model's order (by date, then as recorded).
+    queryset = Assistance.objects.prefetch_related("status_changes")
     serializer_class = serializers.AssistanceSerializer
     filterset_class = AssistanceFilter
     search_fields = ["description", "=handover_number"]
     ordering_fields = ["year", "proposed_on", "value"]
-
-    @property
-    def write_action(self):
-        # Moving an assistance is changing it; which moves the role makes is the
-        # service's question (403 for a move the role may not make).
-        return "change" if self.action == "move" else None
 
     @extend_schema(
         request=serializers.AssistanceMoveSerializer,
@@ -176,6 +165,9 @@ class AssistanceViewSet(ScopedViewSet):
         history; 201 with the assistance as it now is. 400 for a move the rules
         forbid (or a bad date or handover number), 403 for one the caller's role
         may not make (only ministry staff approve or cancel)."""
+        # Moving an assistance is changing it (asked of the object by
+        # `get_object`); which moves the role makes is the service's question.
+        self.write_action = "change"
         assistance = self.get_object()
         serializer = serializers.AssistanceMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

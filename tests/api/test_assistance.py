@@ -324,7 +324,7 @@ def test_who_records_a_use(world, api, persona, expected):
 
 def test_a_missing_assistance_and_one_out_of_scope_answer_alike(world, api):
     client = api(world.users["manager_a"])
-    missing = Assistance.objects.order_by("-pk").first().pk + 1000
+    missing = Assistance.objects.latest("pk").pk + 1000
     elsewhere = post_move(client, b_(world, Assistance).pk, "in_use")
     nowhere = post_move(client, missing, "in_use")
     assert elsewhere.status_code == nowhere.status_code == 404
@@ -469,7 +469,9 @@ def test_the_blkk_filter_counts_a_ventures_assistance_at_its_cohorts_blkk(world,
 
 def test_the_other_filters(world, api):
     client = api(world.users["ministry"])
-    extra = AssistanceFactory(blkk=a_(world, Blkk), year=2024, kind="operational")
+    extra = AssistanceFactory.create(
+        blkk=a_(world, Blkk), year=2024, kind="operational"
+    )
     assert ids(client.get(url("assistance"), {"year": 2024})) == {extra.pk}
     assert ids(client.get(url("assistance"), {"kind": "operational"})) == {extra.pk}
     assert ids(client.get(url("assistance"), {"status": "proposed"})) == {extra.pk}
@@ -496,7 +498,7 @@ def test_the_list_reads_every_status_history_in_one_query(
     with CaptureQueriesContext(connection) as few:
         assert client.get(url("assistance")).status_code == 200
     for _n in range(10):
-        AssistanceFactory(blkk=a_(world, Blkk))
+        AssistanceFactory.create(blkk=a_(world, Blkk))
     with django_assert_max_num_queries(len(few)):
         response = client.get(url("assistance"))
     assert len(response.json()["results"]) == 12

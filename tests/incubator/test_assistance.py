@@ -243,13 +243,14 @@ def _at(status: str, blkk) -> Assistance:
     """An assistance of `blkk` at `status`, reached through the services."""
     ministry = UserFactory(ministry=True)
     assistance = propose(blkk, by=ministry)
-    path = {
+    paths: dict[str, list[str]] = {
         S.PROPOSED: [],
         S.APPROVED: [S.APPROVED],
         S.DELIVERED: [S.APPROVED, S.DELIVERED],
         S.IN_USE: [S.APPROVED, S.DELIVERED, S.IN_USE],
         S.CANCELLED: [S.CANCELLED],
-    }[status]
+    }
+    path = paths[status]
     for day, step in enumerate(path, start=2):
         number = "BAST/1" if step == S.DELIVERED else ""
         move(assistance, step, row_day(day), by=ministry, handover_number=number)
@@ -702,15 +703,17 @@ def test_an_assistance_not_seen_for_more_than_six_months_is_due_a_check(
     blkk_a, last_seen, overdue
 ):
     today = datetime.date(2027, 3, 16)
-    by_delivery = AssistanceFactory(blkk=blkk_a, delivered=True, delivered_on=last_seen)
-    by_check = AssistanceFactory(
+    by_delivery = AssistanceFactory.create(
+        blkk=blkk_a, delivered=True, delivered_on=last_seen
+    )
+    by_check = AssistanceFactory.create(
         blkk=blkk_a,
         delivered=True,
         delivered_on=datetime.date(2025, 5, 5),
         last_checked_on=last_seen,
         condition="good",
     )
-    AssistanceFactory(blkk=blkk_a, approved=True)  # not handed over: never due
+    AssistanceFactory.create(blkk=blkk_a, approved=True)  # not handed over: never due
 
     rows = selectors.assistance_with_check_due(Assistance.objects.all(), today)
     flags = {row.pk: row.check_overdue for row in rows}
@@ -736,19 +739,19 @@ def test_six_months_before_the_end_of_august_is_the_end_of_february():
 def test_delivered_assistance_counts_at_its_blkk_or_its_ventures_cohorts(
     blkk_a, venture_b
 ):
-    to_blkk = AssistanceFactory(
+    to_blkk = AssistanceFactory.create(
         blkk=blkk_a, delivered=True, delivered_on=datetime.date(2025, 4, 30)
     )
-    to_venture = AssistanceFactory(
+    to_venture = AssistanceFactory.create(
         blkk=None,
         venture=venture_b,
         delivered=True,
         delivered_on=datetime.date(2025, 4, 1),
     )
-    AssistanceFactory(
+    AssistanceFactory.create(
         blkk=blkk_a, delivered=True, delivered_on=datetime.date(2025, 5, 1)
     )
-    AssistanceFactory(venture=VentureFactory(), blkk=None, approved=True)
+    AssistanceFactory.create(venture=VentureFactory(), blkk=None, approved=True)
 
     rows = selectors.assistance_delivered_between(
         Assistance.objects.all(), datetime.date(2025, 4, 1), datetime.date(2025, 4, 30)

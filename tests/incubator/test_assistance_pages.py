@@ -87,7 +87,7 @@ def status_of(assistance) -> str:
 
 
 def offered_moves(response) -> list[str]:
-    return [move["form"].to_status for move in response.context["moves"]]
+    return [move["form"].move for move in response.context["moves"]]
 
 
 # --- the list -------------------------------------------------------------------------
@@ -97,10 +97,10 @@ def offered_moves(response) -> list[str]:
 def test_the_list_shows_the_blkks_and_its_ventures_assistance_and_no_other(
     client, manager_a, blkk_a, venture_a, venture_b, proposed
 ):
-    to_venture = AssistanceFactory(
+    to_venture = AssistanceFactory.create(
         blkk=None, venture=venture_a, delivered=True, description="Modal kerja Ayu"
     )
-    elsewhere = AssistanceFactory(
+    elsewhere = AssistanceFactory.create(
         blkk=None, venture=venture_b, description="Modal kerja Budi"
     )
     client.force_login(manager_a)
@@ -129,14 +129,14 @@ def test_values_read_the_indonesian_way_on_an_indonesian_page(
 @pytest.mark.usefixtures("english")
 def test_assistance_not_checked_for_six_months_is_flagged(client, manager_a, blkk_a):
     # Today is 7 December 2026: six months before is 7 June.
-    overdue = AssistanceFactory(
+    overdue = AssistanceFactory.create(
         blkk=blkk_a,
         delivered=True,
         delivered_on=datetime.date(2026, 5, 4),
         last_checked_on=datetime.date(2026, 6, 6),
         condition="good",
     )
-    fresh = AssistanceFactory(
+    fresh = AssistanceFactory.create(
         blkk=blkk_a,
         delivered=True,
         delivered_on=datetime.date(2026, 5, 4),
@@ -161,7 +161,7 @@ def test_assistance_not_checked_for_six_months_is_flagged(client, manager_a, blk
 
 
 def test_the_list_filters_by_status_and_kind(client, manager_a, blkk_a, proposed):
-    other = AssistanceFactory(blkk=blkk_a, kind="operational", approved=True)
+    other = AssistanceFactory.create(blkk=blkk_a, kind="operational", approved=True)
     client.force_login(manager_a)
     url = page("assistance-list", blkk_a)
 
@@ -178,12 +178,12 @@ def test_the_list_queries_do_not_grow_with_rows(
 ):
     client.force_login(manager_a)
     url = page("assistance-list", blkk_a)
-    AssistanceFactory(blkk=None, venture=venture_a)
+    AssistanceFactory.create(blkk=None, venture=venture_a)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for _n in range(6):
-        AssistanceFactory(blkk=None, venture=venture_a, delivered=True)
-        AssistanceFactory(blkk=blkk_a)
+        AssistanceFactory.create(blkk=None, venture=venture_a, delivered=True)
+        AssistanceFactory.create(blkk=blkk_a)
     with django_assert_max_num_queries(len(few)):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 13
@@ -304,7 +304,7 @@ def test_the_page_offers_the_moves_the_role_makes(
     # Delivery asks for the handover number; the other moves do not.
     for move in response.context["moves"]:
         assert ("handover_number" in move["form"].fields) is (
-            move["form"].to_status == S.DELIVERED
+            move["form"].move == S.DELIVERED
         )
 
 
@@ -327,7 +327,7 @@ def test_a_manager_records_the_delivery_with_its_bast(client, manager_a, approve
         datetime.date(2026, 9, 20),
         "BAST/20/2026",
     )
-    last = AssistanceStatusChange.objects.filter(assistance=approved).last()
+    last = AssistanceStatusChange.objects.filter(assistance=approved).latest("pk")
     assert (last.by, last.note) == (manager_a, "Diterima ketua BLKK")
 
 
@@ -368,9 +368,7 @@ def test_a_delivery_without_its_number_or_dated_too_early_is_shown_on_its_form(
     )
     assert response.status_code == 200
     posted = next(
-        m["form"]
-        for m in response.context["moves"]
-        if m["form"].to_status == "delivered"
+        m["form"] for m in response.context["moves"] if m["form"].move == "delivered"
     )
     assert posted.errors == {
         "handover_number": ["Give the handover number (BAST) of the delivery."]
@@ -380,9 +378,7 @@ def test_a_delivery_without_its_number_or_dated_too_early_is_shown_on_its_form(
         {"to_status": "delivered", "on": "2026-09-01", "handover_number": "B/1"},
     )
     posted = next(
-        m["form"]
-        for m in response.context["moves"]
-        if m["form"].to_status == "delivered"
+        m["form"] for m in response.context["moves"] if m["form"].move == "delivered"
     )
     assert list(posted.errors) == ["on"]
     assert status_of(approved) == S.APPROVED
@@ -584,7 +580,9 @@ def test_a_delivered_assistance_keeps_its_value_on_the_edit_page(
 def test_a_ventures_page_lists_its_assistance(
     client, manager_a, ministry_user, venture_a, proposed
 ):
-    own = AssistanceFactory(blkk=None, venture=venture_a, description="Etalase toko")
+    own = AssistanceFactory.create(
+        blkk=None, venture=venture_a, description="Etalase toko"
+    )
     client.force_login(manager_a)
     response = client.get(page("venture-detail", venture_a.cohort.blkk, venture_a.pk))
     panel = next(p for p in response.context["panels"] if "assistance" in p["template"])

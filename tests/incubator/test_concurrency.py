@@ -66,7 +66,7 @@ def test_two_deliveries_of_one_assistance_at_once_record_one(blkk_a, slow_move_r
     first, second = UserFactory.create_batch(
         2, blkk_manager=True, managed_blkks=[blkk_a]
     )
-    assistance = AssistanceFactory(blkk=blkk_a, approved=True)
+    assistance = AssistanceFactory.create(blkk=blkk_a, approved=True)
 
     def deliver(user, number):
         return lambda: services.assistance_move(
