@@ -8,6 +8,7 @@ find nothing."""
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -596,3 +597,39 @@ def test_a_ventures_page_lists_its_assistance(
         page("venture-detail", venture_a.cohort.blkk, venture_a.pk)
     ).content.decode()
     assert f"?venture={venture_a.pk}" in content
+
+
+# --- one write path -------------------------------------------------------------------
+
+
+def test_the_page_and_the_api_move_and_check_through_the_same_services(
+    client, api, manager_a, approved
+):
+    client.force_login(manager_a)
+    with (
+        mock.patch.object(
+            services, "assistance_move", wraps=services.assistance_move
+        ) as moving,
+        mock.patch.object(
+            services,
+            "assistance_record_check",
+            wraps=services.assistance_record_check,
+        ) as checking,
+    ):
+        client.post(
+            moved(approved),
+            {"to_status": "delivered", "on": "2026-09-20", "handover_number": "B/1"},
+        )
+        api(manager_a).post(
+            f"/api/v1/assistance/{approved.pk}/status/", {"to_status": "in_use"}
+        )
+        client.post(
+            checked(approved), {"last_checked_on": "2026-11-30", "condition": "good"}
+        )
+    assert [call.kwargs["to_status"] for call in moving.call_args_list] == [
+        "delivered",
+        "in_use",
+    ]
+    assert all(call.kwargs["by"] == manager_a for call in moving.call_args_list)
+    assert checking.call_count == 1
+    assert status_of(approved) == S.IN_USE
