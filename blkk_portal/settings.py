@@ -327,6 +327,9 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "incubator.models.Stage",
         # Other records have a `kind` too: each names its own.
         "PartnerKindEnum": "training.programme_records.PartnerKind",
+        # --- assistance: its status is also its history's `from` and `to`.
+        "AssistanceStatusEnum": "incubator.programme_records.AssistanceStatus",
+        "AssistanceKindEnum": "incubator.programme_records.AssistanceKind",
     },
 }
 

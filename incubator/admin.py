@@ -1,4 +1,5 @@
-"""Admin for cohorts, ventures (with their stage history), milestones and metrics."""
+"""Admin for cohorts, ventures (with their stage history), milestones, metrics and
+assistance (with its status history)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,23 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
+from blkk_portal.admin_base import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ScopedAdmin,
+    ScopedHistoryAdmin,
+)
 from blkk_portal.numbers import is_ascii_digits
+from training.models import Blkk
 
 from . import services
 from .models import (
     ApplicationReview,
+    Assistance,
+    AssistanceStatusChange,
     Cohort,
     CohortApplication,
     Milestone,
@@ -354,3 +364,119 @@ class ApplicationReviewAdmin(ScopedHistoryAdmin):
 
             form._build_service_call = build_with_reviewer
         return form
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+
+class AssistanceStatusChangeInline(ReadOnlyInline):
+    model = AssistanceStatusChange
+    readonly_fields = ("on", "from_status", "to_status", "by", "note")
+    fields = readonly_fields
+    show_change_link = False
+    ordering = ["on", "pk"]
+
+
+ASSISTANCE_PROPOSAL_FIELDS = [
+    "blkk",
+    "venture",
+    "year",
+    "kind",
+    "description",
+    "value",
+    "proposed_on",
+]
+ASSISTANCE_LATER_FIELDS = [
+    "status",
+    "approved_on",
+    "delivered_on",
+    "handover_number",
+    *services.ASSISTANCE_CHECK_FIELDS,
+    "portal_page",
+]
+
+
+@admin.register(Assistance)
+class AssistanceAdmin(ScopedHistoryAdmin):
+    """Proposed, changed and deleted by ministry staff through the services; the
+    managers of the BLKK it counts at change only its check here. Its status, dates
+    and handover number are read-only: moves are made on the assistance's portal
+    page (linked from the change page) or through the API's status endpoint, both
+    through `services.assistance_move`."""
+
+    services = services.ASSISTANCE
+    list_display = [
+        "__str__",
+        "counted_at",
+        "year",
+        "kind",
+        "value",
+        "status",
+        "delivered_on",
+        "last_checked_on",
+        "condition",
+    ]
+    list_filter = ["status", "kind", "year", "condition"]
+    list_select_related = ["blkk", "venture__cohort__blkk"]
+    search_fields = [
+        "description",
+        "=handover_number",
+        "blkk__code",
+        "blkk__name",
+        "venture__name",
+        "venture__cohort__blkk__code",
+    ]
+    autocomplete_fields = ["blkk", "venture"]
+    date_hierarchy = "proposed_on"
+    inlines = [AssistanceStatusChangeInline]
+
+    @admin.display(description=_("counts at"))
+    def counted_at(self, obj: Assistance) -> Blkk:
+        return _counted_at(obj)
+
+    @admin.display(description=_("status moves"))
+    def portal_page(self, obj: Assistance) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("assistance-detail", args=[_counted_at(obj).code, obj.pk]),
+            _("Move the status on the assistance's portal page"),
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ASSISTANCE_PROPOSAL_FIELDS
+        return [*ASSISTANCE_PROPOSAL_FIELDS, *ASSISTANCE_LATER_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if not request.user.sees_everything:
+            # A manager records the check; the service refuses anything else.
+            return [
+                name
+                for name in self.get_fields(request, obj)
+                if name not in services.ASSISTANCE_CHECK_FIELDS
+            ]
+        readonly = [*services.ASSISTANCE.fixed, "portal_page"]
+        if obj.status in services.ASSISTANCE_SETTLED_STATUSES:
+            readonly += services.ASSISTANCE_SETTLED_FIELDS
+        return readonly
+
+
+def _counted_at(assistance: Assistance) -> Blkk:
+    """The BLKK an assistance counts at: its own, or its venture's cohort's."""
+    if assistance.blkk is not None:
+        return assistance.blkk
+    # Else it goes to a venture (one recipient: a constraint).
+    return cast(Venture, assistance.venture).cohort.blkk
+
+
+@admin.register(AssistanceStatusChange)
+class AssistanceStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """The status history, written only by the status moves."""
+
+    list_display = ["assistance", "from_status", "to_status", "on", "by"]
+    list_filter = ["to_status"]
+    list_select_related = ["assistance__blkk", "assistance__venture", "by"]
+    search_fields = ["assistance__description", "=assistance__handover_number"]
+    date_hierarchy = "on"

@@ -37,6 +37,10 @@ from training.validators import validate_nik
 from .models import (
     ApplicationReview,
     ApplicationStatus,
+    Assistance,
+    AssistanceCondition,
+    AssistanceStatus,
+    AssistanceStatusChange,
     Cohort,
     CohortApplication,
     Milestone,
@@ -496,3 +500,93 @@ class DecisionForm(PortalForm):
         self.moves = application_moves_from(application.status)
         decision = cast(forms.ChoiceField, self.fields["decision"])
         decision.choices = [(s.value, s.label) for s in self.moves]
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+
+class AssistanceForm(PortalModelForm):
+    """A proposal on a BLKK's page (ministry staff): to the BLKK itself, or to one
+    of its ventures (`venture`; left empty, the BLKK)."""
+
+    venture = ModelChoiceField(
+        queryset=Venture.objects.none(),
+        required=False,
+        empty_label=_("None: the BLKK itself"),
+        label=label_of(Assistance, "venture"),
+        help_text=_("Leave empty to give it to the BLKK itself."),
+    )
+    year = IntegerField(
+        label=label_of(Assistance, "year"), min_value=2000, max_value=2100
+    )
+    value = RupiahField(label=label_of(Assistance, "value"))
+
+    class Meta:
+        model = Assistance
+        # The API's fields but `blkk`, which is the BLKK whose page this is (or
+        # the venture's, which is this BLKK).
+        fields = ["venture", "year", "kind", "description", "value", "proposed_on"]
+        help_texts = {
+            "proposed_on": _("The day it was proposed; not in the future."),
+        }
+
+    def __init__(self, *args, ventures, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(ModelChoiceField, self.fields["venture"]).queryset = ventures
+
+
+class AssistanceUpdateForm(AssistanceForm):
+    """A proposal's details; its proposal date opens its status history and stays."""
+
+    class Meta(AssistanceForm.Meta):
+        fields = ["venture", "year", "kind", "description", "value"]
+
+
+class AssistanceMoveForm(PortalForm):
+    """One move of an assistance (`to_status`, hidden: each move has its own small
+    form and button), with its date, the handover number (BAST) for a delivery,
+    and a note. The rules are the service's."""
+
+    to_status = forms.ChoiceField(
+        choices=AssistanceStatus.choices, widget=forms.HiddenInput
+    )
+    on = forms.DateField(label=_("Date"))
+    handover_number = forms.CharField(
+        label=label_of(Assistance, "handover_number"),
+        max_length=100,
+        required=False,
+    )
+    note = forms.CharField(
+        label=label_of(AssistanceStatusChange, "note"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, to_status: str, **kwargs):
+        kwargs.setdefault(
+            "initial", {"to_status": to_status, "on": timezone.localdate()}
+        )
+        # Several of these forms share a page: ids of their own, names the API's.
+        kwargs.setdefault("auto_id", f"id_{to_status}_%s")
+        super().__init__(*args, **kwargs)
+        self.move = to_status
+        if to_status != AssistanceStatus.DELIVERED:
+            del self.fields["handover_number"]
+
+
+class AssistanceCheckForm(PortalForm):
+    """A check of a delivered assistance: the day it was seen and its condition."""
+
+    last_checked_on = forms.DateField(
+        label=_("Checked on"), help_text=_("The day it was seen; not in the future.")
+    )
+    condition = forms.ChoiceField(
+        label=label_of(Assistance, "condition"),
+        choices=AssistanceCondition.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"last_checked_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

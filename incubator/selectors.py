@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from blkk_portal.months import Month
 from training.models import Blkk
+from training.selectors import add_months
 
+from .managers import AssistanceQuerySet
 from .models import (
     ACTIVE_STAGES,
     Assistance,
@@ -142,20 +157,6 @@ def with_taking_applications(cohorts: QuerySet, day: datetime.date) -> QuerySet:
 
 # --- assistance on the dashboards (issue #13) ----------------------------------------
 
-# An assistance not seen (checked, or else delivered) for longer than this is due for
-# a check (DESIGN.md: the dashboards list those not checked for more than 6 months).
-CHECK_DUE_MONTHS = 6
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months before `day` (the month's last day when
-    that month is shorter: 31 August -> 28 February)."""
-    try:
-        month = Month.of(day).shifted(-months)
-    except ValueError:  # before January 1900, when nothing was recorded
-        return datetime.date.min
-    return month.first_day.replace(day=min(day.day, month.last_day.day))
-
 
 def assistance_owned_in(assistance: QuerySet, blkks: QuerySet | None) -> QuerySet:
     """The assistance of `assistance` that belongs to one of `blkks` (its BLKK, or
@@ -164,17 +165,6 @@ def assistance_owned_in(assistance: QuerySet, blkks: QuerySet | None) -> QuerySe
         return assistance
     return assistance.filter(
         Assistance.objects.reached_by_blkks(blkks.order_by().values("pk"))
-    )
-
-
-def assistance_delivered_between(
-    assistance: QuerySet, first: datetime.date, last: datetime.date
-) -> QuerySet:
-    """The assistance of `assistance` delivered (`delivered_on`) from `first`
-    through `last`, whatever its status now (delivered or in use): what the KPI
-    `assistance_delivered_value` sums."""
-    return assistance.filter(
-        status__in=sorted(HANDED_OVER), delivered_on__range=(first, last)
     )
 
 
@@ -216,20 +206,65 @@ def assistance_value_by_blkk(assistance: QuerySet) -> list[dict]:
 
 
 def assistance_due_for_check(assistance: QuerySet, today: datetime.date) -> QuerySet:
-    """The assistance of `assistance` handed over (delivered or in use) whose last
-    check, or delivery when never checked (`Assistance.last_seen_on`), is more than
-    `CHECK_DUE_MONTHS` months before `today`, the longest unseen first; each with
-    `last_seen`, and its owner BLKK's `blkk_code` and `blkk_name`, and its
-    venture's name when it went to a venture."""
-    cutoff = months_before(today, CHECK_DUE_MONTHS)
-    return (
-        assistance.filter(status__in=sorted(HANDED_OVER))
-        .annotate(
-            last_seen=Coalesce("last_checked_on", "delivered_on"),
-            blkk_code=Coalesce("blkk__code", "venture__cohort__blkk__code"),
-            blkk_name=Coalesce("blkk__name", "venture__cohort__blkk__name"),
-            venture_name=F("venture__name"),
+    """`assistance_check_overdue`, each row with its owner BLKK's `blkk_code` and
+    `blkk_name`, and its venture's name when it went to a venture (the dashboards'
+    list of assistance to check)."""
+    return assistance_check_overdue(assistance, today).annotate(
+        blkk_code=Coalesce("blkk__code", "venture__cohort__blkk__code"),
+        blkk_name=Coalesce("blkk__name", "venture__cohort__blkk__name"),
+        venture_name=F("venture__name"),
+    )
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+# An assistance handed over is seen (checked) at least this often.
+ASSISTANCE_CHECK_MONTHS = 6
+
+
+def assistance_check_due_since(today: datetime.date) -> datetime.date:
+    """The earliest day an assistance may last have been seen for it not to be
+    overdue for a check on `today`: `today` less six months (31 August less six
+    months is the last day of February, as PostgreSQL counts)."""
+    return add_months(today, -ASSISTANCE_CHECK_MONTHS)
+
+
+def assistance_with_check_due(rows: QuerySet, today: datetime.date) -> QuerySet:
+    """`rows` (assistance) annotated with `last_seen` (its last check, else its
+    delivery: `Assistance.last_seen_on`) and `check_overdue`: handed over
+    (delivered or in use) and not seen for more than six months on `today`."""
+    overdue = Q(
+        status__in=sorted(HANDED_OVER),
+        last_seen__lt=assistance_check_due_since(today),
+    )
+    return rows.annotate(
+        last_seen=Coalesce("last_checked_on", "delivered_on")
+    ).annotate(
+        check_overdue=Case(
+            When(overdue, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
-        .filter(last_seen__lt=cutoff)
+    )
+
+
+def assistance_check_overdue(rows: QuerySet, today: datetime.date) -> QuerySet:
+    """The assistance of `rows` handed over and not checked for more than six
+    months on `today`, longest unseen first (pass the user's `visible_to` rows; the
+    dashboards' panel of assistance to check)."""
+    return (
+        assistance_with_check_due(rows, today)
+        .filter(check_overdue=True)
         .order_by("last_seen", "pk")
+    )
+
+
+def assistance_delivered_between(
+    rows: AssistanceQuerySet, first_day: datetime.date, last_day: datetime.date
+) -> QuerySet:
+    """The assistance of `rows` delivered from `first_day` to `last_day`
+    (inclusive), annotated with `owner_blkk_id`, the BLKK it counts at: its own, or
+    its venture's cohort's (DESIGN.md, KPI `assistance_delivered_value`)."""
+    return rows.owned_by_blkk().filter(
+        status__in=sorted(HANDED_OVER), delivered_on__range=(first_day, last_day)
     )

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from blkk_portal.accounts.models import Role
 from blkk_portal.services import (
     ModelServices,
     changed_fields,
@@ -43,11 +44,18 @@ from .models import (
 )
 from .programme_records import (
     DECIDED_STATUSES,
+    HANDED_OVER,
+    MINISTRY_MOVES,
     OPEN_APPLICATION_STATUSES,
     ApplicationReview,
     ApplicationStatus,
+    Assistance,
+    AssistanceCondition,
+    AssistanceStatus,
+    AssistanceStatusChange,
     CohortApplication,
     application_move_allowed,
+    assistance_move_allowed,
 )
 from .public import public_cohorts_forget
 
@@ -973,4 +981,404 @@ REVIEWS = ModelServices(
     update=review_update,
     delete=review_delete,
     fixed=tuple(REVIEW_FIXED),
+)
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+#
+# Ministry staff propose assistance to a BLKK or to a venture, approve it or cancel
+# it; the managers of the BLKK it counts at (its own, or its venture's cohort's) and
+# ministry staff record its delivery with the handover number (BAST), its move to in
+# use, and its checks. Every move is kept in `AssistanceStatusChange` (DESIGN.md,
+# "Programme records the seeds name"). A move the rules forbid is a ValidationError
+# (400); one the role may not make is PermissionDenied (403), asked first.
+
+ASSISTANCE_PROPOSERS = gettext_lazy(
+    "Only ministry staff propose, change or delete assistance."
+)
+ASSISTANCE_MINISTRY_MOVES = gettext_lazy(
+    "Only ministry staff approve or cancel assistance."
+)
+ASSISTANCE_KEEPERS = gettext_lazy(
+    "Only ministry staff and the managers of the BLKK receiving it record an "
+    "assistance's delivery, its use and its checks."
+)
+ASSISTANCE_MINISTRY_FIELD = gettext_lazy(
+    "Only ministry staff change this; a BLKK's managers record the checks (last "
+    "checked on, condition)."
+)
+ASSISTANCE_BY_MOVE = gettext_lazy(
+    "This changes only with a status move (the assistance's status endpoint)."
+)
+ASSISTANCE_SETTLED = gettext_lazy(
+    "A delivered or cancelled assistance keeps its recipient, kind, year and value."
+)
+ASSISTANCE_CHECKED_AFTER_DELIVERY = gettext_lazy(
+    "Only a delivered assistance is checked."
+)
+ASSISTANCE_NOT_DELETABLE = gettext_lazy(
+    "Only a proposed or cancelled assistance can be deleted: cancel an approved one "
+    "first; a delivered one stays on record."
+)
+# Set by the status moves alone; the proposal date opens the history and stays.
+ASSISTANCE_MOVED_FIELDS = ("status", "approved_on", "delivered_on", "handover_number")
+ASSISTANCE_FIXED: dict[str, StrOrPromise] = {
+    **dict.fromkeys(ASSISTANCE_MOVED_FIELDS, ASSISTANCE_BY_MOVE),
+    "proposed_on": gettext_lazy(
+        "The proposal date opens the status history and cannot be changed."
+    ),
+}
+# What a check records (`assistance_record_check`), the one change managers make.
+ASSISTANCE_CHECK_FIELDS = ("last_checked_on", "condition")
+# What the handover settles: unchanged once delivered, or once cancelled.
+ASSISTANCE_SETTLED_FIELDS = ("blkk", "venture", "kind", "year", "value")
+ASSISTANCE_SETTLED_STATUSES = frozenset({*HANDED_OVER, AssistanceStatus.CANCELLED})
+# Statuses from which an assistance may be deleted (a proposal entered by mistake,
+# or one cancelled); approved and handed-over ones are kept.
+ASSISTANCE_DELETABLE = frozenset(
+    {AssistanceStatus.PROPOSED, AssistanceStatus.CANCELLED}
+)
+
+
+class AssistanceChanges(TypedDict, total=False):
+    blkk: Blkk | None
+    venture: Venture | None
+    year: int
+    kind: str
+    description: str
+    value: int
+    proposed_on: datetime.date
+    status: str
+    approved_on: datetime.date | None
+    delivered_on: datetime.date | None
+    handover_number: str
+    last_checked_on: datetime.date | None
+    condition: str
+
+
+def _ministry(by: User | None) -> bool:
+    """Ministry staff, or a command (`by` None)."""
+    return by is None or by.sees_everything
+
+
+def _ensure_assistance_proposer(by: User | None) -> None:
+    if not _ministry(by):
+        raise PermissionDenied(ASSISTANCE_PROPOSERS)
+
+
+def _ensure_assistance_keeper(assistance: Assistance, by: User | None) -> None:
+    """`by` records the delivery, use and checks of `assistance`: ministry staff, a
+    command, or a manager of the BLKK it counts at (`writable_by`, the one door)."""
+    if _ministry(by):
+        return
+    if (
+        by is not None
+        and by.role == Role.BLKK_MANAGER
+        and Assistance.objects.writable_by(by).filter(pk=assistance.pk).exists()
+    ):
+        return
+    raise PermissionDenied(ASSISTANCE_KEEPERS)
+
+
+def _assistance_day(day: datetime.date | None, *, field: str) -> datetime.date:
+    """`day`, today (Asia/Jakarta) when not given; never in the future."""
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("This date cannot be in the future."), code="future"
+                )
+            }
+        )
+    return day
+
+
+def _assistance_stamp(assistance: Assistance, by: User | None, reason: str) -> None:
+    """Name `by` and `reason` in the history row the next save writes (the request's
+    user is named anyway; a command or a test names its own)."""
+    assistance._change_reason = reason  # type: ignore[attr-defined]
+    if by is not None:
+        assistance._history_user = by  # type: ignore[attr-defined]
+
+
+def _assistance_locked(assistance: Assistance) -> Assistance:
+    """The row as stored, locked until the transaction ends: moves, checks and
+    changes of one assistance happen one after the other, each seeing the last."""
+    return Assistance.objects.select_for_update().get(pk=assistance.pk)
+
+
+@transaction.atomic
+def assistance_create(
+    *,
+    blkk: Blkk | None = None,
+    venture: Venture | None = None,
+    year: int,
+    kind: str,
+    description: str,
+    value: int,
+    proposed_on: datetime.date | None = None,
+    by: User | None,
+) -> Assistance:
+    """Propose assistance to `blkk` or to `venture` (exactly one; ministry staff
+    only). It is stored as proposed with the first entry of its status history:
+    from nothing to proposed, on `proposed_on` (today unless given: a proposal
+    often predates its entry; never in the future), by `by`."""
+    _ensure_assistance_proposer(by)
+    proposed_on = _assistance_day(proposed_on, field="proposed_on")
+    assistance = model_create(
+        Assistance,
+        fields={
+            "blkk": blkk,
+            "venture": venture,
+            "year": year,
+            "kind": kind,
+            "description": description,
+            "value": value,
+            "proposed_on": proposed_on,
+            "status": AssistanceStatus.PROPOSED,
+        },
+    )
+    AssistanceStatusChange.objects.create(
+        assistance=assistance,
+        from_status="",
+        to_status=AssistanceStatus.PROPOSED,
+        on=proposed_on,
+        by=by,
+    )
+    return assistance
+
+
+@transaction.atomic
+def assistance_update(
+    *, assistance: Assistance, by: User | None, **changes: Unpack[AssistanceChanges]
+) -> Assistance:
+    """Change an assistance.
+
+    Ministry staff change its description at any time, and its recipient, kind,
+    year and value until it is delivered or cancelled. A manager of the BLKK it
+    counts at changes only its check (`last_checked_on`, `condition`), under the
+    rules of `assistance_record_check`; any other field they change is refused
+    field by field. For everyone, its status, approval and delivery dates and
+    handover number move only with `assistance_move`, and its proposal date,
+    which opens the status history, stays. Values equal to those stored are no
+    change.
+    """
+    locked = _assistance_locked(assistance)
+    if not _ministry(by):
+        _ensure_assistance_keeper(locked, by)
+    changed = changed_fields(locked, changes)
+    refused: dict[str, StrOrPromise] = {}
+    if locked.status in ASSISTANCE_SETTLED_STATUSES:
+        refused |= dict.fromkeys(ASSISTANCE_SETTLED_FIELDS, ASSISTANCE_SETTLED)
+    if not _ministry(by):
+        # What a manager may never change, whatever the status, says so first.
+        refused |= {
+            name: ASSISTANCE_MINISTRY_FIELD
+            for name in changed
+            if name not in ASSISTANCE_CHECK_FIELDS
+        }
+    refuse_changes(changed, {**refused, **ASSISTANCE_FIXED})
+    rest = {n: v for n, v in changed.items() if n not in ASSISTANCE_CHECK_FIELDS}
+    if rest:
+        _assistance_stamp(locked, by, "changed")
+        locked = model_update(locked, changes=rest)
+    if set(changed) & set(ASSISTANCE_CHECK_FIELDS):
+        locked = _assistance_check(
+            locked,
+            checked_on=changed.get("last_checked_on", locked.last_checked_on),
+            condition=changed.get("condition", locked.condition),
+            by=by,
+        )
+    return locked
+
+
+@transaction.atomic
+def assistance_delete(*, assistance: Assistance, by: User | None) -> None:
+    """Delete an assistance with its status history (ministry staff only), while it
+    is proposed or cancelled: an approved one is cancelled first, and a delivered
+    one stays on record (its value counts in the reports)."""
+    _ensure_assistance_proposer(by)
+    locked = _assistance_locked(assistance)
+    if locked.status not in ASSISTANCE_DELETABLE:
+        raise ValidationError(ASSISTANCE_NOT_DELETABLE, code="not_deletable")
+    model_delete(locked)
+
+
+@transaction.atomic
+def assistance_move(
+    *,
+    assistance: Assistance,
+    to_status: str,
+    on: datetime.date | None = None,
+    handover_number: str = "",
+    note: str = "",
+    by: User | None,
+) -> AssistanceStatusChange:
+    """Move an assistance to `to_status` and record the move (from, to, on, by,
+    note) in its status history.
+
+    Who (PermissionDenied, asked first): approved and cancelled are ministry
+    staff's moves; delivered and in use are also those of the managers of the BLKK
+    it counts at. Rules (ValidationError): proposed -> approved -> delivered ->
+    in use, and proposed or approved -> cancelled; `on` is today unless given,
+    never in the future nor before the previous move. The move to delivered needs
+    `handover_number` (the BAST) and sets `delivered_on` to `on`; the move to
+    approved sets `approved_on`; a handover number given with any other move is
+    refused rather than dropped. The row is locked, so two moves at once happen
+    one after the other and the second is judged from the first's status.
+    """
+    locked = _assistance_locked(assistance)
+    if to_status in MINISTRY_MOVES:
+        if not _ministry(by):
+            raise PermissionDenied(ASSISTANCE_MINISTRY_MOVES)
+    else:
+        _ensure_assistance_keeper(locked, by)
+    from_status = locked.status
+    if not assistance_move_allowed(from_status, to_status):
+        message = _("An assistance cannot move from %(from)s to %(to)s.") % {
+            "from": locked.get_status_display(),
+            "to": dict(AssistanceStatus.choices).get(to_status, to_status),
+        }
+        raise ValidationError(
+            {"to_status": ValidationError(message, code="status_move_forbidden")}
+        )
+    on = _assistance_day(on, field="on")
+    last = locked.status_changes.order_by("-on", "-pk").first()
+    if last is not None and on < last.on:
+        raise ValidationError(
+            {
+                "on": ValidationError(
+                    _("The date cannot be before the previous move (%(d)s).")
+                    % {"d": date_format(last.on)},
+                    code="before_previous",
+                )
+            }
+        )
+    handover_number = handover_number.strip()
+    if to_status == AssistanceStatus.DELIVERED:
+        if not handover_number:
+            raise ValidationError(
+                {
+                    "handover_number": ValidationError(
+                        _("Give the handover number (BAST) of the delivery."),
+                        code="required",
+                    )
+                }
+            )
+        locked.delivered_on, locked.handover_number = on, handover_number
+    elif handover_number:
+        raise ValidationError(
+            {
+                "handover_number": ValidationError(
+                    _("A handover number is recorded only with the delivery."),
+                    code="not_a_delivery",
+                )
+            }
+        )
+    if to_status == AssistanceStatus.APPROVED:
+        locked.approved_on = on
+    locked.status = to_status
+    locked.full_clean()
+    _assistance_stamp(locked, by, f"{from_status} -> {to_status}")
+    locked.save(
+        update_fields=["status", "approved_on", "delivered_on", "handover_number"]
+    )
+    return AssistanceStatusChange.objects.create(
+        assistance=locked,
+        from_status=from_status,
+        to_status=to_status,
+        on=on,
+        by=by,
+        note=note,
+    )
+
+
+def _assistance_check(
+    assistance: Assistance,
+    *,
+    checked_on: datetime.date | None,
+    condition: str,
+    by: User | None,
+) -> Assistance:
+    """Record a check of `assistance` (a locked row): the rules of
+    `assistance_record_check`."""
+    if assistance.status not in HANDED_OVER:
+        raise ValidationError(
+            {
+                "last_checked_on": ValidationError(
+                    ASSISTANCE_CHECKED_AFTER_DELIVERY, code="not_delivered"
+                )
+            }
+        )
+    if checked_on is None:
+        raise ValidationError(
+            {
+                "last_checked_on": ValidationError(
+                    _("Give the date of the check."), code="required"
+                )
+            }
+        )
+    checked_on = _assistance_day(checked_on, field="last_checked_on")
+    for earliest, message in (
+        (
+            assistance.delivered_on,
+            _("A check cannot be before the delivery (%(d)s)."),
+        ),
+        (
+            assistance.last_checked_on,
+            _("A check cannot be before the previous check (%(d)s)."),
+        ),
+    ):
+        if earliest is not None and checked_on < earliest:
+            raise ValidationError(
+                {
+                    "last_checked_on": ValidationError(
+                        message % {"d": date_format(earliest)}, code="too_early"
+                    )
+                }
+            )
+    if condition not in AssistanceCondition.values:
+        raise ValidationError(
+            {
+                "condition": ValidationError(
+                    _("Choose the condition found: good, damaged, unused or lost."),
+                    code="invalid_choice",
+                )
+            }
+        )
+    assistance.last_checked_on, assistance.condition = checked_on, condition
+    assistance.full_clean()
+    _assistance_stamp(assistance, by, "checked")
+    assistance.save(update_fields=["last_checked_on", "condition"])
+    return assistance
+
+
+@transaction.atomic
+def assistance_record_check(
+    *,
+    assistance: Assistance,
+    checked_on: datetime.date,
+    condition: str,
+    by: User | None,
+) -> Assistance:
+    """Record a check of a delivered (or in use) assistance: the day it was seen
+    (`checked_on`: never in the future, nor before its delivery or its previous
+    check) and the `condition` found (good, damaged, unused, lost). Ministry staff
+    and the managers of the BLKK it counts at record checks; the last one is kept
+    on the row, and every one in its history."""
+    locked = _assistance_locked(assistance)
+    _ensure_assistance_keeper(locked, by)
+    return _assistance_check(locked, checked_on=checked_on, condition=condition, by=by)
+
+
+ASSISTANCE = ModelServices(
+    create=assistance_create,
+    update=assistance_update,
+    delete=assistance_delete,
+    fixed=tuple(ASSISTANCE_FIXED),
+    # Managers may post only the check; the service refuses the rest.
+    guarded=(*ASSISTANCE_SETTLED_FIELDS, "description"),
 )

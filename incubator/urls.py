@@ -1,5 +1,5 @@
 """Portal paths of the incubator app, included by `blkk_portal/urls.py`: a BLKK's
-cohorts, ventures, milestones and monthly metrics (`/blkk/CODE/...`)."""
+cohorts, ventures, milestones, monthly metrics and assistance (`/blkk/CODE/...`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from blkk_portal.pages import blkk_section
 
 from . import application_views as intake
-from . import views
+from . import assistance_views, views
 
 BLKK = "blkk/<blkk:code>/"
 
@@ -108,4 +108,41 @@ blkk_section(_("Applications"), "application-list", 55)
 # --- the public page of cohorts taking applications (issue #13): no sign-in ----------
 urlpatterns += [
     path("programmes/cohorts/", views.public_cohorts, name="public-cohorts"),
+]
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+blkk_section(_("Assistance"), "assistance-list", 65)
+
+urlpatterns += [
+    path(
+        f"{BLKK}assistance/",
+        assistance_views.assistance_list,
+        name="assistance-list",
+    ),
+    path(
+        f"{BLKK}assistance/new/",
+        assistance_views.assistance_create,
+        name="assistance-create",
+    ),
+    path(
+        f"{BLKK}assistance/<int:pk>/",
+        assistance_views.assistance_detail,
+        name="assistance-detail",
+    ),
+    path(
+        f"{BLKK}assistance/<int:pk>/edit/",
+        assistance_views.assistance_update,
+        name="assistance-update",
+    ),
+    path(
+        f"{BLKK}assistance/<int:pk>/status/",
+        assistance_views.assistance_move,
+        name="assistance-move",
+    ),
+    path(
+        f"{BLKK}assistance/<int:pk>/check/",
+        assistance_views.assistance_check,
+        name="assistance-check",
+    ),
 ]

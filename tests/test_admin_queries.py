@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     ApplicationReviewFactory,
+    AssistanceFactory,
+    AssistanceStatusChangeFactory,
     CohortApplicationFactory,
     CohortFactory,
     MilestoneFactory,
@@ -64,6 +66,8 @@ FACTORIES = [
     InstructorQualificationFactory,
     CohortApplicationFactory,
     ApplicationReviewFactory,
+    AssistanceFactory,
+    AssistanceStatusChangeFactory,
 ]
 QUERY_BUDGET = 20
 

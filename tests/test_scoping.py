@@ -10,6 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from blkk_portal.access import access_of, declared_models
 from incubator.models import (
     ApplicationReview,
+    Assistance,
+    AssistanceStatusChange,
     Cohort,
     CohortApplication,
     Milestone,
@@ -68,6 +70,9 @@ MENTOR_A_SEES = {
     # (to review them) and only their own reviews (none in the world).
     CohortApplication: ONLY_A,
     ApplicationReview: NONE,
+    # Assistance is read by staff alone (ministry, province, the BLKK's managers).
+    Assistance: NONE,
+    AssistanceStatusChange: NONE,
 }
 # Partners are shared reference data, read by everyone signed in.
 SHARED_BY_EVERYONE = {Partner: BOTH}

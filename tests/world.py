@@ -201,6 +201,7 @@ def _side(world: World, side: str, province: str, regency: str, manager: str) ->
             topics="Pembukuan sederhana",
         ),
     )
+    _assistance(world, side, blkk, venture, completed)
 
 
 def _programme_records(world, side, blkk, trainee, trade, regency, completed):
@@ -253,6 +254,39 @@ def _programme_records(world, side, blkk, trainee, trade, regency, completed):
             blkk=blkk, assessed_on=DAY, grade="tumbuh", has_competent_managers=True
         ),
     )
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+
+def _assistance(world, side, blkk, venture, completed):
+    """One delivered assistance per side, moved through the services (its status
+    history: proposed, approved, delivered): A's to its venture, B's to the BLKK
+    itself, so that both ways an assistance counts at a BLKK are in the matrix. The
+    world keeps the first entry of its history (the proposal)."""
+    assistance = incubator_services.assistance_create(
+        blkk=blkk if side == "b" else None,
+        venture=venture if side == "a" else None,
+        year=completed.year,
+        kind="equipment",
+        description=f"Mesin jahit untuk {side.upper()}",
+        value=25_000_000,
+        proposed_on=completed,
+        by=None,
+    )
+    for to_status, days in (("approved", 7), ("delivered", 14)):
+        incubator_services.assistance_move(
+            assistance=assistance,
+            to_status=to_status,
+            on=completed + datetime.timedelta(days=days),
+            handover_number=f"BAST/{side.upper()}/1"
+            if to_status == "delivered"
+            else "",
+            by=None,
+        )
+    assistance.refresh_from_db()
+    world.add(side, assistance)
+    world.add(side, assistance.status_changes.order_by("on", "pk").first())
 
 
 def build_world() -> World:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -18,6 +20,8 @@ from blkk_portal.api.serializers import PortalModelSerializer
 from incubator import services
 from incubator.models import (
     ApplicationReview,
+    Assistance,
+    AssistanceStatus,
     Cohort,
     CohortApplication,
     Milestone,
@@ -294,3 +298,174 @@ class ApplicationReviewSerializer(PortalModelSerializer):
             fields={**validated_data, "reviewer": self._acting_user},
             by=self._acting_user,
         )
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+
+class AssistanceStatusEntrySerializer(serializers.Serializer):
+    """One entry of an assistance's status history: `from` (empty for the
+    proposal), `to`, `on`, `by` (the user's id) and `note`."""
+
+    def get_fields(self):
+        # `from` is a Python keyword: the fields are named here, not as attributes.
+        return {
+            "from": serializers.ChoiceField(
+                source="from_status",
+                choices=AssistanceStatus.choices,
+                allow_blank=True,
+                read_only=True,
+                help_text=_("Empty for the first entry, the proposal."),
+            ),
+            "to": serializers.ChoiceField(
+                source="to_status", choices=AssistanceStatus.choices, read_only=True
+            ),
+            "on": serializers.DateField(read_only=True),
+            "by": serializers.IntegerField(
+                source="by_id",
+                read_only=True,
+                allow_null=True,
+                help_text=_("The user who made the move (empty when a command did)."),
+            ),
+            "note": serializers.CharField(read_only=True),
+        }
+
+
+# Set by the status moves (`assistance/{id}/status/`), read-only here.
+MOVED_BY_STATUS = services.ASSISTANCE_MOVED_FIELDS
+
+
+class AssistanceSerializer(PortalModelSerializer):
+    """Proposed, changed and deleted by ministry staff; the managers of the BLKK it
+    counts at change only its check (`last_checked_on`, `condition`). Its status,
+    approval and delivery dates and handover number move only through
+    `assistance/{id}/status/`: a value for them that differs from the stored one
+    answers 400, naming the field (never silently dropped)."""
+
+    blkk = ScopedRelatedField(
+        queryset=Blkk.objects.all(),
+        rows_for=Blkk.objects.visible_to,
+        required=False,
+        allow_null=True,
+        help_text=_("The BLKK receiving it; or give `venture` (exactly one)."),
+    )
+    venture = ScopedRelatedField(
+        queryset=Venture.objects.all(),
+        rows_for=Venture.objects.visible_to,
+        required=False,
+        allow_null=True,
+        help_text=_("The venture receiving it; or give `blkk` (exactly one)."),
+    )
+    status_history = AssistanceStatusEntrySerializer(
+        source="status_changes",
+        many=True,
+        read_only=True,
+        help_text=_("Every move, oldest first; the first is the proposal."),
+    )
+
+    class Meta:
+        model = Assistance
+        services = services.ASSISTANCE
+        fields = [
+            "id",
+            "blkk",
+            "venture",
+            "year",
+            "kind",
+            "description",
+            "value",
+            "proposed_on",
+            "status",
+            "approved_on",
+            "delivered_on",
+            "handover_number",
+            "last_checked_on",
+            "condition",
+            "status_history",
+        ]
+        read_only_fields = list(MOVED_BY_STATUS)
+        extra_kwargs = {
+            "proposed_on": {
+                "help_text": _("Defaults to today; never in the future; then fixed.")
+            },
+            "last_checked_on": {
+                "help_text": _(
+                    "The last check (with `condition`): after delivery, never in "
+                    "the future nor before the previous check."
+                )
+            },
+        }
+
+    # The read-only fields a client may still send, read as their model fields
+    # would be, so that the service judges them (and names them when they change).
+    _MOVED_PARSERS: dict[str, Callable[[], serializers.Field]] = {
+        "status": lambda: serializers.ChoiceField(choices=AssistanceStatus.choices),
+        "approved_on": lambda: AsciiDateField(allow_null=True),
+        "delivered_on": lambda: AsciiDateField(allow_null=True),
+        "handover_number": lambda: serializers.CharField(
+            allow_blank=True, max_length=100
+        ),
+    }
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        errors = {}
+        for name, parser in self._MOVED_PARSERS.items():
+            if not hasattr(data, "get") or name not in data:
+                continue
+            try:
+                values[name] = parser().run_validation(data[name])
+            except serializers.ValidationError:
+                # Not even a value of the field: a change all the same.
+                errors[name] = [services.ASSISTANCE_BY_MOVE]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+    def create(self, validated_data):
+        """A proposal: statuses, dates, handover number and check come later, each
+        with its move or check; a value for them other than a new proposal's is
+        refused on its field."""
+        later = {
+            **{
+                name: services.ASSISTANCE_BY_MOVE
+                for name in services.ASSISTANCE_MOVED_FIELDS
+            },
+            **dict.fromkeys(
+                services.ASSISTANCE_CHECK_FIELDS,
+                services.ASSISTANCE_CHECKED_AFTER_DELIVERY,
+            ),
+        }
+        given = {
+            name: validated_data.pop(name) for name in later if name in validated_data
+        }
+        new = Assistance(status=AssistanceStatus.PROPOSED)
+        errors = {
+            name: [later[name]]
+            for name, value in given.items()
+            if value != getattr(new, name)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().create(validated_data)
+
+
+class AssistanceMoveSerializer(serializers.Serializer):
+    """A move of an assistance to another status (`assistance/{id}/status/`)."""
+
+    to_status = serializers.ChoiceField(choices=AssistanceStatus.choices)
+    on = AsciiDateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Defaults to today; never in the future nor before the previous move."
+        ),
+    )
+    handover_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        help_text=_("The handover number (BAST): required to record a delivery only."),
+    )
+    note = bounded_text(required=False, allow_blank=True, default="")

@@ -12,4 +12,6 @@ routes = [
     ("venture-metrics", views.VentureMetricViewSet),
     ("cohort-applications", views.CohortApplicationViewSet),
     ("application-reviews", views.ApplicationReviewViewSet),
+    # --- assistance
+    ("assistance", views.AssistanceViewSet),
 ]

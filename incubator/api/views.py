@@ -1,9 +1,9 @@
 """API viewsets of the incubator app: cohorts, ventures and their stage, milestones,
-monthly metrics."""
+monthly metrics, assistance and its status."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -20,6 +20,7 @@ from incubator import services
 from incubator.applications import with_score_for
 from incubator.models import (
     ApplicationReview,
+    Assistance,
     Cohort,
     CohortApplication,
     Milestone,
@@ -209,3 +210,62 @@ class ApplicationReviewViewSet(ScopedViewSet):
     serializer_class = serializers.ApplicationReviewSerializer
     filterset_class = ApplicationReviewFilter
     ordering_fields = ["created_at"]
+
+
+# --- assistance (bantuan wirausaha) ---------------------------------------------------
+
+
+class AssistanceFilter(filters.FilterSet):
+    blkk = IdFilter(
+        method="filter_blkk",
+        help_text=(
+            "The BLKK it counts at: the BLKK receiving it, or the BLKK of the cohort "
+            "of the venture receiving it."
+        ),
+    )
+    venture = IdFilter(field_name="venture_id")
+    year = IdFilter(field_name="year", min_value=2000, max_value=2100)
+    kind = filters.ChoiceFilter(choices=Assistance.Kind.choices)
+    status = filters.ChoiceFilter(choices=Assistance.Status.choices)
+
+    class Meta:
+        model = Assistance
+        fields = ["blkk", "venture", "year", "kind", "status"]
+
+    def filter_blkk(self, queryset, name, value):
+        return queryset.filter(Q(blkk_id=value) | Q(venture__cohort__blkk_id=value))
+
+
+class AssistanceViewSet(ScopedViewSet):
+    """Ministry staff propose (POST), change and delete assistance; the managers of
+    the BLKK it counts at change only its check; everyone reading it sees its
+    status history. Moves go through `status/`."""
+
+    # The history in its model's order (by date, then as recorded).
+    queryset = Assistance.objects.prefetch_related("status_changes")
+    serializer_class = serializers.AssistanceSerializer
+    filterset_class = AssistanceFilter
+    search_fields = ["description", "=handover_number"]
+    ordering_fields = ["year", "proposed_on", "value"]
+
+    @extend_schema(
+        request=serializers.AssistanceMoveSerializer,
+        responses={201: serializers.AssistanceSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
+    def move(self, request, pk=None):
+        """Move the assistance to another status and record the move in its status
+        history; 201 with the assistance as it now is. 400 for a move the rules
+        forbid (or a bad date or handover number), 403 for one the caller's role
+        may not make (only ministry staff approve or cancel)."""
+        # Moving an assistance is changing it (asked of the object by
+        # `get_object`); which moves the role makes is the service's question.
+        self.write_action = "change"
+        assistance = self.get_object()
+        serializer = serializers.AssistanceMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.assistance_move(
+            assistance=assistance, by=request.user, **serializer.validated_data
+        )
+        moved = self.get_queryset().get(pk=assistance.pk)
+        return Response(self.get_serializer(moved).data, status=status.HTTP_201_CREATED)

@@ -26,7 +26,7 @@ from blkk_portal.months import Month
 from blkk_portal.pages import paginate, query_without_page, roles_required
 from blkk_portal.templatetags.portal import bulan_singkat
 from incubator.models import Assistance, AssistanceKind
-from incubator.selectors import CHECK_DUE_MONTHS, months_before
+from incubator.selectors import assistance_check_due_since
 from training.models import Grade, OutcomeStatus, Placement
 
 from .. import dashboards
@@ -571,5 +571,5 @@ def assistance_context(request: HttpRequest, place: Place) -> dict:
             for row in due
         ],
         "assistance_due_count": due_count,
-        "assistance_check_cutoff": months_before(today, CHECK_DUE_MONTHS),
+        "assistance_check_cutoff": assistance_check_due_since(today),
     }

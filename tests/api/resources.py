@@ -29,6 +29,7 @@ CONTRACT_RESOURCES = [
     "venture-metrics",
     "cohort-applications",
     "application-reviews",
+    "assistance",
     "mentors",
     "mentor-assignments",
     "mentoring-sessions",
@@ -69,6 +70,7 @@ MANAGER_WRITES = {
     "instructor-qualifications",
     "cohort-applications",
     "application-reviews",  # their own
+    "assistance",  # its checks only; moves through `status/`
 }
 MENTOR_WRITES = {"venture-metrics", "mentoring-sessions", "application-reviews"}
 # Change permissions by persona, on their own side's objects (DESIGN.md roles table).

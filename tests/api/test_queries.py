@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,8 @@ from reports.models import ReportRun
 from tests.accounts.factories import UserFactory
 from tests.incubator.factories import (
     ApplicationReviewFactory,
+    AssistanceFactory,
+    AssistanceStatusChangeFactory,
     CohortApplicationFactory,
     CohortFactory,
     MilestoneFactory,
@@ -105,6 +109,21 @@ def _rows_maker(resource: str):
         return lambda n: MilestoneFactory.create_batch(n, venture=venture)
     if resource == "venture-metrics":
         return lambda n: VentureMetricFactory.create_batch(n, venture=venture)
+    if resource == "assistance":
+        # To the BLKK and to its venture, each with two entries of status history.
+        return lambda n: [
+            AssistanceStatusChangeFactory(
+                assistance=AssistanceFactory(
+                    blkk=None if i % 2 else blkk,
+                    venture=venture if i % 2 else None,
+                    approved=True,
+                ),
+                from_status="proposed",
+                to_status="approved",
+                on=datetime.date(2025, 3, 3),
+            ).assistance
+            for i in range(n)
+        ]
     if resource == "mentors":
         return lambda n: MentorFactory.create_batch(n)
     if resource == "reports":

@@ -89,6 +89,14 @@ CONTRACT = {
         ["venture", "period", "revenue", "workers", "customers"],
         ["venture", "period"],
     ),
+    "assistance": (
+        [
+            "blkk", "venture", "year", "kind", "description", "value", "proposed_on",
+            "status", "approved_on", "delivered_on", "handover_number",
+            "last_checked_on", "condition", "status_history",
+        ],
+        ["blkk", "venture", "year", "kind", "status"],
+    ),
     "mentors": (
         [
             "user", "full_name", "expertise", "affiliation", "home_blkk",

@@ -1,6 +1,7 @@
 """Two weekly reminder tasks at once (a second beat): each manager is reminded once,
-the unique `ReminderSent` row deciding. Transactional, like
-`tests/training/test_concurrency.py`."""
+the unique `ReminderSent` row deciding; two moves of one assistance at once: the
+locked row decides, the second is judged from the first's status. Transactional,
+like `tests/training/test_concurrency.py`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from blkk_portal.months import Month
+from incubator import services
+from incubator.models import Assistance, AssistanceStatusChange
 from incubator.reminders import metric_reminders_send
 from tests.accounts.factories import UserFactory
-from tests.threads import run_together
+from tests.threads import pause, run_together
 
-from .factories import VentureFactory
+from .factories import AssistanceFactory, VentureFactory
 
 APRIL = Month(2026, 4)
 MONDAY = datetime.date(2026, 5, 4)
@@ -126,3 +130,54 @@ def test_one_person_named_on_two_applications_at_once_is_on_one(monkeypatch):
         "already_applied"
     ]
     assert CohortApplication.objects.count() == 1
+
+
+# --- assistance: two moves of one assistance at once ---------------------------------
+
+ASSISTANCE_RACE_WINDOW_SECONDS = 0.3
+
+
+@pytest.fixture
+def slow_move_rule(monkeypatch):
+    """Hold each move's transaction open for a moment after the status rule is
+    judged, so that two moves overlap for certain."""
+    allowed = services.assistance_move_allowed
+
+    def allowed_then_wait(from_status, to_status):
+        answer = allowed(from_status, to_status)
+        pause(ASSISTANCE_RACE_WINDOW_SECONDS)
+        return answer
+
+    monkeypatch.setattr(services, "assistance_move_allowed", allowed_then_wait)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_deliveries_of_one_assistance_at_once_record_one(blkk_a, slow_move_rule):
+    first, second = UserFactory.create_batch(
+        2, blkk_manager=True, managed_blkks=[blkk_a]
+    )
+    assistance = AssistanceFactory.create(blkk=blkk_a, approved=True)
+
+    def deliver(user, number):
+        return lambda: services.assistance_move(
+            assistance=assistance,
+            to_status="delivered",
+            on=datetime.date(2025, 4, 7),
+            handover_number=number,
+            by=user,
+        )
+
+    outcomes = run_together(deliver(first, "BAST/1"), deliver(second, "BAST/2"))
+
+    moved = [o for o in outcomes if isinstance(o, AssistanceStatusChange)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(moved), len(refused)) == (1, 1), outcomes
+    assert [e.code for e in refused[0].error_dict["to_status"]] == [
+        "status_move_forbidden"
+    ]
+    row = Assistance.objects.get(pk=assistance.pk)
+    winner = "BAST/1" if moved[0].by == first else "BAST/2"
+    assert (row.status, row.handover_number) == ("delivered", winner)
+    assert list(
+        row.status_changes.order_by("pk").values_list("from_status", "to_status")
+    ) == [("", "proposed"), ("approved", "delivered")]

@@ -171,9 +171,11 @@ def test_venture_update_needs_a_founder():
 
 def test_admin_delete_of_a_venture_goes_through_its_service(admin_client_for, world):
     venture = world.objects[Venture]["a"]
-    # Its mentor assignment (and that one's sessions) protect it: they go first.
+    # Its mentor assignment (and that one's sessions) and its assistance protect
+    # it: they go first.
     MentoringSession.objects.filter(assignment__venture=venture).delete()
     venture.mentor_assignments.all().delete()
+    venture.assistance.all().delete()
     with mock.patch.object(
         services, "venture_delete", wraps=services.venture_delete
     ) as delete:

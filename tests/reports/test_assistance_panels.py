@@ -20,7 +20,7 @@ from django.urls import path, reverse
 
 from blkk_portal import urls as project_urls
 from incubator.models import Assistance
-from incubator.selectors import months_before
+from incubator.selectors import assistance_check_due_since
 from reports.views import dashboards as dashboard_views
 from tests.incubator.factories import (
     AssistanceFactory,
@@ -123,10 +123,10 @@ def due(response) -> list[int]:
 
 
 def test_six_months_before_keeps_the_day_or_the_months_last():
-    assert months_before(day(2026, 5, 12), 6) == day(2025, 11, 12)
-    assert months_before(day(2026, 8, 31), 6) == day(2026, 2, 28)
-    assert months_before(day(2028, 8, 31), 6) == day(2028, 2, 29)
-    assert months_before(day(2026, 3, 31), 6) == day(2025, 9, 30)
+    assert assistance_check_due_since(day(2026, 5, 12)) == day(2025, 11, 12)
+    assert assistance_check_due_since(day(2026, 8, 31)) == day(2026, 2, 28)
+    assert assistance_check_due_since(day(2028, 8, 31)) == day(2028, 2, 29)
+    assert assistance_check_due_since(day(2026, 3, 31)) == day(2025, 9, 30)
 
 
 @time_machine.travel(TODAY, tick=False)
