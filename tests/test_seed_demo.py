@@ -14,7 +14,17 @@ from django.utils import timezone
 
 from blkk_portal.accounts.models import Role, User
 from blkk_portal.months import Month
-from incubator.models import Stage, StageChange, Venture, VentureMetric
+from incubator.models import (
+    ApplicationReview,
+    Assistance,
+    Cohort,
+    CohortApplication,
+    Stage,
+    StageChange,
+    Venture,
+    VentureMetric,
+)
+from incubator.selectors import assistance_check_overdue
 from mentoring.models import MentoringSession
 from reports.kpis import counts_total, figures_by_blkk
 from reports.models import ProgressReport
@@ -226,3 +236,42 @@ def test_the_programme_records_tell_their_story(seeded_twice):
     for blkk in blkks:
         # Every BLKK's grade is its latest assessment's.
         assert blkk.grade == blkk_grade_on(blkk, today)
+
+
+def test_intake_and_assistance_tell_their_story(seeded_twice, client):
+    """Issue #13's records: every incubator's second cohort takes applications today
+    (so the public page lists it), applications with co-applicants and reviews by
+    the manager and the supporting mentor, one accepted into a venture in
+    pre-incubation, one rejected, one shortlisted; assistance in every status, to
+    BLKKs and to a venture, and some not checked for more than six months."""
+    today = timezone.localdate()
+    incubators = Blkk.objects.filter(is_incubator=True)
+    open_cohorts = Cohort.objects.taking_applications_on(today)
+    assert set(open_cohorts.values_list("blkk", flat=True)) == set(
+        incubators.values_list("pk", flat=True)
+    )
+    public = client.get("/programmes/cohorts/")
+    assert public.status_code == 200
+    assert all(cohort.blkk.name in public.content.decode() for cohort in open_cohorts)
+    statuses = set(CohortApplication.objects.values_list("status", flat=True))
+    assert statuses == {"submitted", "shortlisted", "accepted", "rejected"}
+    assert CohortApplication.objects.filter(co_applicants__isnull=False).exists()
+    reviewers = set(ApplicationReview.objects.values_list("reviewer__role", flat=True))
+    assert reviewers >= {Role.BLKK_MANAGER, Role.MENTOR}
+    for application in CohortApplication.objects.filter(status="accepted"):
+        venture = application.venture
+        assert venture.stage == Stage.PRE_INCUBATION
+        assert venture.started_on == application.decided_on
+        assert set(venture.founders.values_list("pk", flat=True)) == (
+            application.people_ids
+        )
+    assert set(Assistance.objects.values_list("status", flat=True)) == set(
+        Assistance.Status.values
+    )
+    assert Assistance.objects.filter(venture__isnull=False).exists()
+    assert assistance_check_overdue(Assistance.objects.all(), today).exists()
+    for assistance in Assistance.objects.all():
+        # Every assistance's history opens with its proposal and ends at its status.
+        history = list(assistance.status_changes.order_by("on", "pk"))
+        assert (history[0].from_status, history[0].to_status) == ("", "proposed")
+        assert history[-1].to_status == assistance.status

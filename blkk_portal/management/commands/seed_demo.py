@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from blkk_portal.accounts.models import Role, User
 from blkk_portal.months import Month
 from incubator import services as incubator_services
+from incubator.demo import seed_intake_and_assistance
 from incubator.models import (
     Cohort,
     Stage,
@@ -154,6 +155,20 @@ MENTORS = [
 ]
 
 
+def supporting_mentor(blkk: Blkk) -> User | None:
+    """The user of the mentor holding an active BLKK-wide assignment there, if any:
+    they review the BLKK's cohort applications."""
+    assignment = (
+        MentorAssignment.objects.filter(
+            blkk=blkk, status=MentorAssignment.Status.ACTIVE
+        )
+        .select_related("mentor__user")
+        .order_by("pk")
+        .first()
+    )
+    return assignment.mentor.user if assignment else None
+
+
 def rng_for(*key: object) -> random.Random:
     """A generator seeded by a record's natural key, so values repeat run after run."""
     return random.Random("/".join(str(part) for part in key))
@@ -200,6 +215,13 @@ class Command(BaseCommand):
             self.seed_mentoring(demo)
             seed_programme(
                 demo.blkks, today=demo.today, by=demo.ministry, count=demo.count
+            )
+            seed_intake_and_assistance(
+                demo.blkks,
+                today=demo.today,
+                by=demo.ministry,
+                count=demo.count,
+                mentor_of=supporting_mentor,
             )
             self.seed_reports(demo)
         self.report(demo)
@@ -574,7 +596,11 @@ class Command(BaseCommand):
                     by=demo.ministry,
                 )
             mentors.append(mentor)
-        ventures = Venture.objects.filter(cohort__blkk__in=demo.blkks).order_by("pk")
+        # Ventures of the first cohorts; one accepted from this year's intake starts
+        # without a mentor, as it would the day after its selection.
+        ventures = Venture.objects.filter(
+            cohort__blkk__in=demo.blkks, application__isnull=True
+        ).order_by("pk")
         for number, venture in enumerate(ventures):
             mentor = mentors[number % len(mentors)]
             assignment = self.ensure_venture_assignment(demo, mentor, venture)
