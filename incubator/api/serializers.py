@@ -162,6 +162,9 @@ class ApplicationScoreField(serializers.DecimalField):
         super().__init__(
             max_digits=4,
             decimal_places=2,
+            # A JSON number (14.5), like the KPIs' `mentoring_hours`; the schema is a
+            # number, not a string pattern.
+            coerce_to_string=False,
             read_only=True,
             allow_null=True,
             help_text=_(

@@ -214,7 +214,7 @@ def test_the_score_is_the_mean_for_staff_and_hidden_from_mentors(
     path = url("cohort-applications", application_a.pk)
 
     for staff in (manager_a, province_user):
-        assert api(staff).get(path).json()["score"] == "14.50"
+        assert api(staff).get(path).json()["score"] == 14.5
     assert api(mentor_here).get(path).json()["score"] is None
     listed = api(mentor_here).get(url("cohort-applications")).json()["results"]
     assert [row["score"] for row in listed] == [None]
