@@ -14,7 +14,7 @@ import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -511,26 +511,9 @@ def today_lists_context(place: Place) -> dict:
 
 # --- intake and assistance (issue #13) ------------------------------------------------
 
+
 # The pages of one assistance and of a BLKK's assistance, tried in this order: the
 # first that exists is the link of an assistance on a dashboard, else its BLKK's page.
-ASSISTANCE_PAGES = ("assistance-detail", "assistance-list")
-
-
-def assistance_url(blkk_code: str, pk: int) -> str:
-    """Where an assistance on a dashboard links to: its own page, else its BLKK's
-    list of assistance, else its BLKK's page (whichever the portal has)."""
-    pages: list[tuple[str, list]] = [
-        (ASSISTANCE_PAGES[0], [blkk_code, pk]),
-        (ASSISTANCE_PAGES[1], [blkk_code]),
-    ]
-    for name, args in pages:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return reverse("blkk-home", args=[blkk_code])
-
-
 def assistance_context(request: HttpRequest, place: Place) -> dict:
     """What a dashboard shows of assistance, as of today whatever the month: the
     value delivered this year by province (the country) or by BLKK (a province),
@@ -566,7 +549,7 @@ def assistance_context(request: HttpRequest, place: Place) -> dict:
             {
                 **row,
                 "kind_label": kinds.get(row["kind"], row["kind"]),
-                "url": assistance_url(row["blkk_code"], row["pk"]),
+                "url": reverse("assistance-detail", args=[row["blkk_code"], row["pk"]]),
             }
             for row in due
         ],

@@ -16,12 +16,10 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.urls import path, reverse
+from django.urls import reverse
 
-from blkk_portal import urls as project_urls
 from incubator.models import Assistance
 from incubator.selectors import assistance_check_due_since
-from reports.views import dashboards as dashboard_views
 from tests.incubator.factories import (
     AssistanceFactory,
     CohortApplicationFactory,
@@ -154,16 +152,16 @@ def test_the_country_shows_the_years_value_by_province_and_every_due_check(
     assert "Rp\u00a016.500.000" in content
     assert 'data-assistance-year-value="16500000"' in content
     assert 'data-assistance-due-count="5"' in content
-    # Each province down to its dashboard; each assistance to its BLKK's page (the
-    # venture's cohort's, for a venture's), until the portal has assistance pages.
+    # Each province down to its dashboard; each assistance to its page under its
+    # BLKK (the venture's cohort's, for a venture's).
     assert f'href="{reverse("dashboard-province", args=["35"])}"' in content
     links = {item["pk"]: item["url"] for item in response.context["assistance_due"]}
-    assert links[assistance["checked_day_before"].pk] == reverse(
-        "blkk-home", args=[blkk_a.code]
+    checked = assistance["checked_day_before"]
+    assert links[checked.pk] == reverse(
+        "assistance-detail", args=[blkk_a.code, checked.pk]
     )
-    assert links[assistance["b_never_checked"].pk] == reverse(
-        "blkk-home", args=[blkk_b.code]
-    )
+    never = assistance["b_never_checked"]
+    assert links[never.pk] == reverse("assistance-detail", args=[blkk_b.code, never.pk])
     chart = response.context["assistance_chart"]
     assert chart["format"] == "rupiah"
     assert chart["series"][0]["values"] == [13_500_000, 3_000_000]
@@ -266,31 +264,13 @@ def test_the_dashboards_show_this_months_applications_as_tiles(
     assert ">Rp\u00a01.250.000<" in content
 
 
-# --- links to the assistance pages, once the portal has them --------------------------
-
-
-def _assistance_page(request, code, pk):  # pragma: no cover - only reversed
-    raise AssertionError
-
-
-urlpatterns = [
-    path(
-        "blkk/<str:code>/assistance/<int:pk>/",
-        _assistance_page,
-        name="assistance-detail",
-    ),
-    *project_urls.urlpatterns,
-]
+# --- links to the assistance pages ----------------------------------------------------
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_an_assistance_links_to_its_own_page_once_there_is_one(
-    client, ministry_user, assistance, blkk_a, settings
+def test_an_assistance_to_check_links_to_its_own_page(
+    client, ministry_user, assistance, blkk_a
 ):
-    assert dashboard_views.assistance_url(blkk_a.code, 7) == reverse(
-        "blkk-home", args=[blkk_a.code]
-    )
-    settings.ROOT_URLCONF = __name__
     client.force_login(ministry_user)
     response = client.get(reverse("dashboard"))
     item = next(
@@ -299,6 +279,7 @@ def test_an_assistance_links_to_its_own_page_once_there_is_one(
         if item["pk"] == assistance["never_checked"].pk
     )
     assert item["url"] == f"/blkk/{blkk_a.code}/assistance/{item['pk']}/"
+    assert client.get(item["url"]).status_code == 200
 
 
 # --- query counts ---------------------------------------------------------------------
