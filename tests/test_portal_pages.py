@@ -296,8 +296,9 @@ def test_a_blkks_page_shows_this_month_and_the_stored_months(
     client.force_login(manager_a)
     # Issue #12 added three queries to the KPI pass and three for the programme
     # records (grade assessments, trades, agreements); issue #13 two to the pass
-    # (applications, assistance).
-    with translation.override("id"), django_assert_max_num_queries(32):
+    # (applications, assistance) and two for the BLKK's assistance (its rows, its
+    # counts).
+    with translation.override("id"), django_assert_max_num_queries(34):
         response = client.get(reverse("blkk-home", args=[blkk_a.code]))
     html = response.content.decode()
     assert [row["period"] for row in response.context["trend"]] == [

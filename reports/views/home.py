@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_GET
 from blkk_portal.accounts.models import Role
 from blkk_portal.accounts.scope import scope_of
 from blkk_portal.months import Month
-from incubator.models import Venture
-from incubator.selectors import ventures_not_reported
+from incubator.models import Assistance, AssistanceStatus, Venture
+from incubator.selectors import assistance_with_check_due, ventures_not_reported
 from training.models import GradeAssessment, Instructor, Partnership, Trainee
 from training.selectors import (
     blkk_grade_assessments,
@@ -81,8 +82,29 @@ def blkk_home(request: HttpRequest, here: BlkkHere) -> HttpResponse:
         "follow_ups": follow_ups[:SHORT_LIST],
         "follow_ups_count": follow_ups.count(),
         **programme_context(here, today),
+        **assistance_context(here, today),
     }
     return render(request, "reports/blkk_home.html", context)
+
+
+def assistance_context(here: BlkkHere, today: datetime.date) -> dict:
+    """The assistance the BLKK counts (its own and its ventures'), cancelled ones
+    aside: those not checked for more than six months first, then the latest; how
+    many in all and how many are due a check. Two queries however many rows."""
+    rows = assistance_with_check_due(
+        here.rows(Assistance).exclude(status=AssistanceStatus.CANCELLED), today
+    )
+    shown = rows.select_related("venture").order_by(
+        "-check_overdue", "-year", "-proposed_on", "-pk"
+    )
+    counts = rows.aggregate(
+        total=Count("pk"), due=Count("pk", filter=Q(check_overdue=True))
+    )
+    return {
+        "assistance": list(shown[:SHORT_LIST]),
+        "assistance_count": counts["total"],
+        "assistance_due_count": counts["due"],
+    }
 
 
 def programme_context(here: BlkkHere, today: datetime.date) -> dict:

@@ -16,6 +16,8 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from incubator.models import Assistance
@@ -322,3 +324,55 @@ def test_dashboard_query_counts_do_not_grow_with_the_assistance(
     # Two due at each BLKK: 14 in Jawa Barat, 20 in the country.
     expected = 40 if persona == "ministry_user" else 28
     assert response.context["assistance_due_count"] == expected
+
+
+# --- a BLKK's page --------------------------------------------------------------------
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_blkks_page_shows_its_assistance_and_its_ventures_due_first(
+    client, manager_a, blkk_a, blkk_b, province_user
+):
+    venture = VentureFactory(cohort=CohortFactory(blkk=blkk_a), name="Konveksi Ayu")
+    due = delivered(7_000_000, day(2025, 6, 1), venture=venture)
+    recent = checked(5_000_000, day(2026, 1, 5), day(2026, 4, 1), blkk=blkk_a)
+    proposed = AssistanceFactory(blkk=blkk_a, year=2026, proposed_on=day(2026, 5, 1))
+    AssistanceFactory(blkk=blkk_a, status="cancelled")
+    AssistanceFactory(blkk=blkk_b)  # another BLKK's
+    for reader in (manager_a, province_user):
+        client.force_login(reader)
+        response = client.get(reverse("blkk-home", args=[blkk_a.code]))
+        assert response.status_code == 200
+        shown = [item.pk for item in response.context["assistance"]]
+        # The one unseen for more than six months first, then the latest; the
+        # cancelled one and B's are not there.
+        assert shown == [due.pk, proposed.pk, recent.pk]
+        assert response.context["assistance_count"] == 3
+        assert response.context["assistance_due_count"] == 1
+        html = response.content.decode()
+        assert 'data-assistance-count="3" data-assistance-due="1"' in html
+        assert reverse("assistance-detail", args=[blkk_a.code, due.pk]) in html
+        assert "Konveksi Ayu" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_blkks_assistance_costs_the_same_queries_however_many(
+    client, manager_a, blkk_a
+):
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("blkk-home", args=[blkk_a.code]))
+        return len(captured)
+
+    client.force_login(manager_a)
+    venture = VentureFactory(cohort=CohortFactory(blkk=blkk_a))
+    delivered(1_000_000, day(2025, 1, 1), venture=venture)
+    few = page_queries()
+    for number in range(8):
+        delivered(
+            1_000_000 + number,
+            day(2025, 1, 1),
+            venture=VentureFactory(cohort=CohortFactory(blkk=blkk_a)),
+        )
+        AssistanceFactory(blkk=blkk_a)
+    assert page_queries() == few
