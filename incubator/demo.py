@@ -20,11 +20,11 @@ it is missing, through the services, so a second run adds nothing. The story:
 from __future__ import annotations
 
 import datetime
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from training.demo import DAY, rng_for
 from training.models import Blkk, Enrollment, Trainee
 
 from . import services
@@ -39,7 +39,6 @@ from .models import (
 if TYPE_CHECKING:
     from blkk_portal.accounts.models import User
 
-DAY = datetime.timedelta(days=1)
 APPLICATIONS_PER_COHORT = 6
 IDEAS = [
     ("Keripik Singkong", "kuliner", "Keripik singkong pedas dari petani desa."),
@@ -51,10 +50,6 @@ IDEAS = [
 ]
 # The order each cohort's applications are decided in (the rest wait).
 DECISIONS = ["accepted", "rejected", "shortlisted"]
-
-
-def rng_for(*key: object) -> random.Random:
-    return random.Random("/".join(str(part) for part in key))
 
 
 @dataclass

@@ -95,6 +95,8 @@ CRITERIA_AT_GRADE = {
 
 
 def rng_for(*key: object) -> random.Random:
+    """A generator seeded by a record's natural key, so values repeat run after run
+    (every part of the demo draws from it)."""
     return random.Random("/".join(str(part) for part in key))
 
 

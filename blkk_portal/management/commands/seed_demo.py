@@ -19,7 +19,6 @@ their files, as beat stores them on the 1st, so every trend has twelve points.
 from __future__ import annotations
 
 import datetime
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +43,7 @@ from mentoring.services import user_create
 from reports import services as reports_services
 from reports.models import ProgressReport, ReportScope
 from training import services as training_services
-from training.demo import seed_programme
+from training.demo import rng_for, seed_programme
 from training.models import (
     Blkk,
     Certification,
@@ -167,11 +166,6 @@ def supporting_mentor(blkk: Blkk) -> User | None:
         .first()
     )
     return assignment.mentor.user if assignment else None
-
-
-def rng_for(*key: object) -> random.Random:
-    """A generator seeded by a record's natural key, so values repeat run after run."""
-    return random.Random("/".join(str(part) for part in key))
 
 
 def month_start(day: datetime.date) -> datetime.date:
