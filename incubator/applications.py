@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, DecimalField, F, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 
 from blkk_portal.accounts.scope import scope_of
 
+from .managers import SCORE_FIELD
+
 if TYPE_CHECKING:
     from .managers import CohortApplicationQuerySet
-
-SCORE_FIELD: DecimalField = DecimalField(max_digits=4, decimal_places=2)
 
 
 def with_score_for(rows: CohortApplicationQuerySet, user) -> QuerySet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, Q, QuerySet
 
 from blkk_portal.access import ADD, ALL_ACTIONS, CHANGE, SIGNED_IN, STAFF, Access
 from blkk_portal.accounts.models import Role
@@ -92,6 +92,10 @@ class VentureMetricQuerySet(VentureRecordQuerySet):
 # move it only through the status service; ministry staff propose, approve, cancel.
 
 
+# An application's score: the mean of totals of 4..20, to 2 decimals.
+SCORE_FIELD: DecimalField = DecimalField(max_digits=4, decimal_places=2)
+
+
 class CohortApplicationQuerySet(ScopedQuerySet):
     access = Access(read=SIGNED_IN, write={Role.BLKK_MANAGER: ALL_ACTIONS})
 
@@ -120,7 +124,7 @@ class CohortApplicationQuerySet(ScopedQuerySet):
     def with_score(self) -> QuerySet:
         """Annotate `score`: the mean of the reviews' totals (4..20) to 2 decimals,
         None without reviews (DESIGN.md)."""
-        from django.db.models import Avg, DecimalField, F
+        from django.db.models import Avg, F
         from django.db.models.functions import Cast, Round
 
         total = (
@@ -132,7 +136,7 @@ class CohortApplicationQuerySet(ScopedQuerySet):
         return self.annotate(
             score=Cast(
                 Round(Avg(total), 2),
-                DecimalField(max_digits=4, decimal_places=2),
+                SCORE_FIELD,
             )
         )
 
