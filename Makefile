@@ -16,7 +16,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/blkk_portal
 export CACHE_URL ?= rediscache://127.0.0.1:6379/1
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-faults test-browser venv lint architecture types system-check check-services \
+.PHONY: run test bench test-faults test-browser venv lint architecture types system-check check-services \
 	smoke-embedded migrations-check messages clean
 
 $(BIN)/python:
@@ -51,6 +51,12 @@ run: venv
 	  bash -c '$(BIN)/python manage.py migrate --noinput && \
 	           $(BIN)/python manage.py seed_demo && \
 	           $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+## bench: the national-scale benchmark (docs/PERFORMANCE.md): seeds the databases
+## blkk_bench_f0_1 and blkk_bench_f1 the first time (kept; BENCH_ARGS=--reseed), then
+## measures and prints the table of targets; about 25 minutes with the seeds
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## test: lint, the architecture, types and system checks, then the whole suite on
 ## PostgreSQL and Redis, then the embedded smoke test

@@ -1,4 +1,4 @@
-"""The national-scale benchmark (issue #14): `python -m bench` (see docs/PERFORMANCE.md).
+"""The national-scale benchmark (issue #14): `python -m bench`, docs/PERFORMANCE.md.
 
 Not part of the portal: nothing under the apps imports it. It seeds the dataset with
 `manage.py seed_scale`, serves the portal under gunicorn with `bench.settings` (the
