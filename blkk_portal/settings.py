@@ -466,3 +466,10 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo-blkk-2026")
 # Its rows are kept in the cache this many seconds; a cohort's own change clears
 # them at once, a BLKK's (contact details, deactivation) shows within this time.
 PUBLIC_COHORTS_SECONDS = env.int("PUBLIC_COHORTS_SECONDS", default=5 * 60)
+
+# --- issue #14: the trainees' CSV export (training/exports.py) ---
+# Exports per user, the API's and the portal's counted together: each reads a whole
+# scope (the country's 600,000 people for ministry staff); beyond it, 429.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["export"] = _throttle_rate(
+    "EXPORT_RATE", "3/min"
+)

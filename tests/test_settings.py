@@ -68,6 +68,7 @@ def test_throttle_rates_and_proxies_come_from_the_environment():
         "API_SEARCH_RATE": "5/min",
         "API_TOKEN_RATE": "2/h",
         "API_ADDRESS_RATE": "900/min",
+        "EXPORT_RATE": "4/h",
         "BEHIND_PROXY": "true",
     }
     script = (
@@ -77,7 +78,7 @@ def test_throttle_rates_and_proxies_come_from_the_environment():
     result = manage("shell", "--no-imports", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
-        "[('search', '5/min'), ('search_address', '900/min'), "
+        "[('export', '4/h'), ('search', '5/min'), ('search_address', '900/min'), "
         "('token', '2/h'), ('token_address', '900/min')] 1"
     )
 

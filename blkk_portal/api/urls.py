@@ -9,6 +9,8 @@ from django.db import transaction
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from training.api.export import TraineeExportApi
+
 from .auth import LogoutView, ObtainTokenView
 
 # Each app lists its own resources (`<app>/api/urls.py`), so a new one is routed from
@@ -29,5 +31,7 @@ urlpatterns = [
         name="token",
     ),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
+    # Before the router's routes, so that "export" is never read as a trainee's id.
+    path("trainees/export/", TraineeExportApi.as_view(), name="trainee-export"),
     *router.urls,
 ]
