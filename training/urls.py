@@ -266,3 +266,15 @@ urlpatterns += [
         name="assessment-create",
     ),
 ]
+
+# --- issue #14: a BLKK's trainees as a CSV file (training/exports.py) ---
+
+from .views import exports as export_pages  # noqa: E402
+
+urlpatterns += [
+    path(
+        f"{BLKK}trainees/export/",
+        export_pages.trainee_export,
+        name="trainee-export",
+    ),
+]

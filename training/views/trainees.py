@@ -37,6 +37,7 @@ from blkk_portal.pages import (
 )
 
 from .. import services
+from ..exports import may_export_trainees
 from ..forms import (
     CHECKED_FIELDS,
     TraineeForm,
@@ -102,6 +103,7 @@ def trainee_list(request: HttpRequest, here: BlkkHere) -> HttpResponse:
     page.object_list = list(page.object_list)
     audit_whole_niks(request, page.object_list)
     context |= {"page": page, "query": query_without_page(request), "search": term}
+    context["can_export"] = may_export_trainees(user)
     return render(request, "training/trainee_list.html", context)
 
 
