@@ -1,0 +1,130 @@
+"""The CSV export of the trainees a user reaches: time and peak RSS of the process
+serving it (docs/performance-export.md).
+
+    .venv/bin/python -m bench.export_rss [--json] [--runs N] USERNAME
+
+`measure_export(username)` starts a fresh Python process that loads the portal
+(`DJANGO_SETTINGS_MODULE`, `DATABASE_URL` from the environment, as the portal
+reads them), signs the user in with Django's test client, asks for
+`/api/v1/trainees/export/` and streams the body to /dev/null; that process reports
+its own peak resident memory (`resource.getrusage(RUSAGE_SELF).ru_maxrss`, which
+counts everything it ever held: the interpreter, Django, the portal and the export)
+and the seconds from the request to the last byte. The process does everything in
+one transaction that it rolls back (the session, the audit event): the database is
+only read. Its throttle is lifted (`EXPORT_RATE`), so that runs can follow one another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPORT_URL = "/api/v1/trainees/export/"
+
+
+def measure_export(username: str) -> dict:
+    """One export of everything `username` reaches, in a process of its own:
+    `{"seconds", "rows", "peak_rss_mb", "startup_rss_mb", "first_byte_seconds",
+    "bytes"}` (`startup_rss_mb`: the same process signed in, before the request)."""
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "blkk_portal.settings")
+    env["EXPORT_RATE"] = "1000/min"
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.export_rss", "--child", username],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(username: str) -> dict:
+    """The measured process: the export through the portal's whole stack
+    (middleware, DRF, the view), its body thrown away as it arrives."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, transaction
+    from django.test import Client
+
+    from blkk_portal.accounts.models import User
+    from blkk_portal.audit.models import AuditAction, PersonalDataEvent
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Django closes connections at each request's start and end; inside the
+    # transaction rolled back below, that would close the one it runs in.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    with transaction.atomic():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        startup = _peak_rss_mb()
+        started = time.perf_counter()
+        response = client.get(EXPORT_URL, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(f"{EXPORT_URL} answered {response.status_code}")
+        size = 0
+        first_byte = None
+        with open(os.devnull, "wb") as sink:
+            for chunk in response.streaming_content:
+                if first_byte is None:
+                    first_byte = time.perf_counter() - started
+                sink.write(chunk)
+                size += len(chunk)
+        seconds = time.perf_counter() - started
+        event = PersonalDataEvent.objects.filter(action=AuditAction.EXPORT).latest("pk")
+        transaction.set_rollback(True)
+    return {
+        "seconds": round(seconds, 3),
+        "rows": event.rows,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "startup_rss_mb": round(startup, 1),
+        "first_byte_seconds": round(first_byte or seconds, 3),
+        "bytes": size,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.export_rss")
+    parser.add_argument("username")
+    parser.add_argument("--json", action="store_true", help="one JSON line")
+    parser.add_argument("--runs", type=int, default=1, help="report the medians")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(args.username)))
+        return
+    runs = [measure_export(args.username) for _ in range(args.runs)]
+    result = {key: statistics.median(run[key] for run in runs) for key in runs[0]} | {
+        "rows": runs[0]["rows"],
+        "runs": len(runs),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key, value in result.items():
+        print(f"{key:>20}: {value}")
+
+
+if __name__ == "__main__":
+    main()
