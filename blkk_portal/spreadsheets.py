@@ -48,7 +48,16 @@ class SafeCsvWriter:
         self._writer = csv.writer(stream, **kwargs)
 
     def writerow(self, values: Iterable[object]) -> None:
-        self._writer.writerow([safe_csv_cell(value) for value in values])
+        # `safe_csv_cell`, inlined: a call per cell cost a sixth of the CPU time of
+        # the trainees' export (training/exports.py, 0.81 -> 0.68 s for 60,000 rows).
+        self._writer.writerow(
+            [
+                f"'{value}"
+                if isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                else value
+                for value in values
+            ]
+        )
 
     def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:

@@ -77,6 +77,7 @@ _NIK = COLUMNS.index("nik")
 _DISABILITY = COLUMNS.index("has_disability")
 _MENTOR_ONLY = tuple(name not in MENTOR_COLUMNS for name in COLUMNS)
 
+
 # Rows fetched from the cursor, and written out, at a time.
 CHUNK = 2000
 BOM = "\ufeff"
@@ -204,14 +205,13 @@ def row_cells(user: User) -> Callable[[Sequence[Any]], list[Any]]:
     def cells(row: Sequence[Any]) -> list[Any]:
         values = list(row[:-1])
         values[_DISABILITY] = "true" if values[_DISABILITY] else "false"
-        if row[-1]:
-            return values
-        values[_NIK] = mask_nik(values[_NIK])
-        if province:
-            return values
-        return [
-            "" if hidden else value
-            for value, hidden in zip(values, _MENTOR_ONLY, strict=True)
-        ]
+        if not row[-1]:
+            values[_NIK] = mask_nik(values[_NIK])
+            if not province:
+                values = [
+                    "" if hidden else value
+                    for value, hidden in zip(values, _MENTOR_ONLY, strict=True)
+                ]
+        return values
 
     return cells
