@@ -106,6 +106,8 @@ SECOND_SURVEY_SHARE = 0.15
 JAVA = frozenset({"31", "32", "33", "34", "35", "36"})
 JAVA_WEIGHT = 3
 BENCH_PROVINCE = "32"
+# Provinces in the shipped regions file (one province officer each).
+PROVINCES = 38
 
 
 def sizes(factor: float) -> dict[str, int]:
@@ -118,6 +120,57 @@ def sizes(factor: float) -> dict[str, int]:
     counts["enrollments"] = max(counts["enrollments"], counts["trainees"])
     counts["assignments"] = max(counts["assignments"], 1)
     return counts
+
+
+def expected_rows(factor: float) -> dict[str, int | tuple[int, int]]:
+    """What `load(factor)` writes into each table: its exact number of rows, or
+    the bounds of it for the tables whose rows follow from the histories drawn
+    (trades, founders, stage and status changes, reviews...). The users are the
+    loader's own (not those there before, nor the measured users)."""
+    n = sizes(factor)
+    partners = max(n["partners"], len(NATIONAL_PARTNERS))
+    partnerships = n["partnerships"] + n["national_partnerships"]
+    return {
+        "accounts_user": n["ministry_staff"]
+        + PROVINCES
+        + n["blkks"]
+        + min(n["handovers"], n["blkks"])
+        + n["mentors"],
+        "training_blkk": n["blkks"],
+        "training_blkk_vocational_fields": (n["blkks"], 3 * n["blkks"]),
+        "training_blkk_managers": n["blkks"],
+        "training_blkkhandover": min(n["handovers"], n["blkks"]),
+        "training_gradeassessment": n["assessments"],
+        "training_instructor": n["instructors"],
+        "training_instructor_vocational_fields": (
+            n["instructors"],
+            2 * n["instructors"],
+        ),
+        "training_instructorqualification": n["qualifications"],
+        "training_partner": partners,
+        "training_partnership": partnerships,
+        "training_partnership_purposes": (partnerships, 4 * partnerships),
+        "training_trainingbatch": n["batches"],
+        "training_trainee": n["trainees"],
+        "training_enrollment": n["enrollments"],
+        "training_certification": n["certifications"],
+        "training_graduateoutcome": n["outcomes"],
+        "training_placement": n["placements"],
+        "incubator_cohort": n["cohorts"],
+        "incubator_venture": n["ventures"],
+        "incubator_venture_founders": (n["ventures"], 3 * n["ventures"]),
+        "incubator_stagechange": (n["ventures"], 4 * n["ventures"]),
+        "incubator_cohortapplication": n["applications"],
+        "incubator_cohortapplication_co_applicants": (0, 2 * n["applications"]),
+        "incubator_applicationreview": (0, 2 * n["applications"]),
+        "incubator_milestone": n["milestones"],
+        "incubator_venturemetric": n["metrics"],
+        "incubator_assistance": n["assistance"],
+        "incubator_assistancestatuschange": (n["assistance"], 4 * n["assistance"]),
+        "mentoring_mentor": n["mentors"],
+        "mentoring_mentorassignment": n["assignments"],
+        "mentoring_mentoringsession": n["sessions"],
+    }
 
 
 def check_factor(factor: float) -> None:
@@ -1549,12 +1602,16 @@ class Loader:
         incubators.remove(self.key_blkk)
         incubators.insert(0, self.key_blkk)
         per_blkk = distribute(self.n["cohorts"], [1.0] * len(incubators))
+        # Spread over the decade and the next five months: some cohorts are
+        # planned, and some of those take applications today.
         first = self.first - 60
-        span = t + 120 - first
+        span = t + 150 - first
         plan = []
         for b, k in zip(incubators, per_blkk, strict=True):
             for j in range(k):
-                start = first + int((j + 0.2 + 0.6 * rnd()) * span / k)
+                start = first + int((j + rnd()) * span / k)
+                if b == self.key_blkk and j == 0:
+                    start = min(start, t - 30)  # the measured manager's has begun
                 windowed = rnd() < 0.85 or (b == self.key_blkk and j == 0)
                 plan.append((start, b, j + 1, windowed, 180 + int(rnd() * 186)))
         plan.sort()
@@ -2454,16 +2511,22 @@ def bench_users(today: datetime.date) -> dict[str, User]:
     mentor = users["mentor"].mentor_profile
     if not mentor.assignments.exists():
         home = users["manager"].managed_blkks.get()
-        # Active ventures, the manager's BLKK's first, then Jawa Barat's, then any.
+        # Ventures: active ones first (any other when too few are), the manager's
+        # BLKK's first, then Jawa Barat's, then any.
         ventures = list(
-            Venture.objects.filter(stage__in=sorted(ACTIVE_STAGES))
-            .annotate(
+            Venture.objects.annotate(
+                active=Count("pk", filter=Q(stage__in=sorted(ACTIVE_STAGES))),
                 rank=Count("pk", filter=Q(cohort__blkk=home))
-                + Count("pk", filter=Q(cohort__blkk__regency__province_id="32"))
-            )
-            .order_by("-rank", "-started_on", "pk")[:4]
+                + Count("pk", filter=Q(cohort__blkk__regency__province_id="32")),
+            ).order_by("-active", "-rank", "-started_on", "pk")[:4]
         )
-        blkks = [home, *Blkk.objects.filter(is_incubator=True).exclude(pk=home.pk)]
+        # Then whole BLKKs: the manager's, then other incubators, then any.
+        blkks = [
+            home,
+            *Blkk.objects.filter(is_active=True)
+            .exclude(pk=home.pk)
+            .order_by("-is_incubator", "pk")[:4],
+        ]
         targets: list[dict[str, Any]] = [
             {"venture": venture, "start_date": min(venture.started_on, today)}
             for venture in ventures
