@@ -1660,17 +1660,17 @@ class Loader:
         cohorts = self.cohorts
         # Ventures go to cohorts that started at least two weeks ago.
         hosting = [c for c in range(1, len(cohorts)) if cohorts[c][1] <= t - 14]
-        if not hosting:
-            hosting = [1]
-        weights = [0.5 + rnd() for _ in hosting]
-        key_cohorts = [
-            i for i, c in enumerate(hosting) if cohorts[c][0] == self.key_blkk
-        ]
-        for i in key_cohorts[:1]:
-            weights[i] += 2  # the measured manager's BLKK has ventures
+        # Bigger BLKKs run bigger cohorts (they reach more people).
+        weights = [(0.5 + rnd()) * self.blkk_size[cohorts[c][0]] for c in hosting]
         per_cohort = dict(
             zip(hosting, distribute(self.n["ventures"], weights), strict=True)
         )
+        # The measured manager's BLKK has a venture, whatever the factor.
+        key = next(c for c in hosting if cohorts[c][0] == self.key_blkk)
+        if not per_cohort[key]:
+            most = max(hosting, key=per_cohort.__getitem__)
+            per_cohort[most] -= 1
+            per_cohort[key] += 1
         accepted = {
             c: (
                 round(per_cohort[c] * ACCEPTED_SHARE)
