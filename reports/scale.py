@@ -491,6 +491,8 @@ class TableLoad:
     columns: list[str]
     rows: int
     seconds: float
+    # With `baseline`: PostgreSQL's own time for as many rows (`scale_baseline`).
+    baseline_seconds: float | None = None
 
 
 @dataclass
@@ -570,6 +572,7 @@ class Loader:
         seed: int = DEFAULT_SEED,
         today: datetime.date,
         progress: bool = False,
+        baseline: bool = False,
     ) -> None:
         self.n = sizes(factor)
         self.factor = factor
@@ -578,6 +581,8 @@ class Loader:
         self.t = self.days.today
         self.first = self.days.first
         self.progress = progress
+        self.baseline = baseline
+        self.baseline_spent = 0.0
         self.report = LoadReport(factor=factor, seed=seed, today=today)
 
     def rng(self, name: str) -> random.Random:
@@ -623,15 +628,28 @@ class Loader:
         finally:
             if bar is not None:
                 bar.close()
-        self.report.tables.append(
-            TableLoad(
-                table=table,
-                columns=list(columns),
-                rows=rows,
-                seconds=time.perf_counter() - started,
-            )
+        load = TableLoad(
+            table=table,
+            columns=list(columns),
+            rows=rows,
+            seconds=time.perf_counter() - started,
         )
+        self.report.tables.append(load)
+        if self.baseline and rows:
+            self.measure_baseline(model_or_table, load)
         return rows
+
+    def measure_baseline(self, model: Any, load: TableLoad) -> None:
+        """Time the baseline of the table just loaded, in a savepoint rolled back:
+        measured right after the load, under the same conditions (on a shared
+        machine, minutes apart would compare different loads)."""
+        from .scale_baseline import measure_table
+
+        started = time.perf_counter()
+        load.baseline_seconds = measure_table(
+            model, load.columns, load.rows, self.report
+        )
+        self.baseline_spent += time.perf_counter() - started
 
     def run(self) -> LoadReport:
         """Load everything in one transaction, reset the sequences, ANALYZE."""
@@ -663,10 +681,9 @@ class Loader:
             reset_sequences()
             self.report.other_seconds += time.perf_counter() - other
         other = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        analyze()
         self.report.other_seconds += time.perf_counter() - other
-        self.report.total_seconds = time.perf_counter() - started
+        self.report.total_seconds = time.perf_counter() - started - self.baseline_spent
         return self.report
 
     # -- reference data --------------------------------------------------------------
@@ -1083,6 +1100,10 @@ class Loader:
         rnd = rng.random
         regencies = self.regencies
         weights = [JAVA_WEIGHT if p in JAVA else 1 for _, _, p in regencies]
+        # `choices` with the weights added up once (the same draws, without adding
+        # them up again for every partner).
+        cumulative = list(itertools.accumulate(weights))
+        anywhere = range(len(regencies))
         n_partners = max(self.n["partners"], len(NATIONAL_PARTNERS))
         self.partners_of: dict[str, list[int]] = {p: [] for p in self.provinces}
         taken: set[tuple[str, str]] = set()
@@ -1098,7 +1119,7 @@ class Loader:
                     regency = (
                         None
                         if rnd() < 0.08
-                        else rng.choices(range(len(regencies)), weights)[0]
+                        else rng.choices(anywhere, cum_weights=cumulative)[0]
                     )
                     name = self._partner_name(kind, regency, rnd)
                 code = regencies[regency][0] if regency is not None else ""
@@ -2353,6 +2374,19 @@ def loaded_models() -> list[Any]:
     ]
 
 
+def analyze(models: Iterable[Any] | None = None) -> None:
+    """ANALYZE the tables of `models` (default: every table the loader writes), so
+    that the planner knows their new sizes."""
+    from django.db import connection
+
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (loaded_models() if models is None else models)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
 def reset_sequences() -> None:
     """Move every loaded table's id sequence past the ids written explicitly."""
     from django.core.management.color import no_style
@@ -2402,9 +2436,12 @@ def load(
     seed: int = DEFAULT_SEED,
     today: datetime.date | None = None,
     progress: bool = False,
+    baseline: bool = False,
 ) -> LoadReport:
     """Check the database, then load the dataset at `factor` (see the module's
-    docstring); the per-table rows and times."""
+    docstring); the per-table rows and times, and with `baseline` each table's
+    baseline (`scale_baseline`), measured right after it (not counted in the
+    load's times)."""
     from django.utils import timezone
 
     check_factor(factor)
@@ -2414,6 +2451,7 @@ def load(
         seed=seed,
         today=today or timezone.localdate(),
         progress=progress,
+        baseline=baseline,
     )
     return loader.run()
 

@@ -1,14 +1,15 @@
 """The baseline `seed_scale --baseline` holds the loader to (issue #14: at most 3x).
 
-For each table the loader wrote, the same number of rows inserted by PostgreSQL
-alone: `INSERT INTO copy SELECT ... FROM generate_series(1, n) g`, where `copy` is
-`CREATE TABLE ... (LIKE table INCLUDING ALL)` (the same columns, defaults, CHECK
-constraints and indexes) with the table's foreign keys added and checked at once,
-as the loader's are. Values are cheap arithmetic on `g` that meets the same
-constraints, text as wide on average as the loaded rows'. Each table is done in a
-transaction rolled back afterwards: the dataset is untouched. Not copied: the
-placement trigger (its rule needs real enrollments behind each row), which the
-loader's placements pay and the baseline's do not.
+For each table the loader wrote, right after the loader wrote it (so that both
+run under the same conditions on a shared machine), the same number of rows
+inserted by PostgreSQL alone: `INSERT INTO copy SELECT ... FROM
+generate_series(1, n) g`, where `copy` is `CREATE TABLE ... (LIKE table INCLUDING
+ALL)` (the same columns, defaults, CHECK constraints and indexes) with the table's
+foreign keys added and checked at once, as the loader's are. Values are cheap
+arithmetic on `g` that meets the same constraints, text as wide on average as the
+loaded rows'. Each table is done in a savepoint rolled back afterwards: the dataset
+is untouched. Not copied: the placement trigger (its rule needs real enrollments
+behind each row), which the loader's placements pay and the baseline's do not.
 """
 
 from __future__ import annotations
@@ -291,13 +292,16 @@ def measure_table(
 
 
 def measure(report: LoadReport) -> list[BaselineRow]:
-    """The baseline of every table the loader wrote, beside the loader's time."""
+    """The baseline of every table the loader wrote, beside the loader's time:
+    measured during the load (`load(baseline=True)`), else now."""
     models = {model._meta.db_table: model for model in loaded_models()}
     rows = []
     for load in report.tables:
         if not load.rows:
             continue
-        seconds = measure_table(models[load.table], load.columns, load.rows, report)
+        seconds = load.baseline_seconds
+        if seconds is None:
+            seconds = measure_table(models[load.table], load.columns, load.rows, report)
         rows.append(
             BaselineRow(
                 table=load.table,
@@ -313,8 +317,8 @@ def table(report: LoadReport, rows: list[BaselineRow]) -> str:
     """The comparison as a markdown table: per table, the tables' sum, and the
     whole load (with reading the regions, sequences and ANALYZE)."""
     lines = [
-        f"Baseline: INSERT ... SELECT FROM generate_series into LIKE copies of the "
-        f"same tables (factor {report.factor:g})",
+        "Baseline: INSERT ... SELECT FROM generate_series into a LIKE copy of each "
+        f"table, right after it was loaded (factor {report.factor:g})",
         "",
         "| table | rows | seed s | baseline s | ratio |",
         "|---|---:|---:|---:|---:|",
