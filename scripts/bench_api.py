@@ -6,18 +6,18 @@ Usage (from the repository root; the database name must contain "bench"):
         .venv/bin/python scripts/bench_api.py [--runs 20] [--month 2026-07]
 
 It reuses `scripts/bench_scoping.py` (imported by path, nothing copied): its refusal
-of any database whose name lacks "bench", its COPY loader (run only when the database
-has no trainees yet, a few minutes) and its measured users. Settings are the
-production ones: `DEBUG` off (the script refuses `DEBUG=true`), `testserver` added to
-`ALLOWED_HOSTS`, `SECURE_SSL_REDIRECT=false`, uploaded files in a temporary
+of any database whose name lacks "bench" and its timing helpers; the dataset and the
+measured users come from `reports.scale` (the loader of `manage.py seed_scale`, run
+only when the database has no trainees yet, a few minutes at factor 1). Settings are
+the production ones: `DEBUG` off (the script refuses `DEBUG=true`), `testserver`
+added to `ALLOWED_HOSTS`, `SECURE_SSL_REDIRECT=false`, uploaded files in a temporary
 `MEDIA_ROOT` unless one is set.
 
 What it does, in order:
 
-1. migrates, loads the dataset if needed, creates the users (bench_scoping), and
-   adds a stage history to the ventures when `incubator_stagechange` is empty
-   (bench_scoping loads none, and the KPIs read a venture's stage at month end from
-   it); then ANALYZE;
+1. migrates, loads the dataset if needed (`reports.scale.load`, with the ventures'
+   stage history, which the KPIs read a venture's stage at month end from) and
+   creates the users (`reports.scale.bench_users`); then ANALYZE;
 2. first pages through the real API (`rest_framework.test.APIClient` with a knox
    token, so the whole middleware, authentication, scoping, serializer and JSON
    rendering stack runs), `page_size=50`, for the ministry, the Jawa Barat province
@@ -49,11 +49,9 @@ bench_scoping: `--budget` seconds per measurement, 5 runs at least).
 from __future__ import annotations
 
 import argparse
-import datetime
 import importlib.util
 import os
 import platform
-import random
 import sys
 import tempfile
 import time
@@ -62,7 +60,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_SIZE = 50
-ROLES = ("ministry", "province 32", "blkk_manager", "mentor")
+ROLES = ("ministry", "province", "manager", "mentor")
 CURSOR_LISTS = ("trainees", "enrollments", "mentoring-sessions", "venture-metrics")
 NUMBERED_LISTS = ("blkks", "ventures", "certifications")
 FOLLOW = 20
@@ -110,7 +108,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds per measurement at most: slow ones get fewer runs (min 5)",
     )
     parser.add_argument(
-        "--scale", type=float, default=1.0, help="bench_scoping's --scale (load only)"
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the dataset's factor (reports.scale; load only)",
     )
     parser.add_argument(
         "--month",
@@ -179,10 +180,11 @@ def configure_environment() -> None:
 
 
 def prepare_database(args: argparse.Namespace) -> dict[str, object]:
-    """bench_scoping's steps 1-3: database, migrations, data, users."""
+    """Database, migrations, data (`reports.scale`), users."""
     from django.core.management import call_command
     from django.utils import timezone
 
+    from reports import scale
     from training.models import Trainee
 
     name = bs.ensure_bench_database()
@@ -191,13 +193,9 @@ def prepare_database(args: argparse.Namespace) -> dict[str, object]:
     if Trainee.objects.exists():
         print(f"{name}: data already loaded")
     else:
-        load_args = bs.parse_args(["--scale", str(args.scale)])
-        print(f"{name}: loading the national dataset (bench_scoping's loader)")
-        bs.Loader(load_args, today).run()
-    users = bs.bench_users(today)
-    added = load_stage_changes(today)
-    if added:
-        print(f"added {added:,} stage changes (bench_scoping loads none)")
+        print(f"{name}: loading the national dataset (reports.scale)")
+        scale.load(factor=args.scale, today=today, progress=True)
+    users = scale.bench_users(today)
     analyze()
     return {role: users[role] for role in ROLES}
 
@@ -207,45 +205,6 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def load_stage_changes(today: datetime.date) -> int:
-    """A stage history for every venture ending at its current stage, when the
-    table is empty: forward moves 2-8 months apart from its start, and a drop-out
-    after one to three stages for dropped ventures."""
-    from incubator.models import Stage, StageChange, Venture
-
-    if StageChange.objects.exists():
-        return 0
-    rng = random.Random(20260102)  # noqa: S311 - synthetic data, not security
-    forward = [
-        Stage.PRE_INCUBATION,
-        Stage.INCUBATION,
-        Stage.POST_INCUBATION,
-        Stage.GRADUATED,
-    ]
-
-    def rows():
-        ventures = Venture.objects.order_by("pk").values_list(
-            "pk", "stage", "started_on"
-        )
-        for pk, stage, started in ventures.iterator(chunk_size=5000):
-            if stage == Stage.DROPPED:
-                path = [*forward[: rng.randrange(1, 4)], Stage.DROPPED]
-            else:
-                path = forward[: forward.index(stage) + 1]
-            day, previous = started, ""
-            for to_stage in path:
-                changed = min(day, today)
-                yield (pk, previous, to_stage, changed, "", bs._at(changed, rng))
-                previous = to_stage
-                day += datetime.timedelta(days=rng.randrange(60, 240))
-
-    return bs.copy_rows(
-        StageChange,
-        ["venture", "from_stage", "to_stage", "changed_on", "note", "created_at"],
-        rows(),
-    )
 
 
 # --------------------------------------------------------------------------- timing
@@ -541,7 +500,7 @@ def searches(api: Api, args, explains: Explains, label: str = "") -> list[tuple]
         for word in term.split():
             matches = matches.filter(Q(full_name__icontains=word) | Q(nik=word))
         total = matches.count()
-        for role in ("ministry", "province 32"):
+        for role in ("ministry", "province"):
             url = f"/api/v1/trainees/?page_size={PAGE_SIZE}&search={term}"
             r = api.measure(
                 role, url, args, explains, f"{label}search {kind} as {role}"
@@ -689,7 +648,7 @@ def kpi_part(args, explains: Explains) -> str:
     province = scope_blkks(ReportScope.PROVINCE, "32")
     one_blkk_code = province.order_by("code").values_list("code", flat=True)[0]
     for label, blkks in (
-        ("province 32 (304 BLKKs)", province),
+        (f"province 32 ({province.count():,} BLKKs)", province),
         (f"one BLKK ({one_blkk_code})", scope_blkks(ReportScope.BLKK, one_blkk_code)),
     ):
         t = bs.time_call(lambda b=blkks: figures_by_blkk(month, b), runs, args.budget)

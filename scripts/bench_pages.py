@@ -9,11 +9,12 @@ Usage (from the repository root; the database name must contain "bench"):
 
 It reuses `scripts/bench_api.py` and, through it, `scripts/bench_scoping.py` (imported
 by path, nothing copied): the refusal of any database whose name lacks "bench", the
-COPY loader of the national dataset (3,000 BLKKs, 300,000 trainees, 450,000
-enrollments, 200,000 sessions; run only when the database has no trainees yet), the
-measured users (a median Jawa Barat incubator BLKK's manager, the Jawa Barat
-province user, ministry staff, a mentor with five assignments) and production
-settings (`DEBUG` off, static files collected into a temporary folder).
+national dataset of `reports.scale` (the loader of `manage.py seed_scale`: 4,300
+BLKKs, 600,000 trainees, 700,000 enrollments, 1,500,000 sessions at factor 1; run
+only when the database has no trainees yet), the measured users of
+`reports.scale.bench_users` (the manager of a typical Jawa Barat incubator BLKK,
+the Jawa Barat province user, ministry staff, a mentor with five assignments) and
+production settings (`DEBUG` off, static files collected into a temporary folder).
 
 Each page is requested through Django's test client signed in as its user, so the
 whole middleware, session, scoping, template and format stack runs; warm (one
@@ -163,10 +164,10 @@ def staff_requests(manager) -> list[tuple[str, tuple[str, str]]]:
     the BLKK's page."""
     blkk_list, blkk_home, trainees = staff_pages(manager)
     return [
-        ("province 32", blkk_list),
-        ("province 32", blkk_home),
+        ("province", blkk_list),
+        ("province", blkk_home),
         ("ministry", blkk_home),
-        ("province 32", trainees),
+        ("province", trainees),
     ]
 
 
@@ -212,7 +213,7 @@ def dashboard_requests(manager) -> list[tuple[str, str, str, int]]:
     requests = []
     for role, name, path in (
         ("ministry", "country", reverse("dashboard")),
-        ("province 32", "Jawa Barat", reverse("dashboard-province", args=["32"])),
+        ("province", "Jawa Barat", reverse("dashboard-province", args=["32"])),
     ):
         requests += [
             (role, f"{name}, this month so far, computed", path, 0),
@@ -222,8 +223,8 @@ def dashboard_requests(manager) -> list[tuple[str, str, str, int]]:
         ]
     blkk_page = reverse("blkk-home", args=[code])
     requests += [
-        ("province 32", f"BLKK page {code}, this month so far", blkk_page, 600),
-        ("province 32", f"BLKK page {code}, last month", blkk_page + last_month, 600),
+        ("province", f"BLKK page {code}, this month so far", blkk_page, 600),
+        ("province", f"BLKK page {code}, last month", blkk_page + last_month, 600),
     ]
     return requests
 
@@ -307,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.prepare_only:
         return 0
     parts = set(args.parts.split(","))
-    manager = users["blkk_manager"]
+    manager = users["manager"]
     sections = []
     if "manager" in parts:
         sections.append(

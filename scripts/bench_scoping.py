@@ -8,16 +8,15 @@ Usage (from the repository root; the database name must contain "bench"):
 What it does, in order:
 
 1. creates the database if it does not exist, and migrates it;
-2. loads a synthetic national dataset with PostgreSQL COPY (only when the database
-   has no trainees yet): ~3,000 BLKKs over the 514 real regencies, ~30,000 batches,
-   ~300,000 trainees with valid NIKs, ~450,000 enrollments, certifications, graduate
-   outcomes, ~3,000 cohorts, ~10,000 ventures with founders, ~100,000 monthly
-   metrics, ~1,000 mentors, their assignments and ~200,000 mentoring sessions.
-   COPY bypasses model `save()`, so django-simple-history writes no history rows
-   (that is intended: history tables are not read by the measured queries);
-3. creates the measured users through `mentoring.services.user_create` (ministry,
-   a Jawa Barat province user, two BLKK managers: of an incubator BLKK and of a
-   training-only BLKK, and a mentor with five assignments), then ANALYZE;
+2. loads the national benchmark dataset with `reports.scale.load` (the loader of
+   `manage.py seed_scale`, at `--scale` as its factor; only when the database has
+   no trainees yet): 4,300 BLKKs, 600,000 trainees, 700,000 enrollments, 1,500,000
+   mentoring sessions and the rest at factor 1. No history rows are written
+   (history tables are not read by the measured queries);
+3. creates the measured users with `reports.scale.bench_users` (through the
+   services: ministry, the Jawa Barat province user, a manager of an incubator
+   BLKK and one of a training-only BLKK, a mentor with five assignments), then
+   ANALYZE;
 4. times, for each user and each main model, the first list page (LIMIT 50, default
    ordering, the admin's `list_select_related`) and the `count()` the admin
    paginator and the dashboard run; median and p95 over `--runs` runs;
@@ -37,108 +36,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import io
 import math
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# Provinces on Java: most BLKKs (pesantren-hosted) are there, so they weigh more.
-JAVA = {"31", "32", "33", "34", "35", "36"}
-JAVA_WEIGHT = 3
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-FIRST_NAMES = _words(
-    "Agus Ahmad Andi Anisa Ayu Bambang Budi Dedi Dewi Dian Eka Endang Fajar Fitri "
-    "Hadi Hendra Indah Intan Joko Kartika Lestari Lina Made Maya Muhammad Nur Nurul "
-    "Putri Putu Rahmat Ratna Ria Rina Rizki Sari Siti Slamet Sri Suharto Tri Wahyu "
-    "Wayan Wulan Yanti Yusuf Zainal Asep Ujang Cecep Euis Neneng Ketut Komang Nyoman "
-    "Fauzi Hasan Irfan Lukman Rudi"
-)
-LAST_NAMES = _words(
-    "Aminah Anggraini Hidayat Kurniawan Lubis Maharani Nasution Nugroho Pratama "
-    "Purnomo Putra Rahayu Ramadhan Saputra Setiawan Siregar Simanjuntak Sulistyo "
-    "Susanto Syahputra Utami Wibowo Wijaya Yulianti Hasibuan Harahap Pane Sitompul "
-    "Gunawan Hartono Santoso Suryadi Wahyudi Firmansyah Hakim Iskandar Kusuma Lestari "
-    "Mulyadi Permana Rosyid Sutrisno"
-)
-HOSTS = (
-    "Pondok Pesantren Al-Hikmah",
-    "Pondok Pesantren Darul Ulum",
-    "Pondok Pesantren Nurul Huda",
-    "Pondok Pesantren Miftahul Ulum",
-    "Yayasan Bina Insani",
-    "Paroki Santo Yosef",
-    "Serikat Pekerja Nasional",
-    "Yayasan Karya Mandiri",
-    "Pura Jagatnatha",
-    "Vihara Dharma Bhakti",
-)
-INSTITUTION_FOR_HOST = {
-    "Pondok": "pesantren",
-    "Yayasan": "community",
-    "Paroki": "religious",
-    "Serikat": "union",
-    "Pura": "religious",
-    "Vihara": "religious",
-}
-SECTORS = (
-    "Kuliner",
-    "Fesyen",
-    "Kerajinan",
-    "Otomotif",
-    "Teknologi informasi",
-    "Pertanian",
-    "Perikanan",
-    "Jasa",
-)
-PRODUCTS = (
-    "Batik",
-    "Keripik",
-    "Sambal",
-    "Bengkel",
-    "Jahit",
-    "Kopi",
-    "Anyaman",
-    "Servis HP",
-    "Roti",
-    "Madu",
-    "Las",
-    "Sablon",
-)
-TOPICS = (
-    "Pemasaran digital",
-    "Pembukuan sederhana",
-    "Perizinan NIB",
-    "Pengemasan produk",
-    "Akses permodalan",
-    "Harga pokok produksi",
-)
-LSPS = [f"LSP P{n} BLK Komunitas {n:02d}" for n in range(1, 41)]
-OUTCOMES = (
-    ("employed", 35),
-    ("self_employed", 30),
-    ("apprenticeship", 5),
-    ("migrant_worker", 5),
-    ("studying", 5),
-    ("unemployed", 20),
-)
-EDUCATION = ("none", "sd", "smp", "sma", "smk", "diploma", "s1", "s2_plus")
-EDUCATION_WEIGHTS = (2, 10, 25, 30, 25, 4, 3, 1)
-PRIOR = ("unemployed", "laid_off", "working", "student", "other")
-PRIOR_WEIGHTS = (45, 10, 25, 15, 5)
 
 # The admin's `list_select_related` for each measured model (what a changelist or
 # an API list with the same joins runs).
@@ -193,25 +100,12 @@ CANDIDATE_INDEXES = [
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies sizes")
-    for name, default in (
-        ("blkks", 3_000),
-        ("batches", 30_000),
-        ("trainees", 300_000),
-        ("enrollments", 450_000),
-        ("cohorts", 3_000),
-        ("ventures", 10_000),
-        ("metrics", 100_000),
-        ("mentors", 1_000),
-        ("sessions", 200_000),
-    ):
-        parser.add_argument(
-            f"--{name}",
-            type=int,
-            default=None,
-            help=f"number of {name} (default {default:,} x scale)",
-        )
-        parser.set_defaults(**{f"default_{name}": default})
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the dataset's factor (reports.scale; 1: the national dataset)",
+    )
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query")
     parser.add_argument(
         "--budget",
@@ -219,7 +113,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=15.0,
         help="seconds per query at most: slow queries get fewer runs (min 5)",
     )
-    parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--seed", type=int, default=None, help="the loader's seed")
     parser.add_argument(
         "--explain-out",
         default=str(Path(tempfile.gettempdir()) / "bench_scoping_explain.md"),
@@ -264,20 +158,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--drop", action="store_true", help="drop the database at end")
     args = parser.parse_args(argv)
-    for name in (
-        "blkks",
-        "batches",
-        "trainees",
-        "enrollments",
-        "cohorts",
-        "ventures",
-        "metrics",
-        "mentors",
-        "sessions",
-    ):
-        if getattr(args, name) is None:
-            default = getattr(args, f"default_{name}")
-            setattr(args, name, max(1, round(default * args.scale)))
     return args
 
 
@@ -337,794 +217,6 @@ def drop_bench_database(name: str) -> None:
         cur.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     conn.close()
     print(f"dropped database {name}")
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return str(value)
-
-
-def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """COPY `rows` (tuples in the order of `fields`) into the model's table."""
-    from django.db import connection
-
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(model._meta.get_field(f).column) for f in fields
-    )
-    statement = f"COPY {table} ({columns}) FROM STDIN"
-    count = 0
-    buffer = io.StringIO()
-
-    def flush() -> None:
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(statement, buffer)
-        buffer.seek(0)
-        buffer.truncate()
-
-    for row in rows:
-        buffer.write("\t".join(map(_fmt, row)))
-        buffer.write("\n")
-        count += 1
-        if count % 100_000 == 0:
-            flush()
-    flush()
-    return count
-
-
-def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    """An aware timestamp during working hours on `day` (WIB, UTC+7)."""
-    return datetime.datetime.combine(
-        day,
-        datetime.time(rng.randrange(1, 10), rng.randrange(60), rng.randrange(60)),
-        tzinfo=datetime.UTC,
-    )
-
-
-def _day(ordinal: int) -> datetime.date:
-    return datetime.date.fromordinal(ordinal)
-
-
-class Loader:
-    """Generates and COPYs the national dataset; ids are assigned here."""
-
-    def __init__(self, args: argparse.Namespace, today: datetime.date) -> None:
-        self.args = args
-        self.rng = random.Random(args.seed)  # noqa: S311 - synthetic data, not security
-        self.today = today
-        self.timings: list[tuple[str, int, float]] = []
-
-    def step(self, label: str, model, fields, rows) -> None:
-        started = time.perf_counter()
-        count = copy_rows(model, fields, rows)
-        elapsed = time.perf_counter() - started
-        self.timings.append((label, count, elapsed))
-        print(f"  {label:<28} {count:>9,} rows  {elapsed:6.1f} s", flush=True)
-
-    def run(self) -> None:
-        from django.db import connection, transaction
-
-        started = time.perf_counter()
-        with transaction.atomic():
-            self.load_blkks()
-            self.load_batches()
-            self.load_trainees_and_enrollments()
-            self.load_records()
-            self.load_incubation()
-            self.load_mentoring()
-            self.reset_sequences()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"  loaded and analysed in {time.perf_counter() - started:.1f} s")
-
-    # -- BLKKs and batches ------------------------------------------------------
-
-    def load_blkks(self) -> None:
-        from training.models import Blkk, Regency, VocationalField
-
-        rng, n = self.rng, self.args.blkks
-        regencies = list(Regency.objects.values_list("code", "province_id"))
-        weights = [JAVA_WEIGHT if prov in JAVA else 1 for _, prov in regencies]
-        chosen = rng.choices(regencies, weights, k=n)
-        chosen.sort()
-        per_regency: dict[str, int] = defaultdict(int)
-        self.blkk_province: list[str] = [""]  # index = BLKK id
-        self.blkk_regency: list[str] = [""]
-        self.blkks_by_province: dict[str, list[int]] = defaultdict(list)
-        self.regencies_by_province: dict[str, list[str]] = defaultdict(list)
-        for code, prov in regencies:
-            self.regencies_by_province[prov].append(code)
-        rows = []
-        now = _at(self.today, rng)
-        for blkk_id, (regency, prov) in enumerate(chosen, start=1):
-            per_regency[regency] += 1
-            host = rng.choice(HOSTS)
-            self.blkk_province.append(prov)
-            self.blkk_regency.append(regency)
-            self.blkks_by_province[prov].append(blkk_id)
-            rows.append(
-                (
-                    blkk_id,
-                    f"BLKK-{regency}-{per_regency[regency]:03d}",
-                    f"BLKK {host} {per_regency[regency]}",
-                    host,
-                    INSTITUTION_FOR_HOST[host.split()[0]],
-                    regency,
-                    f"Jl. Raya No. {rng.randrange(1, 200)}",
-                    f"08{rng.randrange(10**9, 10**10)}",
-                    "",
-                    rng.randrange(1990, 2024),
-                    rng.choice(("tumbuh", "tumbuh", "berkembang", "mandiri")),
-                    rng.choice(("none", "none", "preparing", "licensed")),
-                    blkk_id % 3 == 0,
-                    rng.random() > 0.03,
-                    now,
-                    now,
-                )
-            )
-        fields = [
-            "id",
-            "code",
-            "name",
-            "host_institution",
-            "institution_type",
-            "regency",
-            "address",
-            "phone",
-            "email",
-            "established_year",
-            "grade",
-            "lsp_status",
-            "is_incubator",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
-        self.step("BLKKs", Blkk, fields, rows)
-        self.n_blkk = n
-        self.field_ids = list(VocationalField.objects.values_list("pk", flat=True))
-        through = Blkk.vocational_fields.through
-        pairs = (
-            (blkk_id, field_id)
-            for blkk_id in range(1, n + 1)
-            for field_id in rng.sample(self.field_ids, rng.randrange(1, 4))
-        )
-        self.step("BLKK trades", through, ["blkk", "vocationalfield"], pairs)
-
-    def load_batches(self) -> None:
-        from training.models import TrainingBatch
-
-        rng, n, n_blkk = self.rng, self.args.batches, self.n_blkk
-        first = datetime.date(2019, 1, 1).toordinal()
-        last = self.today.toordinal() - 20
-        self.batch_blkk = [0]
-        self.batch_start = [0]
-        self.batch_end = [0]
-        self.batches_by_blkk: dict[int, list[int]] = defaultdict(list)
-        per_blkk: dict[int, int] = defaultdict(int)
-        rows = []
-        for batch_id in range(1, n + 1):
-            blkk = batch_id if batch_id <= n_blkk else rng.randrange(n_blkk) + 1
-            start = rng.randrange(first, last)
-            end = start + rng.randrange(20, 60)
-            per_blkk[blkk] += 1
-            self.batch_blkk.append(blkk)
-            self.batch_start.append(start)
-            self.batch_end.append(end)
-            self.batches_by_blkk[blkk].append(batch_id)
-            rows.append(
-                (
-                    batch_id,
-                    blkk,
-                    rng.choice(self.field_ids),
-                    f"Angkatan {per_blkk[blkk]} {_day(start).year}",
-                    _day(start),
-                    _day(end),
-                    rng.choice((16, 16, 20, 24)),
-                    _at(_day(start - 30), rng),
-                )
-            )
-        fields = [
-            "id",
-            "blkk",
-            "vocational_field",
-            "name",
-            "start_date",
-            "end_date",
-            "capacity",
-            "created_at",
-        ]
-        self.step("training batches", TrainingBatch, fields, rows)
-        self.n_batch = n
-
-    # -- trainees and enrollments -----------------------------------------------
-
-    def _second_batch(self, first_batch: int) -> int:
-        rng = self.rng
-        blkk = self.batch_blkk[first_batch]
-        own = self.batches_by_blkk[blkk]
-        if rng.random() < 0.6 and len(own) > 1:
-            candidate = rng.choice(own)
-        else:
-            # Another BLKK of the province (enrolled by NIK elsewhere).
-            other = rng.choice(self.blkks_by_province[self.blkk_province[blkk]])
-            candidate = rng.choice(self.batches_by_blkk[other])
-        return candidate
-
-    def load_trainees_and_enrollments(self) -> None:
-        from training.models import Enrollment, Trainee
-
-        rng, args = self.rng, self.args
-        n = args.trainees
-        extra = max(0, min(n, args.enrollments - n))
-        p_second = extra / n
-        today = self.today.toordinal()
-        people = []  # (registered_on, temp index, blkk, regency, batches)
-        for index in range(n):
-            first_batch = rng.randrange(1, self.n_batch + 1)
-            batches = [first_batch]
-            if rng.random() < p_second:
-                for _attempt in range(5):
-                    second = self._second_batch(first_batch)
-                    if second != first_batch:
-                        batches.append(second)
-                        break
-            blkk = self.batch_blkk[first_batch]
-            start = min(self.batch_start[b] for b in batches)
-            registered = start - rng.randrange(1, 30)
-            regency = self.blkk_regency[blkk]
-            if rng.random() < 0.1:
-                regency = rng.choice(
-                    self.regencies_by_province[self.blkk_province[blkk]]
-                )
-            people.append((registered, index, blkk, regency, batches))
-        people.sort()
-
-        serials: dict[str, int] = defaultdict(int)
-        trainee_rows = []
-        enrollment_rows = []
-        self.trainees_by_blkk: dict[int, list[int]] = defaultdict(list)
-        for trainee_id, (registered, _index, blkk, regency, batches) in enumerate(
-            people, start=1
-        ):
-            birth = _day(registered - 365 * 17 - rng.randrange(365 * 28))
-            gender = "F" if rng.random() < 0.45 else "M"
-            nik_day = birth.day + (40 if gender == "F" else 0)
-            prefix = (
-                f"{regency[:2]}0101{nik_day:02d}{birth.month:02d}{birth.year % 100:02d}"
-            )
-            serials[prefix] += 1
-            nik = f"{prefix}{serials[prefix]:04d}"
-            registered_on = _day(registered)
-            trainee_rows.append(
-                (
-                    trainee_id,
-                    nik,
-                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                    gender,
-                    birth,
-                    f"08{rng.randrange(10**9, 10**10)}",
-                    regency,
-                    rng.choices(EDUCATION, EDUCATION_WEIGHTS)[0],
-                    rng.random() < 0.03,
-                    rng.choices(PRIOR, PRIOR_WEIGHTS)[0],
-                    blkk,
-                    registered_on,
-                    registered_on,
-                    _at(registered_on, rng),
-                )
-            )
-            self.trainees_by_blkk[blkk].append(trainee_id)
-            for batch in batches:
-                end = self.batch_end[batch]
-                if end >= today:
-                    status, completed = "active", None
-                elif rng.random() < 0.88:
-                    status, completed = "completed", _day(end)
-                else:
-                    status, completed = "dropped", None
-                created = _at(_day(self.batch_start[batch] - rng.randrange(1, 20)), rng)
-                enrollment_rows.append((created, trainee_id, batch, status, completed))
-        if max(serials.values()) > 9999:
-            raise RuntimeError("NIK serials overflow: lower --trainees")
-        self.step(
-            "trainees",
-            Trainee,
-            [
-                "id",
-                "nik",
-                "full_name",
-                "gender",
-                "birth_date",
-                "phone",
-                "regency",
-                "education",
-                "has_disability",
-                "prior_status",
-                "blkk",
-                "registered_on",
-                "consent_on",
-                "created_at",
-            ],
-            trainee_rows,
-        )
-        self.n_trainee = n
-        del trainee_rows
-        enrollment_rows.sort()
-        self.completed = [
-            (trainee, batch, completed)
-            for (_c, trainee, batch, status, completed) in enrollment_rows
-            if status == "completed"
-        ]
-        self.step(
-            "enrollments",
-            Enrollment,
-            ["id", "created_at", "trainee", "batch", "status", "completed_on"],
-            (
-                (enrollment_id, *row)
-                for enrollment_id, row in enumerate(enrollment_rows, start=1)
-            ),
-        )
-
-    def load_records(self) -> None:
-        """Certifications for ~40% and tracer answers for ~45% of completions."""
-        from training.models import Certification, GraduateOutcome
-
-        rng, today = self.rng, self.today
-        certifications = []
-        outcomes = []
-        lsp_serial: dict[str, int] = defaultdict(int)
-        statuses = [s for s, _ in OUTCOMES]
-        weights = [w for _, w in OUTCOMES]
-        for trainee, batch, completed in self.completed:
-            if rng.random() < 0.4:
-                issued = min(
-                    today, completed + datetime.timedelta(rng.randrange(7, 60))
-                )
-                lsp = rng.choice(LSPS)
-                lsp_serial[lsp] += 1
-                certifications.append(
-                    (
-                        _at(issued, rng),
-                        trainee,
-                        f"Skema okupasi {batch % 40}",
-                        lsp,
-                        issued,
-                        "competent" if rng.random() < 0.85 else "not_yet",
-                        f"{lsp_serial[lsp]:07d}/{issued.year}",
-                    )
-                )
-            if rng.random() < 0.45:
-                surveyed = min(
-                    today, completed + datetime.timedelta(rng.randrange(90, 365))
-                )
-                status = rng.choices(statuses, weights)[0]
-                working = status in ("employed", "self_employed", "migrant_worker")
-                outcomes.append(
-                    (
-                        _at(surveyed, rng),
-                        trainee,
-                        surveyed,
-                        status,
-                        "Usaha sendiri" if working else "",
-                        rng.randrange(1_000_000, 8_000_000) if working else None,
-                    )
-                )
-        certifications.sort()
-        outcomes.sort()
-        self.step(
-            "certifications",
-            Certification,
-            [
-                "id",
-                "created_at",
-                "trainee",
-                "scheme",
-                "lsp_name",
-                "issued_on",
-                "result",
-                "number",
-            ],
-            ((i, *row) for i, row in enumerate(certifications, start=1)),
-        )
-        self.step(
-            "graduate outcomes",
-            GraduateOutcome,
-            [
-                "id",
-                "created_at",
-                "trainee",
-                "surveyed_on",
-                "status",
-                "employer_or_business",
-                "monthly_income",
-            ],
-            ((i, *row) for i, row in enumerate(outcomes, start=1)),
-        )
-        del self.completed
-
-    # -- incubation ---------------------------------------------------------------
-
-    def load_incubation(self) -> None:
-        from incubator.models import Cohort, Venture, VentureMetric
-
-        rng, args, today = self.rng, self.args, self.today
-        incubators = [b for b in range(1, self.n_blkk + 1) if b % 3 == 0] or [1]
-        per_blkk: dict[int, int] = defaultdict(int)
-        cohort_rows = []
-        self.cohort_blkk = [0]
-        cohort_start = [0]
-        for cohort_id in range(1, args.cohorts + 1):
-            blkk = incubators[(cohort_id - 1) % len(incubators)]
-            year = 2022 + ((cohort_id - 1) // len(incubators)) % 4
-            per_blkk[blkk] += 1
-            start = datetime.date(year, rng.choice((1, 7)), 1)
-            closed = year < today.year - 1
-            self.cohort_blkk.append(blkk)
-            cohort_start.append(start)
-            cohort_rows.append(
-                (
-                    cohort_id,
-                    blkk,
-                    f"Kohort {per_blkk[blkk]} ({year})",
-                    year,
-                    start,
-                    start + datetime.timedelta(days=180) if closed else None,
-                    "closed" if closed else "running",
-                )
-            )
-        self.step(
-            "cohorts",
-            Cohort,
-            ["id", "blkk", "name", "year", "start_date", "end_date", "status"],
-            cohort_rows,
-        )
-        stages = ("pre_incubation", "incubation", "post_incubation", "graduated")
-        venture_rows = []
-        founder_rows = []
-        self.venture_start = [0]
-        self.venture_blkk = [0]
-        for venture_id in range(1, args.ventures + 1):
-            cohort = rng.randrange(1, args.cohorts + 1)
-            blkk = self.cohort_blkk[cohort]
-            started = min(
-                today, cohort_start[cohort] + datetime.timedelta(rng.randrange(120))
-            )
-            self.venture_start.append(started)
-            self.venture_blkk.append(blkk)
-            venture_rows.append(
-                (
-                    venture_id,
-                    cohort,
-                    f"{rng.choice(PRODUCTS)} {rng.choice(LAST_NAMES)} {venture_id}",
-                    rng.choice(SECTORS),
-                    rng.choice(stages) if rng.random() > 0.08 else "dropped",
-                    f"{9120000000000 + venture_id:013d}" if rng.random() < 0.5 else "",
-                    started,
-                    _at(started, rng),
-                )
-            )
-            pool = self.trainees_by_blkk.get(blkk) or [1]
-            for trainee in set(rng.choices(pool, k=rng.randrange(1, 4))):
-                founder_rows.append((venture_id, trainee))
-        self.step(
-            "ventures",
-            Venture,
-            [
-                "id",
-                "cohort",
-                "name",
-                "sector",
-                "stage",
-                "nib",
-                "started_on",
-                "created_at",
-            ],
-            venture_rows,
-        )
-        self.step(
-            "venture founders",
-            Venture.founders.through,
-            ["venture", "trainee"],
-            founder_rows,
-        )
-        base, extra = divmod(args.metrics, args.ventures)
-        metric_rows = []
-        this_month = today.year * 12 + today.month - 1
-        for venture_id in range(1, args.ventures + 1):
-            months = base + (1 if venture_id <= extra else 0)
-            last = this_month - 1 - rng.randrange(4)
-            for month in range(last - months + 1, last + 1):
-                period = datetime.date(month // 12, month % 12 + 1, 1)
-                metric_rows.append(
-                    (
-                        _at(period + datetime.timedelta(days=35), rng),
-                        venture_id,
-                        period,
-                        rng.randrange(0, 50_000_000),
-                        rng.randrange(0, 12),
-                        rng.randrange(0, 400),
-                    )
-                )
-        metric_rows.sort()
-        self.step(
-            "venture metrics",
-            VentureMetric,
-            [
-                "id",
-                "created_at",
-                "venture",
-                "period",
-                "revenue",
-                "workers",
-                "customers",
-            ],
-            ((i, *row) for i, row in enumerate(metric_rows, start=1)),
-        )
-
-    # -- mentoring ------------------------------------------------------------------
-
-    def load_mentoring(self) -> None:
-        from mentoring.models import Mentor, MentorAssignment, MentoringSession
-
-        rng, args, today = self.rng, self.args, self.today
-        mentor_rows = []
-        for mentor_id in range(1, args.mentors + 1):
-            mentor_rows.append(
-                (
-                    mentor_id,
-                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                    rng.choice(SECTORS),
-                    rng.choice(("blk", "university", "industry", "ministry")),
-                    rng.randrange(1, self.n_blkk + 1) if rng.random() < 0.7 else None,
-                    rng.choice((5, 10, 15)),
-                )
-            )
-        self.step(
-            "mentors",
-            Mentor,
-            [
-                "id",
-                "full_name",
-                "expertise",
-                "affiliation",
-                "home_blkk",
-                "max_active_assignments",
-            ],
-            mentor_rows,
-        )
-        # One assignment per venture, and BLKK-wide assignments (two per mentor).
-        assignments = []
-        for venture_id in range(1, args.ventures + 1):
-            assignments.append((self.venture_start[venture_id], venture_id, None))
-        incubators = [b for b in range(1, self.n_blkk + 1) if b % 3 == 0] or [1]
-        first = datetime.date(2022, 1, 1).toordinal()
-        for _ in range(2 * args.mentors):
-            start = _day(rng.randrange(first, today.toordinal() - 60))
-            assignments.append((start, None, rng.choice(incubators)))
-        assignments.sort(key=lambda a: a[0])
-        assignment_rows = []
-        spans = []
-        for assignment_id, (start, venture, blkk) in enumerate(assignments, start=1):
-            end = None
-            if rng.random() < 0.35:
-                end = min(today, start + datetime.timedelta(rng.randrange(90, 540)))
-            status = "ended" if end is not None and end < today else "active"
-            spans.append((start.toordinal(), (end or today).toordinal()))
-            assignment_rows.append(
-                (
-                    assignment_id,
-                    rng.randrange(1, args.mentors + 1),
-                    venture,
-                    blkk,
-                    start,
-                    end,
-                    status,
-                    _at(start, rng),
-                )
-            )
-        self.step(
-            "mentor assignments",
-            MentorAssignment,
-            [
-                "id",
-                "mentor",
-                "venture",
-                "blkk",
-                "start_date",
-                "end_date",
-                "status",
-                "created_at",
-            ],
-            assignment_rows,
-        )
-        session_rows = []
-        for _ in range(args.sessions):
-            assignment = rng.randrange(1, len(spans) + 1)
-            start, end = spans[assignment - 1]
-            held = _day(rng.randrange(start, max(start, end) + 1))
-            session_rows.append(
-                (
-                    _at(held, rng),
-                    assignment,
-                    held,
-                    rng.choice((30, 45, 60, 90, 120)),
-                    rng.choice(("in_person", "online", "phone")),
-                    "; ".join(rng.sample(TOPICS, 2)),
-                    "Catatan sesi pendampingan: progres usaha dan kendala lapangan.",
-                    "Perbarui pembukuan; unggah foto produk.",
-                    rng.randrange(1, 6) if rng.random() < 0.7 else None,
-                    None,
-                )
-            )
-        session_rows.sort()
-        self.step(
-            "mentoring sessions",
-            MentoringSession,
-            [
-                "id",
-                "created_at",
-                "assignment",
-                "held_on",
-                "duration_minutes",
-                "mode",
-                "topics",
-                "notes",
-                "action_items",
-                "mentee_rating",
-                "recorded_by",
-            ],
-            ((i, *row) for i, row in enumerate(session_rows, start=1)),
-        )
-
-    def reset_sequences(self) -> None:
-        from django.core.management.color import no_style
-        from django.db import connection
-
-        from incubator.models import Cohort, Venture, VentureMetric
-        from mentoring.models import Mentor, MentorAssignment, MentoringSession
-        from training.models import (
-            Blkk,
-            Certification,
-            Enrollment,
-            GraduateOutcome,
-            Trainee,
-            TrainingBatch,
-        )
-
-        models = [
-            Blkk,
-            TrainingBatch,
-            Trainee,
-            Enrollment,
-            Certification,
-            GraduateOutcome,
-            Cohort,
-            Venture,
-            VentureMetric,
-            Mentor,
-            MentorAssignment,
-            MentoringSession,
-        ]
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
-
-
-# --------------------------------------------------------------------------- users
-
-
-def bench_users(today: datetime.date) -> dict[str, object]:
-    """One user per role (created once, through the portal's own service)."""
-    from django.db.models import Count
-
-    from blkk_portal.accounts.models import Role, User
-    from incubator.models import Venture
-    from mentoring.models import MentorAssignment, MentoringSession
-    from mentoring.services import user_create
-    from training.models import Blkk, Province
-
-    password = "bench-not-a-secret"  # noqa: S105 - throwaway users in a bench DB
-    users: dict[str, object] = {}
-
-    def get_or_create(username: str, **kwargs) -> User:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = user_create(username=username, password=password, **kwargs)
-        return user
-
-    users["ministry"] = get_or_create("bench-ministry", role=Role.MINISTRY)
-    users["province 32"] = get_or_create(
-        "bench-province-32",
-        role=Role.PROVINCE,
-        province=Province.objects.get(code="32"),
-    )
-    # Typical BLKKs of Jawa Barat (the median number of registered trainees): one
-    # that hosts incubation (ventures, mentoring) and one that only trains, as
-    # two thirds of BLKKs do.
-    for role, username, incubator in (
-        ("blkk_manager", "bench-manager", True),
-        ("blkk_manager (training only)", "bench-manager-plain", False),
-    ):
-        manager = User.objects.filter(username=username).first()
-        if manager is None:
-            candidates = list(
-                Blkk.objects.filter(regency__province_id="32", is_incubator=incubator)
-                .annotate(n=Count("registered_trainees"))
-                .order_by("n", "pk")
-            )
-            manager = user_create(
-                username=username,
-                password=password,
-                role=Role.BLKK_MANAGER,
-                blkks=[candidates[len(candidates) // 2]],
-            )
-        users[role] = manager
-    mentor_user = get_or_create(
-        "bench-mentor", role=Role.MENTOR, full_name="Bench Mentor"
-    )
-    mentor = mentor_user.mentor_profile
-    if not mentor.assignments.exists():
-        rng = random.Random(7)  # noqa: S311 - synthetic data, not security
-        ventures = list(
-            Venture.objects.filter(cohort__blkk__regency__province_id="32")
-            .order_by("pk")
-            .values_list("pk", "started_on")[:4]
-        )
-        blkk = Blkk.objects.filter(regency__province_id="33", is_incubator=True).first()
-        assignments = [
-            MentorAssignment(
-                mentor=mentor,
-                venture_id=pk,
-                start_date=started,
-                status=MentorAssignment.Status.ACTIVE,
-            )
-            for pk, started in ventures
-        ]
-        assignments.append(
-            MentorAssignment(
-                mentor=mentor,
-                blkk=blkk,
-                start_date=datetime.date(2024, 1, 1),
-                status=MentorAssignment.Status.ACTIVE,
-            )
-        )
-        MentorAssignment.objects.bulk_create(assignments)
-        sessions = []
-        for assignment in assignments:
-            span = (today - assignment.start_date).days
-            for _ in range(15):
-                sessions.append(
-                    MentoringSession(
-                        assignment=assignment,
-                        held_on=assignment.start_date
-                        + datetime.timedelta(rng.randrange(max(span, 1))),
-                        duration_minutes=60,
-                        mode=MentoringSession.Mode.ONLINE,
-                        topics="Pemasaran digital",
-                    )
-                )
-        MentoringSession.objects.bulk_create(sessions)
-    users["mentor"] = mentor_user
-    return users
 
 
 # --------------------------------------------------------------------------- timing
@@ -1328,13 +420,13 @@ def try_indexes(matrix, args, explain_log, baseline) -> None:
     print("\n### Before / after candidate indexes (medians)\n")
     print(comparison_table(baseline, after, "indexed"))
     if args.try_keyset:
-        try_keyset(bench_users(timezone_today()), args, "with candidate indexes")
+        try_keyset(_bench_users(), args, "with candidate indexes")
     if args.try_rewrites:
         # Everything recommended at once: indexes, jit off and the rewrites.
         with connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         try_rewrites(
-            bench_users(timezone_today()),
+            _bench_users(),
             args,
             explain_log,
             baseline,
@@ -1348,6 +440,12 @@ def try_indexes(matrix, args, explain_log, baseline) -> None:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
             cursor.execute("ANALYZE")
         print("\ncandidate indexes dropped (use --keep-indexes to keep them)")
+
+
+def _bench_users() -> dict[str, object]:
+    from reports.scale import bench_users
+
+    return bench_users(timezone_today())
 
 
 def timezone_today() -> datetime.date:
@@ -1464,7 +562,7 @@ def rewrites(users: dict[str, object]) -> list[tuple[str, str, str, Callable]]:
         return whole.order_by().union(ventures.order_by())
 
     variants = []
-    for role in ("province 32", "blkk_manager", "blkk_manager (training only)"):
+    for role in ("province", "manager", "manager_training"):
         user = users.get(role)
         if user is None:
             continue
@@ -1678,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from reports import scale
     from training.models import Trainee
 
     name = ensure_bench_database()
@@ -1689,13 +788,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if Trainee.objects.exists():
         print("data already loaded: skipping the load (drop the database to reload)")
     else:
-        print(
-            f"loading (scale {args.scale}: {args.blkks:,} BLKKs, "
-            f"{args.trainees:,} trainees, {args.enrollments:,} enrollments, "
-            f"{args.sessions:,} sessions)"
-        )
-        Loader(args, today).run()
-    users = bench_users(today)
+        print(f"loading the national dataset at factor {args.scale} (reports.scale)")
+        seed = scale.DEFAULT_SEED if args.seed is None else args.seed
+        report = scale.load(factor=args.scale, seed=seed, today=today, progress=True)
+        print(f"  loaded {report.rows:,} rows in {report.total_seconds:.1f} s")
+    users = scale.bench_users(today)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("SELECT version()")
