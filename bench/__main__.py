@@ -128,7 +128,9 @@ def seeded_database(
     psql(f"CREATE DATABASE {name}")
     manage(env, "migrate", "--noinput")
     print(f"seeding {name} (factor {factor:g})", file=sys.stderr)
-    seconds = manage(env, "seed_scale", "--factor", f"{factor:g}", quiet=False)
+    seconds = manage(
+        env, "seed_scale", "--factor", f"{factor:g}", "--baseline", quiet=False
+    )
     return name, seconds
 
 
