@@ -29,6 +29,8 @@ from mentoring.models import Mentor, MentoringSession
 from training.admin_filters import ProvinceFilter
 from training.models import (
     Blkk,
+    Certification,
+    Enrollment,
     PartnershipPurpose,
     Province,
     Regency,
@@ -440,3 +442,32 @@ def test_an_estimated_count_pages_on_past_its_last_page(world, estimate_every_ta
 )
 def test_estimates_are_rounded_to_three_figures(estimate, shown):
     assert admin_lists.rounded_estimate(estimate) == shown
+
+
+# --- searching ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [Trainee, Certification, Enrollment])
+def test_a_whole_nik_is_looked_up_by_its_index_alone(admin_client_for, world, model):
+    person = world.objects[Trainee]["b"]
+    client = admin_client_for("ministry")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist_url(model), {"q": f" {person.nik} "})
+    assert listed(response) == {world.objects[model]["b"]}
+    listing = [q["sql"] for q in queries if "LIKE" in q["sql"].upper()]
+    assert listing == []
+
+
+def test_a_whole_nik_outside_a_managers_reach_finds_nobody(admin_client_for, world):
+    person = world.objects[Trainee]["b"]
+    response = admin_client_for("manager_a").get(
+        changelist_url(Trainee), {"q": person.nik}
+    )
+    assert not listed(response)
+
+
+def test_part_of_a_name_is_still_searched(admin_client_for, world):
+    response = admin_client_for("ministry").get(
+        changelist_url(Trainee), {"q": "serta B"}
+    )
+    assert listed(response) == {world.objects[Trainee]["b"]}

@@ -26,6 +26,7 @@ from blkk_portal.admin_base import (
     ScopedHistoryAdmin,
 )
 from blkk_portal.admin_lists import period_filter
+from blkk_portal.numbers import is_ascii_digits
 
 from . import services
 from .admin_filters import BlkkRegencyFilter, province_filter
@@ -53,6 +54,8 @@ from .models import (
 from .programme_records import PARTNERSHIP_PURPOSES, Instructor, InstructorQualification
 from .validators import mask_nik
 
+NIK_LENGTH = 16
+
 
 class NikSearchMixin:
     """For admins whose search finds people by NIK (`=nik` or `=trainee__nik`).
@@ -71,6 +74,11 @@ class NikSearchMixin:
             queryset = queryset.filter(
                 **{f"{self.person_path}pk__in": people.values("pk")}
             )
+        term = search_term.strip()
+        if len(term) == NIK_LENGTH and is_ascii_digits(term):
+            # A whole NIK: looked up in its unique index alone. Searched in every
+            # field as well, the OR with "name contains" would read every row.
+            return queryset.filter(**{f"{self.person_path}nik": term}), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request, extra_context=None):
