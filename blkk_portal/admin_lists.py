@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import admin
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -239,6 +239,4 @@ class EstimatedCountPaginator(Paginator):
             if number < 1:
                 raise
             bottom = (number - 1) * self.per_page
-            return self._get_page(
-                self.object_list[bottom : bottom + self.per_page], number, self
-            )
+            return Page(self.object_list[bottom : bottom + self.per_page], number, self)

@@ -61,7 +61,10 @@ def configure(root: str) -> None:
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench_admin_"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blkk_portal.settings")
-    sys.path.insert(0, str(Path(root).resolve()))
+    root_path = Path(root).resolve()
+    sys.path.insert(0, str(root_path))
+    # Celery's Django fixup puts the working directory first on the path.
+    os.chdir(root_path)
     import django
 
     django.setup()
@@ -192,11 +195,12 @@ def main(argv=None) -> None:
     if args.compare:
         print(compare(*args.compare))
         return
+    out = Path(args.out).resolve() if args.out else None
     configure(args.root)
     result = measure(args)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(json.dumps(result, indent=1))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
