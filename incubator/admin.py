@@ -162,6 +162,9 @@ class VentureAdmin(ScopedHistoryAdmin):
 @admin.register(StageChange)
 class StageChangeAdmin(ScopedAdmin):
     list_display = ["venture", "from_stage", "to_stage", "changed_on", "changed_by"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-changed_on", "-pk"]
     list_filter = ["to_stage", period_filter("changed_on")]
     list_select_related = ["venture", "changed_by"]
     search_fields = ["venture__name"]
@@ -177,6 +180,9 @@ class StageChangeAdmin(ScopedAdmin):
 class MilestoneAdmin(ScopedAdmin):
     services = services.MILESTONES
     list_display = ["title", "venture", "due_on", "done_on"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
     list_filter = [period_filter("due_on", future=True)]
     list_select_related = ["venture"]
     search_fields = ["title", "venture__name"]
@@ -343,6 +349,9 @@ class ApplicationReviewAdmin(ScopedHistoryAdmin):
         "job_potential",
         "total",
     ]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
     list_select_related = ["application__cohort", "reviewer"]
     search_fields = ["application__business_name"]
     autocomplete_fields = ["application"]
@@ -491,6 +500,9 @@ class AssistanceStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The status history, written only by the status moves."""
 
     list_display = ["assistance", "from_status", "to_status", "on", "by"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
     list_filter = ["to_status", period_filter("on")]
     list_select_related = ["assistance__blkk", "assistance__venture", "by"]
     search_fields = ["assistance__description", "=assistance__handover_number"]
