@@ -35,6 +35,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from blkk_portal import forms as portal_forms
 from blkk_portal.access import requires_access
+from blkk_portal.admin_lists import EstimatedCountPaginator
 from blkk_portal.form_resume import resumed_form_data
 from blkk_portal.numbers import is_ascii_digits
 from blkk_portal.scoping import ScopedQuerySet
@@ -298,8 +299,12 @@ class ScopedAdmin(ResumedFormMixin, ServiceAdminMixin, ScopedMixin, admin.ModelA
     among `writable_by(user)` (a person's record that another BLKK keeps is shown
     read-only, as the API answers 403 for it)."""
 
-    # Large tables: skip the unfiltered COUNT(*) the changelist would run each time.
+    # Large tables (blkk_portal.admin_lists): skip the unfiltered COUNT(*) the
+    # changelist would run each time, estimate the count of a whole large table,
+    # and never count every filter choice over the list ("Show counts").
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
 
     def get_object(self, request, object_id, from_field=None):

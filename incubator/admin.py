@@ -22,7 +22,9 @@ from blkk_portal.admin_base import (
     ScopedAdmin,
     ScopedHistoryAdmin,
 )
+from blkk_portal.admin_lists import period_filter
 from blkk_portal.numbers import is_ascii_digits
+from training.admin_filters import province_filter
 from training.models import Blkk
 
 from . import services
@@ -44,8 +46,6 @@ from .programme_records import (
     application_moves_from,
 )
 
-RELATED_ONLY = admin.RelatedOnlyFieldListFilter
-
 
 @admin.register(Cohort)
 class CohortAdmin(ScopedAdmin):
@@ -60,11 +60,15 @@ class CohortAdmin(ScopedAdmin):
         "applications_open_on",
         "applications_close_on",
     ]
-    list_filter = [("blkk__regency__province", RELATED_ONLY), "status", "year"]
+    list_filter = [
+        province_filter("blkk"),
+        "status",
+        # A cohort's year stands for its dates (no date hierarchy to draw).
+        period_filter("year", future=True),
+    ]
     list_select_related = ["blkk"]
     search_fields = ["name", "blkk__name", "blkk__code"]
     autocomplete_fields = ["blkk"]
-    date_hierarchy = "start_date"
 
 
 class StageChangeInline(ReadOnlyInline):
@@ -101,15 +105,16 @@ class StageChangeForm(forms.Form):
 class VentureAdmin(ScopedHistoryAdmin):
     services = services.VENTURES
     list_display = ["name", "cohort", "blkk", "sector", "stage", "nib", "started_on"]
+    # The sector is free text: a filter would list the values of every venture
+    # (a DISTINCT over the table); it is searched instead.
     list_filter = [
-        ("cohort__blkk__regency__province", RELATED_ONLY),
+        province_filter("cohort__blkk"),
         "stage",
-        "sector",
+        period_filter("started_on"),
     ]
     list_select_related = ["cohort__blkk"]
-    search_fields = ["name", "nib", "cohort__name", "cohort__blkk__code"]
+    search_fields = ["name", "nib", "sector", "cohort__name", "cohort__blkk__code"]
     autocomplete_fields = ["cohort", "founders"]
-    date_hierarchy = "started_on"
     inlines = [StageChangeInline, MilestoneInline, VentureMetricInline]
 
     @admin.display(description=_("BLKK"), ordering="cohort__blkk__name")
@@ -157,10 +162,12 @@ class VentureAdmin(ScopedHistoryAdmin):
 @admin.register(StageChange)
 class StageChangeAdmin(ScopedAdmin):
     list_display = ["venture", "from_stage", "to_stage", "changed_on", "changed_by"]
-    list_filter = ["to_stage"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-changed_on", "-pk"]
+    list_filter = ["to_stage", period_filter("changed_on")]
     list_select_related = ["venture", "changed_by"]
     search_fields = ["venture__name"]
-    date_hierarchy = "changed_on"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -173,21 +180,26 @@ class StageChangeAdmin(ScopedAdmin):
 class MilestoneAdmin(ScopedAdmin):
     services = services.MILESTONES
     list_display = ["title", "venture", "due_on", "done_on"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
+    list_filter = [period_filter("due_on", future=True)]
     list_select_related = ["venture"]
     search_fields = ["title", "venture__name"]
     autocomplete_fields = ["venture"]
-    date_hierarchy = "due_on"
 
 
 @admin.register(VentureMetric)
 class VentureMetricAdmin(ScopedHistoryAdmin):
     services = services.METRICS
     list_display = ["venture", "period", "revenue", "workers", "customers"]
-    list_filter = [("venture__cohort__blkk__regency__province", RELATED_ONLY)]
+    list_filter = [
+        province_filter("venture__cohort__blkk"),
+        period_filter("period", recent=False),
+    ]
     list_select_related = ["venture"]
     search_fields = ["venture__name"]
     autocomplete_fields = ["venture"]
-    date_hierarchy = "period"
 
 
 # --- intake: applications to a cohort and their reviews -------------------------------
@@ -249,11 +261,14 @@ class CohortApplicationAdmin(ScopedHistoryAdmin):
         "status",
         "decided_on",
     ]
-    list_filter = [("cohort__blkk__regency__province", RELATED_ONLY), "status"]
+    list_filter = [
+        province_filter("cohort__blkk"),
+        "status",
+        period_filter("received_on"),
+    ]
     list_select_related = ["cohort__blkk", "applicant"]
     search_fields = ["business_name", "applicant__full_name", "cohort__name"]
     autocomplete_fields = ["cohort", "applicant", "co_applicants"]
-    date_hierarchy = "received_on"
     inlines = [ApplicationReviewInline]
 
     @admin.display(description=_("BLKK"), ordering="cohort__blkk__name")
@@ -334,6 +349,9 @@ class ApplicationReviewAdmin(ScopedHistoryAdmin):
         "job_potential",
         "total",
     ]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
     list_select_related = ["application__cohort", "reviewer"]
     search_fields = ["application__business_name"]
     autocomplete_fields = ["application"]
@@ -416,7 +434,14 @@ class AssistanceAdmin(ScopedHistoryAdmin):
         "last_checked_on",
         "condition",
     ]
-    list_filter = ["status", "kind", "year", "condition"]
+    list_filter = [
+        province_filter("blkk", "venture__cohort__blkk"),
+        "status",
+        "kind",
+        period_filter("year", future=True),
+        "condition",
+        period_filter("proposed_on"),
+    ]
     list_select_related = ["blkk", "venture__cohort__blkk"]
     search_fields = [
         "description",
@@ -427,7 +452,6 @@ class AssistanceAdmin(ScopedHistoryAdmin):
         "venture__cohort__blkk__code",
     ]
     autocomplete_fields = ["blkk", "venture"]
-    date_hierarchy = "proposed_on"
     inlines = [AssistanceStatusChangeInline]
 
     @admin.display(description=_("counts at"))
@@ -476,7 +500,9 @@ class AssistanceStatusChangeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """The status history, written only by the status moves."""
 
     list_display = ["assistance", "from_status", "to_status", "on", "by"]
-    list_filter = ["to_status"]
+    # Newest first, read down an index: the model's ordering starts with a related
+    # model (in that model's order), a join and a sort of the whole table a page.
+    ordering = ["-pk"]
+    list_filter = ["to_status", period_filter("on")]
     list_select_related = ["assistance__blkk", "assistance__venture", "by"]
     search_fields = ["assistance__description", "=assistance__handover_number"]
-    date_hierarchy = "on"

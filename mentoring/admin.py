@@ -6,11 +6,39 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from blkk_portal.admin_base import ReadOnlyInline, ScopedAdmin, ScopedHistoryAdmin
+from blkk_portal.admin_lists import period_filter
+from training.admin_filters import province_filter
 
 from . import services
 from .models import Mentor, MentorAssignment, MentoringSession
 
-RELATED_ONLY = admin.RelatedOnlyFieldListFilter
+# An assignment goes to a venture (of a cohort of a BLKK) or to a BLKK itself.
+ASSIGNMENT_BLKK_PATHS = ("venture__cohort__blkk", "blkk")
+
+
+class RatingFilter(admin.SimpleListFilter):
+    """The mentee's rating, from the fixed scale (1 to 5, or none), rather than from
+    the values found among the sessions (a DISTINCT over every session)."""
+
+    title = _("mentee rating")
+    parameter_name = "mentee_rating"
+    NOT_RATED = "none"
+
+    def lookups(self, request, model_admin):
+        return [
+            *((str(rating), str(rating)) for rating in range(5, 0, -1)),
+            (self.NOT_RATED, _("Not rated")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value == self.NOT_RATED:
+            return queryset.filter(mentee_rating__isnull=True)
+        if value not in {"1", "2", "3", "4", "5"}:
+            return queryset.none()
+        return queryset.filter(mentee_rating=int(value))
 
 
 class AssignmentInline(ReadOnlyInline):
@@ -29,7 +57,7 @@ class MentorAdmin(ScopedAdmin):
         "max_active_assignments",
         "user",
     ]
-    list_filter = ["affiliation", ("home_blkk__regency__province", RELATED_ONLY)]
+    list_filter = ["affiliation", province_filter("home_blkk")]
     list_select_related = ["home_blkk", "user"]
     search_fields = ["full_name", "expertise", "user__username"]
     autocomplete_fields = ["user", "home_blkk"]
@@ -49,12 +77,12 @@ class MentorAssignmentAdmin(ScopedHistoryAdmin):
     list_display = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
     list_filter = [
         "status",
-        ("venture__cohort__blkk__regency__province", RELATED_ONLY),
+        province_filter(*ASSIGNMENT_BLKK_PATHS),
+        period_filter("start_date", future=True),
     ]
     list_select_related = ["mentor", "venture", "blkk"]
     search_fields = ["mentor__full_name", "venture__name", "blkk__name", "blkk__code"]
     autocomplete_fields = ["mentor", "venture", "blkk"]
-    date_hierarchy = "start_date"
     inlines = [SessionInline]
 
 
@@ -69,7 +97,12 @@ class MentoringSessionAdmin(ScopedHistoryAdmin):
         "mode",
         "mentee_rating",
     ]
-    list_filter = ["mode", "mentee_rating"]
+    list_filter = [
+        province_filter(*(f"assignment__{path}" for path in ASSIGNMENT_BLKK_PATHS)),
+        "mode",
+        RatingFilter,
+        period_filter("held_on"),
+    ]
     list_select_related = [
         "assignment__mentor",
         "assignment__venture",
@@ -77,7 +110,6 @@ class MentoringSessionAdmin(ScopedHistoryAdmin):
     ]
     search_fields = ["assignment__mentor__full_name", "assignment__venture__name"]
     autocomplete_fields = ["assignment"]
-    date_hierarchy = "held_on"
     exclude = ["recorded_by"]
 
     @admin.display(description=_("mentor"), ordering="assignment__mentor__full_name")

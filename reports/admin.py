@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.admin_base import ScopedAdmin
+from blkk_portal.admin_lists import period_filter
 from blkk_portal.celery import TaskQueueUnavailable
 from blkk_portal.forms import MonthFormField
 from blkk_portal.months import Month
@@ -27,19 +28,19 @@ from .models import ProgressReport, ReportRun, ReportScope
 
 
 class ReportMonthFilter(admin.SimpleListFilter):
-    """The months that have reports the user can read, newest first."""
+    """One month's reports: the last `MONTHS` ended months are offered, newest
+    first, counted from today rather than read from the reports (a DISTINCT over
+    every stored report); an older month is chosen by its year, or by a link with
+    `?month=YYYY-MM`."""
 
     title = _("month")
     parameter_name = "month"
+    MONTHS = 24
 
     def lookups(self, request, model_admin):
-        months = (
-            model_admin.get_queryset(request)
-            .order_by("-period")
-            .values_list("period", flat=True)
-            .distinct()
-        )
-        return [(f"{m:%Y-%m}", presenting.month_display(m)) for m in months]
+        last = Month.last_completed()
+        months = [last.shifted(-back) for back in range(self.MONTHS)]
+        return [(str(m), presenting.month_display(m.first_day)) for m in months]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -115,9 +116,8 @@ class ProgressReportAdmin(ScopedAdmin):
         "downloads",
         "mailed_at",
     ]
-    list_filter = ["scope", ReportMonthFilter]
+    list_filter = ["scope", ReportMonthFilter, period_filter("period", recent=False)]
     search_fields = ["scope_code"]
-    date_hierarchy = "period"
     change_form_template = "admin/reports/progressreport/change_form.html"
     fieldsets = [
         (

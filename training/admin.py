@@ -25,8 +25,11 @@ from blkk_portal.admin_base import (
     ScopedAdmin,
     ScopedHistoryAdmin,
 )
+from blkk_portal.admin_lists import period_filter
+from blkk_portal.numbers import is_ascii_digits
 
 from . import services
+from .admin_filters import BlkkRegencyFilter, province_filter
 from .forms import person_label, sees_birth_dates
 from .managers import NikSearchRefused, sees_whole_niks, whole_nik_condition
 from .models import (
@@ -51,7 +54,7 @@ from .models import (
 from .programme_records import PARTNERSHIP_PURPOSES, Instructor, InstructorQualification
 from .validators import mask_nik
 
-PROVINCE_FILTER = admin.RelatedOnlyFieldListFilter
+NIK_LENGTH = 16
 
 
 class NikSearchMixin:
@@ -71,6 +74,11 @@ class NikSearchMixin:
             queryset = queryset.filter(
                 **{f"{self.person_path}pk__in": people.values("pk")}
             )
+        term = search_term.strip()
+        if len(term) == NIK_LENGTH and is_ascii_digits(term):
+            # A whole NIK: looked up in its unique index alone. Searched in every
+            # field as well, the OR with "name contains" would read every row.
+            return queryset.filter(**{f"{self.person_path}nik": term}), False
         return super().get_search_results(request, queryset, search_term)
 
     def changelist_view(self, request, extra_context=None):
@@ -243,10 +251,11 @@ class BlkkAdmin(ScopedHistoryAdmin):
         "is_incubator",
         "is_active",
     ]
+    # Choices from the region and trade tables, not from the BLKKs (admin_filters).
     list_filter = [
-        ("regency__province", PROVINCE_FILTER),
-        ("regency", PROVINCE_FILTER),
-        ("vocational_fields", PROVINCE_FILTER),
+        province_filter(regency_path="regency"),
+        BlkkRegencyFilter,
+        "vocational_fields",
         "grade",
         "lsp_status",
         "institution_type",
@@ -409,7 +418,7 @@ class BlkkHandoverAdmin(ReadOnlyAdminMixin, ScopedAdmin):
         "to_user__username",
         "to_user__full_name",
     ]
-    date_hierarchy = "handed_over_on"
+    list_filter = [period_filter("handed_over_on")]
 
 
 class EnrollmentInline(ReadOnlyInline):
@@ -431,13 +440,13 @@ class TrainingBatchAdmin(ScopedAdmin):
         "capacity",
     ]
     list_filter = [
-        ("blkk__regency__province", PROVINCE_FILTER),
-        ("vocational_field", PROVINCE_FILTER),
+        province_filter("blkk"),
+        "vocational_field",
+        period_filter("start_date", future=True),
     ]
     list_select_related = ["blkk", "vocational_field"]
     search_fields = ["name", "blkk__name", "blkk__code"]
     autocomplete_fields = ["blkk", "vocational_field"]
-    date_hierarchy = "start_date"
     inlines = [EnrollmentInline]
 
 
@@ -455,11 +464,12 @@ class TraineeAdmin(NikSearchMixin, ScopedHistoryAdmin):
         "registered_on",
     ]
     list_filter = [
-        ("blkk__regency__province", PROVINCE_FILTER),
+        province_filter("blkk"),
         "gender",
         "education",
         "prior_status",
         "has_disability",
+        period_filter("registered_on"),
     ]
     list_select_related = ["blkk", "regency"]
     # An exact NIK, or part of a name.
@@ -467,7 +477,6 @@ class TraineeAdmin(NikSearchMixin, ScopedHistoryAdmin):
     person_path = ""
     autocomplete_fields = ["blkk", "regency"]
     raw_id_fields = ["account"]
-    date_hierarchy = "registered_on"
 
     def get_exclude(self, request, obj=None):
         """Linking a person to their portal account is the ministry's act; nobody
@@ -570,14 +579,15 @@ class EnrollmentAdmin(NikSearchMixin, ScopedHistoryAdmin):
     fields = ["trainee", "batch", "status", "completed_on"]
     list_display = ["trainee", "batch", "blkk", "status", "completed_on"]
     list_filter = [
-        ("batch__blkk__regency__province", PROVINCE_FILTER),
-        ("batch__vocational_field", PROVINCE_FILTER),
+        province_filter("batch__blkk"),
+        # Every trade (a small table), filtered through the batch.
+        ("batch__vocational_field", admin.RelatedFieldListFilter),
         "status",
+        period_filter("completed_on"),
     ]
     list_select_related = ["trainee", "batch__blkk"]
     search_fields = ["=trainee__nik", "trainee__full_name", "batch__name"]
     autocomplete_fields = ["trainee", "batch"]
-    date_hierarchy = "completed_on"
 
     @admin.display(description=_("BLKK"), ordering="batch__blkk__name")
     def blkk(self, obj: Enrollment):
@@ -599,12 +609,15 @@ class PersonRecordAdmin(NikSearchMixin, ScopedHistoryAdmin):
 class CertificationAdmin(PersonRecordAdmin):
     services = services.CERTIFICATIONS
     list_display = ["trainee", "scheme", "lsp_name", "issued_on", "result", "number"]
-    list_filter = [("trainee__blkk__regency__province", PROVINCE_FILTER), "result"]
+    list_filter = [
+        province_filter("trainee__blkk"),
+        "result",
+        period_filter("issued_on"),
+    ]
     list_select_related = ["trainee"]
     search_fields = ["=trainee__nik", "trainee__full_name", "scheme", "number"]
     autocomplete_fields = ["trainee"]
     readonly_fields = ["valid_until"]
-    date_hierarchy = "issued_on"
 
 
 @admin.register(GraduateOutcome)
@@ -617,11 +630,14 @@ class GraduateOutcomeAdmin(PersonRecordAdmin):
         "employer_or_business",
         "monthly_income",
     ]
-    list_filter = [("trainee__blkk__regency__province", PROVINCE_FILTER), "status"]
+    list_filter = [
+        province_filter("trainee__blkk"),
+        "status",
+        period_filter("surveyed_on"),
+    ]
     list_select_related = ["trainee"]
     search_fields = ["=trainee__nik", "trainee__full_name", "employer_or_business"]
     autocomplete_fields = ["trainee"]
-    date_hierarchy = "surveyed_on"
 
 
 # --- placements -----------------------------------------------------------------------
@@ -652,14 +668,14 @@ class PlacementAdmin(PersonRecordAdmin):
         "status",
     ]
     list_filter = [
-        ("trainee__blkk__regency__province", PROVINCE_FILTER),
+        province_filter("trainee__blkk"),
         "kind",
         "status",
+        period_filter("start_date", future=True),
     ]
     list_select_related = ["trainee", "partner"]
     search_fields = ["=trainee__nik", "trainee__full_name", "partner__name", "position"]
     autocomplete_fields = ["trainee"]
-    date_hierarchy = "start_date"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -686,8 +702,8 @@ class InstructorAdmin(ScopedHistoryAdmin):
     services = services.INSTRUCTORS
     list_display = ["full_name", "blkk", "trades", "employment", "is_active"]
     list_filter = [
-        ("blkk__regency__province", PROVINCE_FILTER),
-        ("vocational_fields", PROVINCE_FILTER),
+        province_filter("blkk"),
+        "vocational_fields",
         "employment",
         "gender",
         "is_active",
@@ -737,11 +753,14 @@ class InstructorQualificationAdmin(ScopedHistoryAdmin):
         "issued_on",
         "valid_until",
     ]
-    list_filter = [("instructor__blkk__regency__province", PROVINCE_FILTER), "kind"]
+    list_filter = [
+        province_filter("instructor__blkk"),
+        "kind",
+        period_filter("issued_on"),
+    ]
     list_select_related = ["instructor__blkk"]
     search_fields = ["instructor__full_name", "title", "issuer", "number"]
     autocomplete_fields = ["instructor"]
-    date_hierarchy = "issued_on"
 
     @admin.display(description=_("BLKK"), ordering="instructor__blkk__name")
     def blkk(self, obj: InstructorQualification):
@@ -767,7 +786,10 @@ class PartnerAdmin(ScopedHistoryAdmin):
 
     services = services.PARTNERS
     list_display = ["name", "kind", "regency", "contact_name", "phone", "email"]
-    list_filter = ["kind", ("regency__province", PROVINCE_FILTER)]
+    list_filter = [
+        "kind",
+        province_filter(regency_path="regency", every_province=True),
+    ]
     list_select_related = ["regency"]
     search_fields = ["name"]
     autocomplete_fields = ["regency"]
@@ -799,14 +821,14 @@ class PartnershipAdmin(ScopedHistoryAdmin):
         "in_force",
     ]
     list_filter = [
-        ("blkk__regency__province", PROVINCE_FILTER),
+        province_filter("blkk"),
         ("blkk", admin.EmptyFieldListFilter),
         "purposes",
+        period_filter("start_date", future=True),
     ]
     list_select_related = ["partner", "blkk"]
     search_fields = ["partner__name", "agreement_number", "blkk__name", "blkk__code"]
     autocomplete_fields = ["partner", "blkk"]
-    date_hierarchy = "start_date"
 
     def get_queryset(self, request):
         purposes = Prefetch("purposes", queryset=PartnershipPurpose.objects.all())
@@ -859,14 +881,13 @@ class GradeAssessmentAdmin(ScopedHistoryAdmin):
     services = services.GRADE_ASSESSMENTS
     list_display = ["blkk", "assessed_on", "grade", "shown_criteria", "assessed_by"]
     list_filter = [
-        ("blkk__regency__province", PROVINCE_FILTER),
+        province_filter("blkk"),
         "grade",
-        "assessed_on",
+        period_filter("assessed_on"),
     ]
     list_select_related = ["blkk", "assessed_by"]
     search_fields = ["blkk__code", "blkk__name"]
     autocomplete_fields = ["blkk"]
-    date_hierarchy = "assessed_on"
     readonly_fields = ["assessed_by"]
     fieldsets = [
         (None, {"fields": ["blkk", "assessed_on", "grade", "assessed_by"]}),
