@@ -11,8 +11,9 @@ KPI keys), its second the labels, then one row per scope (docs/reports.md).
 A report stored before a KPI existed does not hold it: the XLSX shows that figure
 as "\u2013" (as the portal does), the CSV leaves its cell empty; never 0.
 
-Every row goes through `blkk_portal.spreadsheets`, so a name that starts like a
-formula is text in both files."""
+The XLSX is written by `reports.xlsx` (the same few sheets for thousands of
+reports a month, without openpyxl's fixed cost per file), the CSV through
+`blkk_portal.spreadsheets`: a name that starts like a formula is text in both."""
 
 from __future__ import annotations
 
@@ -21,18 +22,15 @@ import io
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from blkk_portal.spreadsheets import SafeCsvWriter, append_xlsx_row
+from blkk_portal.spreadsheets import SafeCsvWriter
 from blkk_portal.templatetags.portal import NOTHING, tanggal
 
+from . import xlsx
 from .presenting import (
     KPI_LABELS,
     XLSX_FORMATS,
-    KpiRow,
+    kpi_column_values,
     kpi_columns,
     kpi_kind,
     kpi_rows,
@@ -47,13 +45,9 @@ TREND_LINE_KEYS = (
     "ventures_at_risk",
 )
 TREND_BAR_KEY = "jobs_created"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
 # A month cell: a date (the month's first day) that Excel shows as "November 2026"
 # in its reader's language.
 MONTH_FORMAT = "mmmm yyyy"
-WRAP = Alignment(wrap_text=True, vertical="top")
-PART = Alignment(indent=2)
 
 
 def report_file_name(report, extension: str) -> str:
@@ -91,13 +85,16 @@ def flat_kpis(kpis: dict) -> list[tuple[str, str, object]]:
     return [(column.key, column.label, column.value) for column in kpi_columns(kpis)]
 
 
-def _last_row(sheet) -> tuple:
-    return sheet[sheet.max_row]
-
-
-def _set_widths(sheet, widths: dict[int, float]) -> None:
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = width
+# The workbook's styles, declared once (`reports.xlsx`).
+STYLES = xlsx.Stylesheet()
+PLAIN = 0
+TITLE = STYLES.add(bold=True, size=14)
+BOLD = STYLES.add(bold=True)
+HEADER = STYLES.add(bold=True, wrap=True, vertical="top")
+PART = STYLES.add(indent=2)
+MONTH = STYLES.add(number_format=MONTH_FORMAT)
+MONTH_LEFT = STYLES.add(number_format=MONTH_FORMAT, horizontal="left")
+FIGURE = {kind: STYLES.add(number_format=code) for kind, code in XLSX_FORMATS.items()}
 
 
 def render_xlsx(report, name: str, trend: list[dict]) -> bytes:
@@ -105,119 +102,89 @@ def render_xlsx(report, name: str, trend: list[dict]) -> bytes:
     trend of the last 12 stored months with a line chart and a bar chart.
 
     `name` names the scope; `trend` is [{"period": date, "kpis": {...}}] in month
-    order, this month last.
+    order, this month last. The same report gives the same bytes.
     """
-    workbook = Workbook()
-    _kpi_sheet(workbook.active, report, name)
+    workbook = xlsx.Workbook(STYLES)
+    _kpi_sheet(workbook, report, name)
     if report.breakdown:
-        _breakdown_sheet(workbook.create_sheet(_("Breakdown")), report.breakdown)
-    _trend_sheet(workbook.create_sheet(_("Trend")), trend)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        _breakdown_sheet(workbook, report.breakdown)
+    _trend_sheet(workbook, trend)
+    return workbook.to_bytes(created=report.generated_at)
 
 
-def _kpi_sheet(sheet, report, name: str) -> None:
-    sheet.title = _("KPIs")
-    append_xlsx_row(sheet, [report_title(report, name)])
-    sheet["A1"].font = TITLE
-    append_xlsx_row(sheet, [_("Scope"), name])
-    append_xlsx_row(sheet, [_("Month"), report.period])
-    _last_row(sheet)[1].number_format = MONTH_FORMAT
-    _last_row(sheet)[1].alignment = Alignment(horizontal="left")
+def _kpi_sheet(workbook, report, name: str) -> None:
+    sheet = workbook.add_sheet(_("KPIs"), widths={1: 55, 2: 20})
+    sheet.append([(report_title(report, name), TITLE)])
+    sheet.append([(_("Scope"), PLAIN), (name, PLAIN)])
+    sheet.append([(_("Month"), PLAIN), (report.period, MONTH_LEFT)])
     generated_at = timezone.localtime(report.generated_at)  # WIB, the portal's clock
-    append_xlsx_row(
-        sheet, [_("Generated at"), f"{tanggal(generated_at)} {generated_at:%Z}"]
-    )
-    append_xlsx_row(sheet, [])
-    append_xlsx_row(sheet, [_("Figure"), _("Value")])
-    for cell in _last_row(sheet):
-        cell.font = BOLD
+    generated = f"{tanggal(generated_at)} {generated_at:%Z}"
+    sheet.append([(_("Generated at"), PLAIN), (generated, PLAIN)])
+    sheet.append([])
+    sheet.append([(_("Figure"), BOLD), (_("Value"), BOLD)])
     for row in kpi_rows(report.kpis):
-        _append_kpi_row(sheet, row)
-    _set_widths(sheet, {1: 55, 2: 20})
+        if row.heading:
+            sheet.append([(row.label, BOLD)])
+        else:
+            label_style = PART if row.part else PLAIN
+            figure = (_cell(row.value), FIGURE[row.kind])
+            sheet.append([(row.label, label_style), figure])
 
 
-def _append_kpi_row(sheet, row: KpiRow) -> None:
-    append_xlsx_row(
-        sheet, [row.label] if row.heading else [row.label, _cell(row.value)]
-    )
-    label, *value = _last_row(sheet)
-    if row.heading:
-        label.font = BOLD
-        return
-    if row.part:
-        label.alignment = PART
-    value[0].number_format = row.xlsx_format
-
-
-def _breakdown_sheet(sheet, breakdown: list[dict]) -> None:
+def _breakdown_sheet(workbook, breakdown: list[dict]) -> None:
     columns = kpi_columns({})
-    append_xlsx_row(sheet, [_("Code"), _("Name"), *(c.label for c in columns)])
-    for cell in _last_row(sheet):
-        cell.font = BOLD
-        cell.alignment = WRAP
+    widths = {1: 16, 2: 40, **{index: 16 for index in range(3, len(columns) + 3)}}
+    sheet = workbook.add_sheet(_("Breakdown"), widths=widths, freeze="C2")
+    header = [_("Code"), _("Name"), *(column.label for column in columns)]
+    sheet.append([(label, HEADER) for label in header])
+    styles = [FIGURE[column.kind] for column in columns]
     for entry in breakdown:
-        values = kpi_columns(entry["kpis"])
-        append_xlsx_row(
-            sheet, [entry["code"], entry["name"], *(_cell(c.value) for c in values)]
+        values = kpi_column_values(entry["kpis"])
+        sheet.append(
+            [
+                (entry["code"], PLAIN),
+                (entry["name"], PLAIN),
+                *zip(map(_cell, values), styles, strict=True),
+            ]
         )
-        for cell, column in zip(_last_row(sheet)[2:], columns, strict=True):
-            cell.number_format = column.xlsx_format
-    sheet.freeze_panes = "C2"
-    _set_widths(sheet, {1: 16, 2: 40})
-    _set_widths(sheet, {index: 16 for index in range(3, len(columns) + 3)})
 
 
-def _trend_sheet(sheet, trend: list[dict]) -> None:
+def _trend_sheet(workbook, trend: list[dict]) -> None:
     keys = (*TREND_LINE_KEYS, TREND_BAR_KEY)
-    append_xlsx_row(sheet, [_("Month"), *(str(KPI_LABELS[key]) for key in keys)])
-    for cell in _last_row(sheet):
-        cell.font = BOLD
-        cell.alignment = WRAP
+    widths = {index: 18 for index in range(1, len(keys) + 2)}
+    sheet = workbook.add_sheet(_("Trend"), widths=widths)
+    header = [_("Month"), *(str(KPI_LABELS[key]) for key in keys)]
+    sheet.append([(label, HEADER) for label in header])
+    styles = [FIGURE[kpi_kind(key)] for key in keys]
     for entry in trend:
-        append_xlsx_row(
-            sheet, [entry["period"], *(_cell(entry["kpis"].get(k)) for k in keys)]
-        )
-        month, *figures = _last_row(sheet)
-        month.number_format = MONTH_FORMAT
-        for cell, key in zip(figures, keys, strict=True):
-            cell.number_format = XLSX_FORMATS[kpi_kind(key)]
-    _set_widths(sheet, {1: 18, **{index: 18 for index in range(2, len(keys) + 2)}})
+        figures = [_cell(entry["kpis"].get(key)) for key in keys]
+        sheet.append([(entry["period"], MONTH), *zip(figures, styles, strict=True)])
     last_row = len(trend) + 1
-    months = Reference(sheet, min_col=1, min_row=2, max_row=last_row)
-
-    line = LineChart()
-    line.title = _("Last 12 months")
-    line.y_axis.title = _("Count")
-    line.x_axis.title = _("Month")
-    line.x_axis.number_format = MONTH_FORMAT
-    line.add_data(
-        Reference(
-            sheet,
-            min_col=2,
-            max_col=1 + len(TREND_LINE_KEYS),
-            min_row=1,
-            max_row=last_row,
-        ),
-        titles_from_data=True,
+    sheet.charts.append(
+        xlsx.Chart(
+            kind="line",
+            title=_("Last 12 months"),
+            series_columns=range(2, 2 + len(TREND_LINE_KEYS)),
+            category_column=1,
+            last_row=last_row,
+            anchor="H2",
+            y_title=_("Count"),
+            x_title=_("Month"),
+            x_number_format=MONTH_FORMAT,
+        )
     )
-    line.set_categories(months)
-    line.width, line.height = 24, 10
-    sheet.add_chart(line, "H2")
-
-    bar = BarChart()
-    bar.title = str(KPI_LABELS[TREND_BAR_KEY])
-    bar.y_axis.title = _("People")
-    bar.x_axis.number_format = MONTH_FORMAT
-    bar_column = 2 + len(TREND_LINE_KEYS)
-    bar.add_data(
-        Reference(sheet, min_col=bar_column, min_row=1, max_row=last_row),
-        titles_from_data=True,
+    sheet.charts.append(
+        xlsx.Chart(
+            kind="bar",
+            title=str(KPI_LABELS[TREND_BAR_KEY]),
+            series_columns=[2 + len(TREND_LINE_KEYS)],
+            category_column=1,
+            last_row=last_row,
+            anchor="H24",
+            y_title=_("People"),
+            x_number_format=MONTH_FORMAT,
+        )
     )
-    bar.set_categories(months)
-    bar.width, bar.height = 24, 10
-    sheet.add_chart(bar, "H24")
 
 
 def render_csv(report, name: str) -> bytes:
@@ -236,6 +203,5 @@ def render_csv(report, name: str) -> bytes:
     child_scope = "province" if report.scope == "national" else "blkk"
     rows += [(child_scope, r["code"], r["name"], r["kpis"]) for r in report.breakdown]
     for scope, code, row_name, kpis in rows:
-        values = [column.value for column in kpi_columns(kpis)]
-        writer.writerow([scope, code, row_name, *values])
+        writer.writerow([scope, code, row_name, *kpi_column_values(kpis)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

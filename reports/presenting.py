@@ -122,11 +122,18 @@ def kpi_kind(key: str) -> str:
     return KPI_KINDS.get(key, COUNT)
 
 
+def _part_order(key: str, found: dict) -> list[str]:
+    """A KPI's parts: its choices in their order, then any others it holds."""
+    choices = KPI_PARTS.get(key)
+    known = choices.values if choices else []
+    return [*known, *sorted(part for part in found if part not in known)]
+
+
 def _parts(key: str, value: dict | None) -> list[KpiRow]:
     choices = KPI_PARTS.get(key)
     labels = dict(choices.choices) if choices else {}
     found = value or {}
-    order = [*labels, *sorted(part for part in found if part not in labels)]
+    order = _part_order(key, found)
     prefix = PART_PREFIXES.get(key, key)
     return [
         KpiRow(
@@ -181,6 +188,23 @@ def kpi_columns(kpis: dict) -> list[KpiRow]:
         else:
             columns.append(KpiRow(key, kpi_label(key), value, kpi_kind(key)))
     return columns
+
+
+def kpi_column_values(kpis: dict) -> list[int | float | None]:
+    """The values of `kpi_columns(kpis)`, in its order, without labelling each: the
+    rows of a breakdown, whose header (`kpi_columns({})`) labels them once."""
+    values: list[int | float | None] = []
+    for key in KPI_KEYS:
+        value = kpis.get(key)
+        if _is_dict_kpi(key, value):
+            found = value if isinstance(value, dict) else None
+            values += [
+                None if found is None else found.get(part, 0)
+                for part in _part_order(key, found or {})
+            ]
+        else:
+            values.append(value)
+    return values
 
 
 def summary_columns() -> list[str]:

@@ -95,23 +95,54 @@ def report_trend(report: ProgressReport) -> list[dict]:
     return stored_trend(report.scope, report.scope_code, report.period)
 
 
-def stored_trend(scope: str, scope_code: str, last: datetime.date) -> list[dict]:
-    """A scope's stored reports (id, period and KPIs) over the `TREND_MONTHS` months
-    ending with the month whose first day is `last`, oldest first."""
+def _before_trend(last: datetime.date) -> datetime.date:
+    """The first day of the month before the trend that ends with `last`."""
     # Dates, not `Month.shifted`: a report of 1900 has a trend too, though no Month
     # exists before 1900.
     index = last.year * 12 + last.month - 1 - TREND_MONTHS
-    before_trend = datetime.date(index // 12, index % 12 + 1, 1)
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def stored_trend(scope: str, scope_code: str, last: datetime.date) -> list[dict]:
+    """A scope's stored reports (id, period and KPIs) over the `TREND_MONTHS` months
+    ending with the month whose first day is `last`, oldest first."""
     return list(
         ProgressReport.objects.filter(
             scope=scope,
             scope_code=scope_code,
-            period__gt=before_trend,
+            period__gt=_before_trend(last),
             period__lte=last,
         )
         .order_by("period")
         .values("pk", "period", "kpis")
     )
+
+
+def reports_trends(reports: list[ProgressReport]) -> dict[int, list[dict]]:
+    """`report_trend` of each report, by report id, in one query however many
+    (the files of a chunk of the monthly run)."""
+    if not reports:
+        return {}
+    scopes = {(report.scope, report.scope_code) for report in reports}
+    rows = ProgressReport.objects.filter(
+        scope__in={scope for scope, _code in scopes},
+        scope_code__in={code for _scope, code in scopes},
+        period__gt=min(_before_trend(report.period) for report in reports),
+        period__lte=max(report.period for report in reports),
+    ).order_by("period")
+    stored: dict[tuple[str, str], list[dict]] = {place: [] for place in scopes}
+    for row in rows.values("scope", "scope_code", "pk", "period", "kpis"):
+        place = (row.pop("scope"), row.pop("scope_code"))
+        if place in stored:
+            stored[place].append(row)
+    return {
+        report.pk: [
+            row
+            for row in stored[(report.scope, report.scope_code)]
+            if _before_trend(report.period) < row["period"] <= report.period
+        ]
+        for report in reports
+    }
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,8 @@ from .kpis import (
     national_counts,
 )
 from .models import ProgressReport, ReportDelivery, ReportRun, ReportScope
-from .presenting import kpi_columns, report_title
-from .selectors import report_trend, scope_blkks, scope_name
+from .presenting import kpi_columns, report_title, scope_display
+from .selectors import reports_trends, scope_blkks
 
 logger = logging.getLogger(__name__)
 
@@ -251,24 +251,46 @@ def ended_month(period: datetime.date | Month | str) -> Month:
 
 
 @transaction.atomic
+def reports_files_render(*, report_ids: list[int]) -> list[ProgressReport]:
+    """Write each report's XLSX and CSV from what it stores, in three queries
+    however many reports (a chunk of the fan-out): the reports, locked, with their
+    places' names; their trends; one update. The row locks, taken in id order, make
+    two renders of a report take turns; replaced files are deleted after commit.
+    Returns the reports, in id order."""
+    reports = list(
+        ProgressReport.objects.with_place_name()
+        .select_for_update(of=("self",))
+        .filter(pk__in=report_ids)
+        .order_by("pk")
+    )
+    trends = reports_trends(reports)
+    for report in reports:
+        name = scope_display(report.scope, report.scope_code, report.place_name)
+        old_files = [f.name for f in (report.xlsx_file, report.csv_file) if f]
+        xlsx = render_xlsx(report, name, trends[report.pk])
+        report.xlsx_file.save(
+            report_file_name(report, "xlsx"), ContentFile(xlsx), save=False
+        )
+        csv_bytes = render_csv(report, name)
+        report.csv_file.save(
+            report_file_name(report, "csv"), ContentFile(csv_bytes), save=False
+        )
+        report.files_generated_at = timezone.now()
+        report.save(update_fields=["xlsx_file", "csv_file", "files_generated_at"])
+        storage = report.xlsx_file.storage
+        kept = {report.xlsx_file.name, report.csv_file.name}
+        for old in old_files:
+            if old not in kept:
+                transaction.on_commit(functools.partial(storage.delete, old))
+    return reports
+
+
 def report_files_render(*, report_id: int) -> ProgressReport:
-    """Write the report's XLSX and CSV from what it stores. The row lock makes two
-    renders of one report take turns; the replaced files are deleted after commit."""
-    report = ProgressReport.objects.select_for_update().get(pk=report_id)
-    name = scope_name(report.scope, report.scope_code)
-    old_files = [f.name for f in (report.xlsx_file, report.csv_file) if f]
-    xlsx = render_xlsx(report, name, report_trend(report))
-    report.xlsx_file.save(report_file_name(report, "xlsx"), ContentFile(xlsx), False)
-    csv_bytes = render_csv(report, name)
-    report.csv_file.save(report_file_name(report, "csv"), ContentFile(csv_bytes), False)
-    report.files_generated_at = timezone.now()
-    report.save(update_fields=["xlsx_file", "csv_file", "files_generated_at"])
-    storage = report.xlsx_file.storage
-    kept = {report.xlsx_file.name, report.csv_file.name}
-    for old in old_files:
-        if old not in kept:
-            transaction.on_commit(functools.partial(storage.delete, old))
-    return report
+    """`reports_files_render` of one report."""
+    rendered = reports_files_render(report_ids=[report_id])
+    if not rendered:
+        raise ProgressReport.DoesNotExist(f"No progress report {report_id}.")
+    return rendered[0]
 
 
 # Mail -------------------------------------------------------------------------------
@@ -277,37 +299,58 @@ def report_files_render(*, report_id: int) -> ProgressReport:
 MAIL_RETRY_MAX = datetime.timedelta(hours=6)
 
 
-def report_deliveries_record(*, report: ProgressReport) -> list[int]:
-    """Record the mail of a BLKK report to each of the BLKK's managers (active, with
-    an address), once per report and address: a report mailed already, or an
-    address it is recorded for already, gets no second row. Call it holding the
-    report's row lock. Returns the ids of the report's deliveries still to send."""
-    if report.scope != ReportScope.BLKK or report.mailed_at is not None:
+def reports_deliveries_record(*, reports: list[ProgressReport]) -> list[int]:
+    """Record the mail of each BLKK report to the BLKK's managers (active, with an
+    address), once per report and address: a report mailed already, or an address
+    it is recorded for already, gets no second row. At most four queries however
+    many reports; call it holding the reports' row locks. Returns the ids of their
+    deliveries still to send, report by report."""
+    to_mail = [
+        report
+        for report in reports
+        if report.scope == ReportScope.BLKK and report.mailed_at is None
+    ]
+    if not to_mail:
         return []
     now = timezone.now()
-    blkk = Blkk.objects.get(code=report.scope_code)
-    recipients = sorted(
-        blkk.managers.filter(is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    recipients: dict[str, list[str]] = defaultdict(list)
+    managers = (
+        Blkk.managers.through.objects.filter(
+            blkk__code__in={report.scope_code for report in to_mail},
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("blkk__code", "user__email")
     )
-    if not recipients:
-        ProgressReport.objects.filter(pk=report.pk).update(mailed_at=now)
-        return []
+    for code, email in managers:
+        recipients[code].append(email)
+    nobody = [report.pk for report in to_mail if not recipients[report.scope_code]]
+    if nobody:
+        ProgressReport.objects.filter(pk__in=nobody).update(mailed_at=now)
     # A first send that never happens (its task lost) is due again after this.
     retry_at = now + _mail_retry_delay(attempts=1)
     ReportDelivery.objects.bulk_create(
         [
             ReportDelivery(report=report, recipient=email, next_attempt_at=retry_at)
-            for email in recipients
+            for report in to_mail
+            for email in sorted(set(recipients[report.scope_code]))
         ],
         ignore_conflicts=True,
     )
     return list(
-        report.deliveries.filter(status=ReportDelivery.Status.PENDING)
-        .order_by("pk")
+        ReportDelivery.objects.filter(
+            report__in=[r.pk for r in to_mail if r.pk not in nobody],
+            status=ReportDelivery.Status.PENDING,
+        )
+        .order_by("report_id", "pk")
         .values_list("pk", flat=True)
     )
+
+
+def report_deliveries_record(*, report: ProgressReport) -> list[int]:
+    """`reports_deliveries_record` of one report."""
+    return reports_deliveries_record(reports=[report])
 
 
 def report_delivery_send(*, delivery_id: int) -> bool:
@@ -626,33 +669,39 @@ def _run_store_reports(run: ReportRun) -> list[int]:
 
 
 @transaction.atomic
-def report_finish(*, report_id: int, notify: bool) -> list[int]:
-    """Render the report's files and, for a mailing run, record its mail, in one
-    transaction: a report whose files are written has its mail recorded too, so a
-    run resumed after a dead worker skips it without losing the mail. Returns the
-    deliveries to send (queued after commit)."""
-    report = report_files_render(report_id=report_id)
+def reports_finish(*, report_ids: list[int], notify: bool) -> list[int]:
+    """Render the reports' files and, for a mailing run, record their mail, in one
+    transaction and a fixed number of queries however many reports: a report whose
+    files are written has its mail recorded too, so a run resumed after a dead
+    worker skips it without losing the mail. Returns the deliveries to send
+    (queued after commit)."""
+    reports = reports_files_render(report_ids=report_ids)
     if not notify:
         return []
-    pending = report_deliveries_record(report=report)
+    pending = reports_deliveries_record(reports=reports)
     report_deliveries_queue(pending)
     return pending
+
+
+def report_finish(*, report_id: int, notify: bool) -> list[int]:
+    """`reports_finish` of one report."""
+    return reports_finish(report_ids=[report_id], notify=notify)
 
 
 def report_run_chunk(
     *, run_id: int, report_ids: list[int], attempt: int | None = None
 ) -> None:
-    """Finish one chunk of reports (files, and mail for a mailing run), each a sign
-    of work, then mark the run done if none is left. A chunk of an earlier attempt
-    (the sweep queued the run again since) or of an ended run does nothing."""
+    """Finish one chunk of reports (files, and mail for a mailing run) in one
+    transaction, a sign of work, then mark the run done if none is left. A chunk
+    of an earlier attempt (the sweep queued the run again since) or of an ended
+    run does nothing."""
     run = ReportRun.objects.get(pk=run_id)
     if run.status != ReportRun.Status.RUNNING:
         return
     if attempt is not None and run.attempts != attempt:
         return
-    for report_id in report_ids:
-        report_finish(report_id=report_id, notify=run.notify)
-        ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    reports_finish(report_ids=report_ids, notify=run.notify)
+    ReportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
     report_run_finish_if_complete(run=run)
 
 

@@ -17,6 +17,7 @@ from reports.kpis import (
     kpis_from_counts,
 )
 from reports.presenting import (
+    kpi_column_values,
     kpi_columns,
     kpi_rows,
     month_display,
@@ -123,3 +124,17 @@ def test_a_summary_row_is_the_few_kpis_of_a_table():
     cells = summary_row(kpis_from_counts(Counter(revenue_total=5000)))
     assert [c.key for c in cells][:2] == ["trainees_registered", "graduates"]
     assert next(c for c in cells if c.key == "revenue_total").display == "Rp\u00a05,000"
+
+
+@pytest.mark.parametrize(
+    "kpis",
+    [
+        {},
+        kpis_from_counts(Counter(trainees_registered=3, mentoring_minutes=90)),
+        # Stored before some KPIs existed, and with a part no choice names.
+        {"graduates": 2, "outcome_counts": {"employed": 1, "retired": 4}},
+        {"outcome_counts": None, "placements_started": 7},
+    ],
+)
+def test_column_values_are_the_columns_values_without_their_labels(kpis):
+    assert kpi_column_values(kpis) == [column.value for column in kpi_columns(kpis)]

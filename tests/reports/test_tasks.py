@@ -92,16 +92,16 @@ def national_run() -> ReportRun:
 
 
 def test_a_chunk_retries_after_a_passing_database_error(blkk_a, monkeypatch):
-    render = services.report_files_render
+    render = services.reports_files_render
     failures = []
 
-    def fail_once(*, report_id):
+    def fail_once(*, report_ids):
         if not failures:
-            failures.append(report_id)
+            failures.append(report_ids)
             raise OperationalError("server closed the connection unexpectedly")
-        return render(report_id=report_id)
+        return render(report_ids=report_ids)
 
-    monkeypatch.setattr(services, "report_files_render", fail_once)
+    monkeypatch.setattr(services, "reports_files_render", fail_once)
     run = national_run()
     [chunk] = services.report_run_start(run_id=run.pk).chunks
 
@@ -115,10 +115,10 @@ def test_a_chunk_retries_after_a_passing_database_error(blkk_a, monkeypatch):
 
 
 def test_a_run_that_fails_for_good_is_marked_failed(blkk_a, monkeypatch):
-    def broken(*, report_id):
+    def broken(*, report_ids):
         raise ValueError("cannot render")
 
-    monkeypatch.setattr(services, "report_files_render", broken)
+    monkeypatch.setattr(services, "reports_files_render", broken)
     run = national_run()
 
     result = tasks.report_run_execute.apply(args=(run.pk,), throw=False)
