@@ -69,7 +69,7 @@ class CountWhenNeededPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         if len(rows) < self.per_page:
             self.__dict__["count"] = bottom + len(rows)
-        return self._get_page(rows, number, self)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]
 
     def _validate_lower_bound(self, number) -> int:
         """`validate_number` without its upper bound, which needs the count."""

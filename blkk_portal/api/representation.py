@@ -101,7 +101,7 @@ def _fast_entry(
     """The fast reading of `field`, or None when only DRF's own will do."""
     # What `bind` will make of it: the source defaults to the field's name.
     source = field.source or name
-    if source == "*" or "." in source:
+    if not isinstance(source, str) or source == "*" or "." in source:
         return None
     column = _column(model, source)
     if column is None:
