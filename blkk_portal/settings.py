@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
     # Token first, so that a call without credentials answers 401 with
     # `WWW-Authenticate: Token`; the session serves the portal's own pages.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "blkk_portal.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

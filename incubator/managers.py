@@ -123,22 +123,26 @@ class CohortApplicationQuerySet(ScopedQuerySet):
 
     def with_score(self) -> QuerySet:
         """Annotate `score`: the mean of the reviews' totals (4..20) to 2 decimals,
-        None without reviews (DESIGN.md)."""
-        from django.db.models import Avg, F
+        None without reviews (DESIGN.md).
+
+        A subquery per application shown (an index look-up of its reviews), not a
+        GROUP BY over every application: a page of 50 no longer aggregates all
+        90,000 before it is cut (issue #14: 1 s -> 13 ms), and counting the list
+        needs no aggregate at all."""
+        from django.db.models import Avg, F, OuterRef, Subquery
         from django.db.models.functions import Cast, Round
 
-        total = (
-            F("reviews__market")
-            + F("reviews__team")
-            + F("reviews__feasibility")
-            + F("reviews__job_potential")
+        from .models import ApplicationReview
+
+        total = F("market") + F("team") + F("feasibility") + F("job_potential")
+        mean = (
+            ApplicationReview.objects.filter(application=OuterRef("pk"))
+            .order_by()
+            .values("application")
+            .annotate(mean=Cast(Round(Avg(total), 2), SCORE_FIELD))
+            .values("mean")
         )
-        return self.annotate(
-            score=Cast(
-                Round(Avg(total), 2),
-                SCORE_FIELD,
-            )
-        )
+        return self.annotate(score=Subquery(mean, output_field=SCORE_FIELD))
 
 
 class ApplicationReviewQuerySet(ScopedQuerySet):

@@ -13,18 +13,25 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from .authentication import ExpiredToken
+
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
 
 def portal_exception_handler(exc, context):
-    return exception_handler(as_api_error(exc), context)
+    response = exception_handler(as_api_error(exc), context)
+    if isinstance(exc, ExpiredToken) and connection.in_atomic_block:
+        # Authentication comes before anything else the request does: the deleted
+        # token is all its transaction holds, and it is kept.
+        transaction.set_rollback(False)
+    return response
 
 
 def as_api_error(exc: Exception) -> Exception:

@@ -20,6 +20,7 @@ import binascii
 import json
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -50,7 +51,41 @@ def page_size_of(request, param: str, default: int) -> int:
         return default
 
 
+class CountWhenNeededPaginator(Paginator):
+    """Django's paginator, reading the page before counting: a page that is not
+    full tells the count by itself (the rows before it, plus its own), so the
+    `COUNT(*)` runs only for a full page (issue #14: most managers' and mentors'
+    lists fit on one page). A page past the end is still `EmptyPage`, and
+    `count`, `num_pages` and the links are Django's."""
+
+    def page(self, number):
+        if "count" in self.__dict__ or self.orphans:
+            # Counted already (`page=last` asks for the page count first).
+            return super().page(number)
+        number = self._validate_lower_bound(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = bottom + len(rows)
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]
+
+    def _validate_lower_bound(self, number) -> int:
+        """`validate_number` without its upper bound, which needs the count."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+
 class PortalPageNumberPagination(PageNumberPagination):
+    django_paginator_class = CountWhenNeededPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

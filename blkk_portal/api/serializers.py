@@ -24,6 +24,7 @@ from .fields import (
     DrfBigIntegerField,
     PortalPrimaryKeyRelatedField,
 )
+from .representation import FastRepresentation
 
 _DRF_MAPPING = serializers.ModelSerializer.serializer_field_mapping
 _ASCII_FIELDS = {
@@ -39,7 +40,7 @@ INTEGER_FIELD_MAPPING = {
 }
 
 
-class PortalModelSerializer(serializers.ModelSerializer):
+class PortalModelSerializer(FastRepresentation):
     serializer_field_mapping = {
         **_DRF_MAPPING,
         **INTEGER_FIELD_MAPPING,

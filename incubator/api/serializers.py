@@ -16,6 +16,7 @@ from blkk_portal.api.fields import (
     ScopedRelatedField,
     bounded_text,
 )
+from blkk_portal.api.representation import FastRepresentation
 from blkk_portal.api.serializers import PortalModelSerializer
 from incubator import services
 from incubator.models import (
@@ -57,7 +58,7 @@ class CohortSerializer(PortalModelSerializer):
         ]
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(FastRepresentation):
     """One entry of a venture's stage history, or a move asked for by POST."""
 
     from_stage = serializers.ChoiceField(

@@ -28,6 +28,7 @@ from incubator.models import (
     Venture,
     VentureMetric,
 )
+from training.models import Trainee
 
 from . import serializers
 
@@ -59,9 +60,13 @@ class VentureFilter(filters.FilterSet):
         fields = ["cohort", "blkk", "stage"]
 
 
+# The founders' and co-applicants' ids are all a list shows of them.
+TRAINEE_IDS = Trainee.objects.only("pk")
+
+
 class VentureViewSet(ScopedViewSet):
     queryset = Venture.objects.prefetch_related(
-        "founders",
+        Prefetch("founders", queryset=TRAINEE_IDS),
         Prefetch("stage_changes", queryset=StageChange.objects.order_by("changed_on")),
     )
     serializer_class = serializers.VentureSerializer
@@ -140,7 +145,9 @@ class CohortApplicationViewSet(ScopedViewSet):
     """Applications to the cohorts of the caller's BLKKs (for a mentor, of the BLKKs
     they are assigned to), each with its score as the caller may see it."""
 
-    queryset = CohortApplication.objects.prefetch_related("co_applicants")
+    queryset = CohortApplication.objects.prefetch_related(
+        Prefetch("co_applicants", queryset=TRAINEE_IDS)
+    )
     serializer_class = serializers.CohortApplicationSerializer
     filterset_class = CohortApplicationFilter
     # By business or applicant name; never by NIK.

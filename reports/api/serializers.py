@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from blkk_portal.api.fields import MonthField
+from blkk_portal.api.representation import FastRepresentation
 from reports.kpis import GRADES, KPI_KEYS, OUTCOME_STATUSES, PLACEMENT_KINDS
 from reports.models import ProgressReport, ReportRun, ReportScope
 
@@ -47,7 +48,7 @@ class KpiField(serializers.JSONField):
     """The stored KPI dict, described key by key in the schema."""
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(FastRepresentation):
     period = MonthField()
     kpis = KpiField(read_only=True)
     files = serializers.SerializerMethodField()
@@ -89,7 +90,7 @@ class ReportGenerateSerializer(serializers.Serializer):
     period = MonthField()
 
 
-class ReportRunSerializer(serializers.ModelSerializer):
+class ReportRunSerializer(FastRepresentation):
     """A background generation and how far it got."""
 
     period = MonthField()

@@ -8,6 +8,7 @@ from rest_framework.validators import UniqueValidator
 
 from blkk_portal.accounts.models import Role
 from blkk_portal.api.fields import OnlyWritableRow, ScopedRelatedField
+from blkk_portal.api.representation import FastRepresentation
 from blkk_portal.api.serializers import PortalModelSerializer
 from training import services
 from training.models import (
@@ -35,7 +36,7 @@ from training.programme_records import (
 from training.validators import mask_nik, validate_nik
 
 
-class ProvinceSerializer(serializers.ModelSerializer):
+class ProvinceSerializer(FastRepresentation):
     id = serializers.CharField(source="pk", read_only=True)
 
     class Meta:
@@ -43,7 +44,7 @@ class ProvinceSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
-class RegencySerializer(serializers.ModelSerializer):
+class RegencySerializer(FastRepresentation):
     id = serializers.CharField(source="pk", read_only=True)
 
     class Meta:
