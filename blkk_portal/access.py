@@ -71,9 +71,13 @@ def access_of(model: type[models.Model]) -> Access | None:
 
 def is_portal_model(model: type[models.Model]) -> bool:
     """A concrete model of one of the portal's own apps, not one generated for it
-    (many-to-many tables, django-simple-history's historical copies)."""
+    (many-to-many tables, django-simple-history's historical copies) nor kept by the
+    database from other tables (`kept_by_the_database`, as training.TraineeReach:
+    read only inside the scopes of the models it derives from, never on its own)."""
     meta = model._meta
     if meta.abstract or meta.proxy or meta.auto_created:
+        return False
+    if getattr(model, "kept_by_the_database", False):
         return False
     if meta.app_label not in settings.PORTAL_APPS:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.db import connection
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +41,32 @@ def blkks_reached_by_staff(scope: Scope) -> QuerySet | None:
     return None
 
 
+def reach_table_kept() -> bool:
+    """Whether the database keeps the reach table (`TraineeReach`): PostgreSQL's
+    triggers do (migration 0011_trainee_reach); on the embedded SQLite file it
+    stays empty and the scope reads the base tables."""
+    return connection.vendor == "postgresql"
+
+
 def trainee_ids_reached_by_blkks(blkk_ids: QuerySet) -> QuerySet:
     """Ids of the people a BLKK reaches: those it registered and those it enrolled
     (DESIGN.md: enrolling by NIK makes a person visible there too).
+
+    Read from the reach table, which the database keeps equal to that union: one
+    index scan of its primary key (blkk, trainee), where the UNION of registered and
+    enrolled people read the trainees, the batches and the enrollments of every BLKK
+    in scope on each request, and grew with a province (docs/performance-reach.md).
+    """
+    if not reach_table_kept():
+        return trainee_ids_reached_by_base_tables(blkk_ids)
+    from .models import TraineeReach
+
+    return TraineeReach.objects.filter(blkk_id__in=blkk_ids).values("trainee_id")
+
+
+def trainee_ids_reached_by_base_tables(blkk_ids: QuerySet) -> QuerySet:
+    """The same ids computed from the base tables, for a database without the reach
+    table's triggers (and the tests that check the table against them).
 
     A UNION of two index scans, not `registered OR EXISTS(enrolled)`: the correlated
     EXISTS under an OR made PostgreSQL scan every trainee in the country for every
@@ -56,6 +80,13 @@ def trainee_ids_reached_by_blkks(blkk_ids: QuerySet) -> QuerySet:
         Enrollment.objects.filter(batch_id__in=batches).order_by().values("trainee_id")
     )
     return registered.union(enrolled)
+
+
+@provides(Reach.BLKK_TRAINEES)
+def trainees_reached_by_staff(scope: Scope) -> QuerySet | None:
+    """The people the scope's BLKKs reach, or None for a scope without BLKKs."""
+    blkk_ids = scope.blkk_ids
+    return None if blkk_ids is None else trainee_ids_reached_by_blkks(blkk_ids)
 
 
 def trainees_reached_by_blkks(blkk_ids: QuerySet) -> Q:
@@ -100,17 +131,28 @@ class TraineeQuerySet(ScopedQuerySet):
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return trainees_reached_by_blkks(blkk_ids)
 
+    def reached_by_scope_blkks(self, scope: Scope) -> Q:
+        return Q(pk__in=scope.reach(Reach.BLKK_TRAINEES))
+
     def reached_by_mentor(self, scope: Scope) -> Q:
         # The founders of the ventures the mentor is assigned to.
         return Q(pk__in=scope.reach(Reach.MENTORED_TRAINEES))
 
     def with_full_nik_flag(self, user) -> QuerySet:
         """Annotate `full_nik_visible`: ministry staff and the person's own BLKKs'
-        managers see the whole NIK; everyone else sees it masked."""
+        managers see the whole NIK; everyone else sees it masked.
+
+        The rows a manager who mentors no one sees are exactly the people their
+        BLKKs reach, so on `visible_to(user)`'s rows the flag is a constant, not a
+        second subquery; otherwise (a manager who also mentors, or rows not known to
+        be narrowed) it asks whether each row is among those people, with the
+        scope's one subquery of them."""
         condition = whole_nik_condition(user)
         if condition is None:
             return self.annotate(full_nik_visible=Value(False, BooleanField()))
-        if not condition:
+        if not condition or (
+            self.within_visible_to(user) and scope_of(user).mentor_id is None
+        ):
             return self.annotate(full_nik_visible=Value(True, BooleanField()))
         return self.annotate(
             full_nik_visible=Case(
@@ -137,7 +179,7 @@ def whole_nik_condition(user) -> Q | None:
         return Q()
     if user.role != Role.BLKK_MANAGER or scope.blkk_ids is None:
         return None
-    return trainees_reached_by_blkks(scope.blkk_ids)
+    return Q(pk__in=scope.reach(Reach.BLKK_TRAINEES))
 
 
 def sees_whole_niks(user) -> bool:
@@ -154,6 +196,9 @@ class TraineeRecordQuerySet(ScopedQuerySet):
 
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(trainee_id__in=trainee_ids_reached_by_blkks(blkk_ids))
+
+    def reached_by_scope_blkks(self, scope: Scope) -> Q:
+        return Q(trainee_id__in=scope.reach(Reach.BLKK_TRAINEES))
 
     def written_by_blkks(self, blkk_ids: QuerySet) -> Q:
         return Q(recorded_by_blkk_id__in=blkk_ids)

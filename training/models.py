@@ -799,3 +799,52 @@ from .programme_records import (  # noqa: E402, F401
     Placement,
     certified_on,
 )
+
+# --- issue #14: trainee reach ---------------------------------------------------------
+
+
+class TraineeReach(models.Model):
+    """One BLKK that reaches one person: the BLKK that registered them, or one whose
+    batch enrolled them (DESIGN.md: enrolling by NIK makes a person visible there
+    too). A derived table: PostgreSQL's triggers keep it equal to that union of the
+    base tables on every write (migration 0011_trainee_reach), and the portal never
+    writes it. The trainee scope reads it (`managers.trainee_ids_reached_by_blkks`):
+    one index scan instead of a UNION over trainees, batches and enrollments.
+
+    No door of its own (`kept_by_the_database`): it is read only inside the scopes of
+    the models it serves, never listed, so it declares no access. The foreign keys
+    carry no database constraint: the triggers are its integrity, and a bulk load
+    (COPY) does not pay a second foreign-key check per pair."""
+
+    # A table the database keeps from others (blkk_portal.access.is_portal_model).
+    kept_by_the_database = True
+
+    pk = models.CompositePrimaryKey("blkk", "trainee")
+    blkk = models.ForeignKey(
+        Blkk,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("BLKK"),
+    )
+    trainee = models.ForeignKey(
+        Trainee,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("trainee"),
+    )
+
+    class Meta:
+        verbose_name = _("BLKK reaching a trainee")
+        verbose_name_plural = _("BLKKs reaching trainees")
+        # The primary key's index serves "whom do these BLKKs reach" (blkk, trainee);
+        # this one "which BLKKs reach this person", index-only.
+        indexes = [
+            models.Index(fields=["trainee", "blkk"], name="trainee_reach_trainee_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blkk_id} -> {self.trainee_id}"

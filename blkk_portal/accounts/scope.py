@@ -30,6 +30,9 @@ class Reach(StrEnum):
 
     # BLKK ids reached as provincial staff or as a manager (a subquery), or None.
     BLKKS = "blkks"
+    # Ids of the people those BLKKs reach (a subquery), or None: built once per
+    # scope and shared by every trainee-based list and the whole-NIK flag.
+    BLKK_TRAINEES = "blkk_trainees"
     # The user's Mentor profile id, or None.
     MENTOR = "mentor"
     # Ids reached through the mentor's assignments (subqueries).

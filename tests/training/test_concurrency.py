@@ -13,6 +13,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from tests.personas import make_persona
 from tests.threads import pause, run_together
@@ -141,3 +142,41 @@ def test_two_assessments_recorded_at_once_leave_the_latest_dated_grade(monkeypat
 
     assert all(isinstance(o, GradeAssessment) for o in outcomes), outcomes
     assert Blkk.objects.get(pk=blkk.pk).grade == "mandiri"
+
+
+# --- issue #14: the reach table under concurrent writes -------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_leaving_one_batch_while_joining_another_of_that_blkk_keeps_the_reach():
+    """The person leaves batch 1 of BLKK A while another transaction enrolls them in
+    batch 2 of A. The removal must see the new enrollment, or A would lose sight
+    of someone it enrolls: the enrollment's trigger holds FOR KEY SHARE on the
+    person until it commits, the removal's FOR UPDATE waits for it, and then its
+    check, a new statement, sees the enrollment (migration 0011_trainee_reach)."""
+    from training.models import TraineeReach
+
+    home, blkk_a = BlkkFactory(), BlkkFactory()
+    first, second = (TrainingBatchFactory(blkk=blkk_a) for _ in range(2))
+    person = TraineeFactory(blkk=home)
+    leaving = services.enrollment_create(trainee=person, batch=first, by=None)
+
+    def join_and_hold():
+        with transaction.atomic():
+            joined = services.enrollment_create(trainee=person, batch=second, by=None)
+            pause(RACE_WINDOW_SECONDS)
+        return joined
+
+    def leave_meanwhile():
+        pause(RACE_WINDOW_SECONDS / 3)
+        services.enrollment_delete(enrollment=leaving, by=None)
+
+    outcomes = run_together(join_and_hold, leave_meanwhile)
+
+    assert isinstance(outcomes[0], Enrollment), outcomes
+    assert outcomes[1] is None, outcomes
+    assert TraineeReach.objects.filter(blkk=blkk_a, trainee=person).exists()
+    assert set(TraineeReach.objects.values_list("blkk_id", "trainee_id")) == {
+        (home.pk, person.pk),
+        (blkk_a.pk, person.pk),
+    }
