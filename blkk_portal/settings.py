@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from blkk_portal.db_router import REPLICA, replica_database
+from blkk_portal.db_router import ROUTER as REPLICA_ROUTER
 from blkk_portal.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -473,3 +475,12 @@ PUBLIC_COHORTS_SECONDS = env.int("PUBLIC_COHORTS_SECONDS", default=5 * 60)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["export"] = _throttle_rate(
     "EXPORT_RATE", "3/min"
 )
+# --- issue #14: a read replica for the dashboards (blkk_portal/db_router.py) ---
+# Set, the ministry's and provinces' dashboards (and the beat task that keeps their
+# live figures) read on this streaming standby; everything else, and every write,
+# stays on DATABASE_URL (docs/performance-replica.md).
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES[REPLICA] = replica_database(
+        env.db_url("REPLICA_DATABASE_URL"), DATABASES["default"]
+    )
+    DATABASE_ROUTERS = [REPLICA_ROUTER]

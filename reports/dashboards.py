@@ -61,6 +61,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from blkk_portal.db_router import replica_reads
 from blkk_portal.months import Month
 from incubator.selectors import (
     ACTIVE_AT_END,
@@ -406,6 +407,8 @@ def _kept(key: str, compute: Callable[[], dict[str, Any]]) -> Any:
     return value
 
 
+# Issue #14: on the read replica when one is set (blkk_portal/db_router.py).
+@replica_reads()
 def live_figures_warm(*, month: Month | None = None) -> int:
     """Compute `month` (this month) so far for the country and every province in
     one pass, their ventures at risk in one query, and the month before unless its

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from blkk_portal.accounts.models import Role
+from blkk_portal.db_router import replica_reads
 from blkk_portal.months import Month
 from blkk_portal.pages import paginate, query_without_page, roles_required
 from blkk_portal.templatetags.portal import bulan_singkat
@@ -122,6 +123,15 @@ def province_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _render_dashboard(request: HttpRequest, place: Place) -> HttpResponse:
+    # Issue #14: the figures and lists are read on the read replica when one is set
+    # (blkk_portal/db_router.py); the user, their roles and the page's rendering
+    # stay on the primary.
+    with replica_reads():
+        context = _dashboard_context(request, place)
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_context(request: HttpRequest, place: Place) -> dict:
     board = dashboard_of(request, place)
     chart_key = chosen_chart_key(request)
     month_query = _month_query(board)
@@ -150,7 +160,7 @@ def _render_dashboard(request: HttpRequest, place: Place) -> HttpResponse:
         **today_lists_context(place),
         **assistance_context(request, place),
     }
-    return render(request, "reports/dashboard.html", context)
+    return context
 
 
 def dashboard_of(request: HttpRequest, place: Place) -> Dashboard:
