@@ -1,7 +1,7 @@
 """The CSV export of the trainees a user reaches: time and peak RSS of the process
 serving it (docs/performance-export.md).
 
-    .venv/bin/python -m bench.export_rss [--json] [--runs N] USERNAME
+    .venv/bin/python -m bench.export_rss [--json] [--runs N] [--baseline] USERNAME
 
 `measure_export(username)` starts a fresh Python process that loads the portal
 (`DJANGO_SETTINGS_MODULE`, `DATABASE_URL` from the environment, as the portal
@@ -31,14 +31,15 @@ EXPORT_URL = "/api/v1/trainees/export/"
 LIST_URL = "/api/v1/trainees/"
 
 
-def measure_export(username: str) -> dict:
+def measure_export(username: str, *, baseline: bool = False) -> dict:
     """One export of everything `username` reaches, in a process of its own:
     `{"seconds", "rows", "peak_rss_mb", "startup_rss_mb", "warm_rss_mb",
     "first_byte_seconds", "cpu_seconds", "bytes"}`. `startup_rss_mb`: the same
     process with the portal loaded, before any request; `warm_rss_mb`: after
     serving the first page of the trainee list (the export's own cost is
     `peak_rss_mb - warm_rss_mb`); `cpu_seconds`: this process's, not the
-    database's."""
+    database's. `baseline`: instead, the export as it is often first written (see
+    `_baseline`), `{"seconds", "rows", "peak_rss_mb", "bytes"}`."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "blkk_portal.settings")
     env["EXPORT_RATE"] = "1000/min"
@@ -46,7 +47,13 @@ def measure_export(username: str) -> dict:
         part for part in (str(ROOT), env.get("PYTHONPATH", "")) if part
     )
     out = subprocess.run(
-        [sys.executable, "-m", "bench.export_rss", "--child", username],
+        [
+            sys.executable,
+            "-m",
+            "bench.export_rss",
+            "--baseline-child" if baseline else "--child",
+            username,
+        ],
         cwd=ROOT,
         env=env,
         check=True,
@@ -126,17 +133,71 @@ def _child(username: str) -> dict:
     }
 
 
+def _baseline(username: str) -> dict:
+    """The before figure: the trainee list's serializer over every row the user
+    reaches and the whole file built in memory (an `HttpResponse`), same scope,
+    writer and set-up; read only, like `_child`."""
+    import io
+
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.http import HttpResponse
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from blkk_portal.accounts.models import User
+    from blkk_portal.spreadsheets import SafeCsvWriter
+    from training.api.serializers import TraineeSerializer
+    from training.models import Trainee
+
+    user = User.objects.get(username=username)
+    request = Request(APIRequestFactory().get(LIST_URL))
+    request.user = user
+    with transaction.atomic():
+        started = time.perf_counter()
+        rows = Trainee.objects.visible_to(user).with_full_nik_flag(user).order_by("id")
+        data = TraineeSerializer(rows, many=True, context={"request": request}).data
+        fields = list(TraineeSerializer.Meta.fields)
+        buffer = io.StringIO()
+        writer = SafeCsvWriter(buffer)
+        writer.writerow(fields)
+        for row in data:
+            writer.writerow([row.get(name) for name in fields])
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv")
+        size = len(response.content)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": round(seconds, 3),
+        "rows": len(data),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "bytes": size,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.export_rss")
     parser.add_argument("username")
     parser.add_argument("--json", action="store_true", help="one JSON line")
     parser.add_argument("--runs", type=int, default=1, help="report the medians")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="the before figure: the list's serializer, the whole file in memory",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(_child(args.username)))
         return
-    runs = [measure_export(args.username) for _ in range(args.runs)]
+    if args.baseline_child:
+        print(json.dumps(_baseline(args.username)))
+        return
+    runs = [
+        measure_export(args.username, baseline=args.baseline) for _ in range(args.runs)
+    ]
     result = {key: statistics.median(run[key] for run in runs) for key in runs[0]} | {
         "rows": runs[0]["rows"],
         "runs": len(runs),
