@@ -21,6 +21,9 @@ BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 
 bind = env.str("GUNICORN_BIND", default="0.0.0.0:8000")
 workers = env.int("WEB_CONCURRENCY", default=3)
+# A sync worker busy longer than this is killed: the country's CSV export of every
+# trainee streams for 20-60 s on two cores (docs/PERFORMANCE.md), so not 30 s.
+timeout = env.int("GUNICORN_TIMEOUT", default=120)
 
 # --- HTTPS as the proxy reports it (issue #9, hole 8) ---
 forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="") if BEHIND_PROXY else ""
