@@ -133,7 +133,7 @@ status() {
 
 stop() {
     if exists; then
-        pg_ctlcluster "$VERSION" "$NAME" stop 2>/dev/null || true
+        pg_ctlcluster "$VERSION" "$NAME" stop -m fast 2>/dev/null || true
         pg_dropcluster "$VERSION" "$NAME"
         echo "replica $VERSION/$NAME stopped and dropped"
     fi

@@ -49,7 +49,7 @@ REPORTING_TABLES = (
     "training_graduateoutcome",
     "incubator_venture",
     "mentoring_mentoringsession",
-    "reports_progressreport",
+    "incubator_progressreport",
 )
 
 
