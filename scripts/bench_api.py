@@ -663,8 +663,8 @@ def kpi_part(args, explains: Explains) -> str:
                 t["runs"],
             )
         )
-    contents = month_contents(figures)
-    t = bs.time_call(lambda: month_contents(figures), runs, args.budget)
+    contents = month_contents(figures, month=month)
+    t = bs.time_call(lambda: month_contents(figures, month=month), runs, args.budget)
     rows.append(
         (
             f"`month_contents` (Python only: {len(contents):,} reports' KPIs)",
