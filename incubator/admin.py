@@ -105,6 +105,9 @@ class StageChangeForm(forms.Form):
 class VentureAdmin(ScopedHistoryAdmin):
     services = services.VENTURES
     list_display = ["name", "cohort", "blkk", "sector", "stage", "nib", "started_on"]
+    # Newest first, down the primary key: no index serves the model's ordering
+    # (by name), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     # The sector is free text: a filter would list the values of every venture
     # (a DISTINCT over the table); it is searched instead.
     list_filter = [

@@ -47,6 +47,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--models", default="", help="app.Model,... (default: all)")
     parser.add_argument("--query", default="", help="a query string for every list")
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--explain", action="store_true", help="keep the slowest query's plan"
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     return parser.parse_args(argv)
@@ -54,7 +57,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def configure(root: str) -> None:
     if os.environ.get("DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
-        sys.exit("Refusing to run with DEBUG on: the figures would not be production's.")
+        sys.exit(
+            "Refusing to run with DEBUG on: the figures would not be production's."
+        )
     os.environ["DEBUG"] = "false"
     hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
     os.environ["ALLOWED_HOSTS"] = ",".join([*hosts, "testserver"])
@@ -83,14 +88,26 @@ class Timer:
     """Every query's SQL and wall time, through an execute wrapper."""
 
     def __init__(self) -> None:
-        self.queries: list[tuple[float, str]] = []
+        self.queries: list[tuple[float, str, object]] = []
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.queries.append(((time.perf_counter() - start) * 1000, sql))
+            elapsed = (time.perf_counter() - start) * 1000
+            self.queries.append((elapsed, sql, params))
+
+
+def explain(sql: str, params) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of one query, rolled back."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
 
 
 def measure(args: argparse.Namespace) -> dict:
@@ -131,14 +148,16 @@ def measure(args: argparse.Namespace) -> dict:
                     timer = Timer()
                     with connection.execute_wrapper(timer):
                         client.get(url)
-                    sql_totals.append(sum(ms for ms, _sql in timer.queries))
-                slowest = sorted(timer.queries, reverse=True)[:3]
+                    sql_totals.append(sum(ms for ms, _sql, _p in timer.queries))
+                slowest = sorted(timer.queries, key=lambda q: q[0], reverse=True)[:3]
                 row.update(
                     times=times,
                     queries=len(timer.queries),
                     sql_ms=statistics.median(sql_totals),
-                    slowest=[(round(ms, 2), sql[:300]) for ms, sql in slowest],
+                    slowest=[(round(ms, 2), sql[:300]) for ms, sql, _p in slowest],
                 )
+                if args.explain:
+                    row["plan"] = explain(slowest[0][1], slowest[0][2])
                 print(
                     f"{username:16} {model._meta.label:36} "
                     f"median {statistics.median(times):7.1f} ms  "

@@ -439,6 +439,9 @@ class TrainingBatchAdmin(ScopedAdmin):
         "end_date",
         "capacity",
     ]
+    # Newest first, down the primary key: no index serves the model's ordering
+    # (by start date and name), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("blkk"),
         "vocational_field",
@@ -753,6 +756,9 @@ class InstructorQualificationAdmin(ScopedHistoryAdmin):
         "issued_on",
         "valid_until",
     ]
+    # Newest first, down the primary key: no index serves the model's ordering
+    # (by date issued), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("instructor__blkk"),
         "kind",
