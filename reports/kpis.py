@@ -31,18 +31,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from blkk_portal.months import Month
 from incubator.models import (
+    ACTIVE_STAGES,
     ApplicationStatus,
     Assistance,
     CohortApplication,
+    Stage,
+    StageChange,
+    Venture,
     VentureMetric,
 )
 from incubator.programme_records import HANDED_OVER
-from incubator.selectors import ACTIVE_AT_END, ventures_with_month_end_stage
+from incubator.selectors import ventures_with_month_end_stage
 from mentoring.models import MentoringSession
 from training.models import (
     Blkk,
@@ -251,29 +264,38 @@ def _certified_competent(month: Month, scope) -> dict[int, dict]:
     return _grouped(certifications, "trainee__blkk_id", certified_competent=Count("pk"))
 
 
-def _outcome_counts(month: Month, scope) -> dict[int, dict]:
-    """Graduates by the status of their latest outcome surveyed by month end."""
-    end = month.last_day
-    latest_status = (
-        GraduateOutcome.objects.filter(trainee=OuterRef("pk"), surveyed_on__lte=end)
-        .order_by("-surveyed_on", "-pk")
-        .values("status")[:1]
+def _latest(rows: QuerySet, key: str, day: str, on: datetime.date) -> QuerySet:
+    """The rows of `rows` dated (`day`) on or before `on` that are the latest of
+    their `key` by then: the latest day, then the highest id (a graduate's latest
+    outcome, a venture's stage). No later row of the same key exists by then: an
+    anti-join, which PostgreSQL runs as one hash join over the table for the whole
+    country, or as index probes for a small scope."""
+    later = rows.model.objects.filter(
+        Q(**{f"{day}__gt": OuterRef(day)})
+        | Q(**{day: OuterRef(day), "pk__gt": OuterRef("pk")}),
+        **{key: OuterRef(key), f"{day}__lte": on},
     )
+    return rows.filter(**{f"{day}__lte": on}).filter(~Exists(later))
+
+
+def _outcome_counts(month: Month, scope) -> dict[int, dict]:
+    """Graduates by the status of their latest outcome surveyed by month end, in
+    one pass over the outcomes (`_latest`); a subquery per trainee for its latest
+    status, as before, was two thirds of the whole pass."""
+    end = month.last_day
     completed = Enrollment.objects.filter(
-        trainee=OuterRef("pk"),
+        trainee_id=OuterRef("trainee_id"),
         status=Enrollment.Status.COMPLETED,
         completed_on__lte=end,
     )
-    surveyed = GraduateOutcome.objects.filter(surveyed_on__lte=end).values("trainee_id")
-    graduates = (
-        Trainee.objects.filter(_within("blkk_id", scope), pk__in=surveyed)
-        .filter(Exists(completed))
-        .annotate(latest_status=Subquery(latest_status))
+    outcomes = GraduateOutcome.objects.filter(_within("trainee__blkk_id", scope))
+    latest = _latest(outcomes, "trainee_id", "surveyed_on", end).filter(
+        Exists(completed)
     )
     result: dict[int, dict] = {}
     for blkk_id, status, count in (
-        graduates.order_by()
-        .values_list("blkk_id", "latest_status")
+        latest.order_by()
+        .values_list("trainee__blkk_id", "status")
         .annotate(count=Count("pk"))
     ):
         result.setdefault(blkk_id, {})[_OUTCOME_PREFIX + status] = count
@@ -293,18 +315,69 @@ def ventures_with_month_end_state(month: Month) -> QuerySet:
 
 
 def _venture_figures(month: Month, scope) -> dict[int, dict]:
-    ventures = ventures_with_month_end_state(month).filter(
-        _within("cohort__blkk_id", scope)
+    """The venture figures in one query, grouped by BLKK and by whether the venture
+    was active at month end. Active, graduated, reported and mentored are each
+    membership of a set of the month built once (a hashed lookup per venture): the
+    ventures whose latest stage change by month end (`_latest`, the rule of
+    `incubator.selectors.ventures_with_month_end_stage`) is to an active stage,
+    those that changed to graduated in the month, those with the month's metrics,
+    those with a session in the month and in the 60 days ending on month end.
+    Before, a subquery per venture and figure (the stage's three times) was a
+    fifth of the pass."""
+    first, end = _month_range(month)
+    window_start = end - datetime.timedelta(days=AT_RISK_WINDOW_DAYS - 1)
+    changes = StageChange.objects.filter(_within("venture__cohort__blkk_id", scope))
+    active = (
+        _latest(changes, "venture_id", "changed_on", end)
+        .filter(to_stage__in=sorted(ACTIVE_STAGES))
+        .values("venture_id")
     )
-    return _grouped(
+    graduated = changes.filter(
+        to_stage=Stage.GRADUATED, changed_on__range=(first, end)
+    ).values("venture_id")
+    reported = VentureMetric.objects.filter(
+        _within("venture__cohort__blkk_id", scope), period=first
+    ).values("venture_id")
+
+    def with_a_session(start: datetime.date) -> QuerySet:
+        # Not the BLKK-wide assignments' sessions: a NULL would make NOT IN unknown.
+        return MentoringSession.objects.filter(
+            _within("assignment__venture__cohort__blkk_id", scope),
+            held_on__range=(start, end),
+            assignment__venture__isnull=False,
+        ).values("assignment__venture_id")
+
+    rows = (
+        Venture.objects.filter(_within("cohort__blkk_id", scope))
+        .annotate(active=ExpressionWrapper(Q(pk__in=active), BooleanField()))
+        .order_by()
+        .values_list("cohort__blkk_id", "active")
+        .annotate(
+            ventures=Count("pk"),
+            graduated=Count("pk", filter=Q(pk__in=graduated)),
+            reported=Count("pk", filter=Q(pk__in=reported)),
+            mentored=Count("pk", filter=Q(pk__in=with_a_session(first))),
+            unmentored=Count("pk", filter=~Q(pk__in=with_a_session(window_start))),
+        )
+    )
+    result: dict[int, Counter] = {}
+    for (
+        blkk_id,
+        is_active,
         ventures,
-        "cohort__blkk_id",
-        ventures_active=Count("pk", filter=ACTIVE_AT_END),
-        ventures_graduated=Count("pk", filter=Q(graduated_in_month=True)),
-        metrics_reported=Count("pk", filter=ACTIVE_AT_END & Q(reported_metrics=True)),
-        ventures_mentored=Count("pk", filter=Q(mentored_in_month=True)),
-        ventures_at_risk=Count("pk", filter=ACTIVE_AT_END & Q(mentored_recently=False)),
-    )
+        graduated_,
+        reported_,
+        mentored,
+        unmentored,
+    ) in rows:
+        counts = result.setdefault(blkk_id, Counter())
+        counts["ventures_graduated"] += graduated_
+        counts["ventures_mentored"] += mentored
+        if is_active:
+            counts["ventures_active"] += ventures
+            counts["metrics_reported"] += reported_
+            counts["ventures_at_risk"] += unmentored
+    return result
 
 
 def _metric_sums(month: Month, scope) -> dict[int, dict]:

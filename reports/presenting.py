@@ -122,10 +122,14 @@ def kpi_kind(key: str) -> str:
     return KPI_KINDS.get(key, COUNT)
 
 
+# The choices of each KPI that counts per choice, read once (a breakdown asks for
+# them once per place).
+_KNOWN_PARTS = {key: tuple(choices.values) for key, choices in KPI_PARTS.items()}
+
+
 def _part_order(key: str, found: dict) -> list[str]:
     """A KPI's parts: its choices in their order, then any others it holds."""
-    choices = KPI_PARTS.get(key)
-    known = choices.values if choices else []
+    known = _KNOWN_PARTS.get(key, ())
     return [*known, *sorted(part for part in found if part not in known)]
 
 
