@@ -56,6 +56,12 @@ class ScopedQuerySet(models.QuerySet):
         clone._narrowed_to = self._narrowed_to
         return clone
 
+    def __getstate__(self):
+        # A pickled queryset comes back for no scope in particular.
+        state = super().__getstate__()
+        state.pop("_narrowed_to", None)
+        return state
+
     def __or__(self, other):
         return _widened(super().__or__(other), self, other)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import pickle
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -459,6 +460,25 @@ def test_rows_not_known_to_be_narrowed_ask_the_database(world):
     # Another user's visible rows are not this manager's.
     other = Trainee.objects.visible_to(world.users["ministry"])
     assert _flags(other.with_full_nik_flag(manager))[trainee_b.pk] is False
+
+
+def test_only_steps_that_narrow_keep_the_mark_of_visible_to(world):
+    manager, other = world.users["manager_a"], world.users["manager_b"]
+    rows = Trainee.objects.visible_to(manager)
+    everyone = Trainee.objects.all()
+
+    assert rows.within_visible_to(manager)
+    narrowed = rows.filter(full_name__icontains="a").order_by("pk").values("pk")[:5]
+    assert narrowed.within_visible_to(manager)
+    assert (rows | everyone.none()).within_visible_to(manager)
+    assert not rows.within_visible_to(other)
+    assert not everyone.within_visible_to(manager)
+    assert not (rows | everyone).within_visible_to(manager)
+    assert not (rows ^ everyone).within_visible_to(manager)
+    assert not rows.union(everyone).within_visible_to(manager)
+    ministry = world.users["ministry"]
+    pickled = pickle.dumps(Trainee.objects.visible_to(ministry))
+    assert not pickle.loads(pickled).within_visible_to(ministry)  # noqa: S301 (ours)
 
 
 def test_nik_search_is_unchanged(world):

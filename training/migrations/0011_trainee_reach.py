@@ -359,8 +359,11 @@ class Migration(migrations.Migration):
         # Triggers first, then the back-fill, in one transaction: a write that
         # commits meanwhile waits for the triggers' table locks, then is kept by them.
         PostgreSQLOnly(FUNCTIONS + TRIGGERS, DROP),
+        # ANALYZE: the planner knows the table's size from the first request on.
         PostgreSQLOnly(
-            "SELECT training_reach_rebuild();", migrations.RunSQL.noop, elidable=True
+            f"SELECT training_reach_rebuild(); ANALYZE {REACH};",
+            migrations.RunSQL.noop,
+            elidable=True,
         ),
         # The second index after the back-fill: built once, not row by row.
         migrations.AddIndex(
