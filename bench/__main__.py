@@ -61,6 +61,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="skip parts: small,monthly,measure,throughput,export",
     )
     parser.add_argument("--out", help="also write the markdown here")
+    parser.add_argument(
+        "--render", metavar="JSON", help="only print the table of a saved run's figures"
+    )
     return parser.parse_args(argv)
 
 
@@ -353,43 +356,57 @@ def cpu_model() -> str:
     return platform.machine()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    skip = set(filter(None, args.skip.split(",")))
+RAW = Path(tempfile.gettempdir()) / "bench-results.json"
+
+
+def measure_factor(factor: float, args, skip: set[str], results: dict) -> None:
+    """Every part of one factor, each saved to RAW as soon as it is measured; a part
+    that fails is recorded with its error and the run goes on."""
     media = tempfile.mkdtemp(prefix="bench_media_")
     static = tempfile.mkdtemp(prefix="bench_static_")
-    results: dict = {"machine": machine(), "factors": {}}
-    factors = [args.factor] if "small" in skip else [args.small_factor, args.factor]
     try:
-        for factor in factors:
-            name, seed_seconds = seeded_database(factor, media, static, args.reseed)
-            env = base_environment(name, media, static)
-            manage(env, "collectstatic", "--noinput")
-            result: dict = {"database": name, "seed_seconds": seed_seconds}
-            if "monthly" not in skip:
-                print(f"{name}: the monthly run", file=sys.stderr)
-                result["monthly"] = monthly_run(env)
-            if "measure" not in skip:
-                print(f"{name}: in-process measurements", file=sys.stderr)
-                result["measure"] = in_process(env, args.runs)
-            if factor == args.factor:
-                if "throughput" not in skip:
-                    print(f"{name}: throughput under wrk", file=sys.stderr)
-                    result["throughput"] = throughput(env, args.rounds)
-                if "export" not in skip:
-                    print(f"{name}: the CSV export of every trainee", file=sys.stderr)
-                    result["export"] = export(env)
-            results["factors"][f"{factor:g}"] = result
+        name, seed_seconds = seeded_database(factor, media, static, args.reseed)
+        env = base_environment(name, media, static)
+        manage(env, "collectstatic", "--noinput")
+        result = results["factors"].setdefault(f"{factor:g}", {})
+        result.update(database=name, seed_seconds=seed_seconds)
+        parts = {}
+        if factor == args.factor:
+            parts["throughput"] = lambda: throughput(env, args.rounds)
+            parts["export"] = lambda: export(env)
+        # The monthly run first: the dashboards' last month reads its stored reports.
+        parts["monthly"] = lambda: monthly_run(env)
+        parts["measure"] = lambda: in_process(env, args.runs)
+        for part, run in parts.items():
+            if part in skip:
+                continue
+            print(f"{name}: {part}", file=sys.stderr)
+            try:
+                result[part] = run()
+            except (subprocess.CalledProcessError, RuntimeError, OSError) as error:
+                print(f"{name}: {part} failed: {error!r}", file=sys.stderr)
+                result[part + "_error"] = repr(error)
+            RAW.write_text(json.dumps(results, indent=1, default=str))
     finally:
         shutil.rmtree(media, ignore_errors=True)
         shutil.rmtree(static, ignore_errors=True)
-    raw = Path(tempfile.gettempdir()) / "bench-results.json"
-    raw.write_text(json.dumps(results, indent=1, default=str))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    if args.render:
+        results = json.loads(Path(args.render).read_text())
+    else:
+        results = {"machine": machine(), "factors": {}}
+        factors = [args.factor] if "small" in skip else [args.factor, args.small_factor]
+        for factor in factors:
+            measure_factor(factor, args, skip, results)
     text = render(results, big=f"{args.factor:g}", small=f"{args.small_factor:g}")
     print(text)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-    print(f"(raw figures: {raw})", file=sys.stderr)
+    print(f"(raw figures: {RAW})", file=sys.stderr)
     return 0
 
 
