@@ -618,7 +618,8 @@ class Loader:
                 desc=f"{table:<44}",
                 unit=" rows",
                 leave=True,
-                unit_scale=True,
+                # 1.2M rows, but 16 rows rather than 16.0.
+                unit_scale=bool(expected and expected >= 10_000),
                 mininterval=0.5,
             )
         try:
