@@ -437,6 +437,9 @@ class AssistanceAdmin(ScopedHistoryAdmin):
         "last_checked_on",
         "condition",
     ]
+    # Newest first, down the primary key: no index serves the model's ordering
+    # (by year and date proposed), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("blkk", "venture__cohort__blkk"),
         "status",

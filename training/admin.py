@@ -886,6 +886,9 @@ class GradeAssessmentAdmin(ScopedHistoryAdmin):
 
     services = services.GRADE_ASSESSMENTS
     list_display = ["blkk", "assessed_on", "grade", "shown_criteria", "assessed_by"]
+    # Newest first, down the primary key: no index serves the model's ordering
+    # (by date assessed), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("blkk"),
         "grade",
