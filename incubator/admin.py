@@ -105,8 +105,8 @@ class StageChangeForm(forms.Form):
 class VentureAdmin(ScopedHistoryAdmin):
     services = services.VENTURES
     list_display = ["name", "cohort", "blkk", "sector", "stage", "nib", "started_on"]
-    # Newest first, down the primary key: no index serves the model's ordering
-    # (by name), so every page would sort the whole table (and its joins) first.
+    # Newest first, down the primary key: no index serves the model's ordering (by
+    # name), so every page would sort the whole table (and its joins) first.
     ordering = ["-pk"]
     # The sector is free text: a filter would list the values of every venture
     # (a DISTINCT over the table); it is searched instead.
@@ -437,6 +437,10 @@ class AssistanceAdmin(ScopedHistoryAdmin):
         "last_checked_on",
         "condition",
     ]
+    # Newest first, down the primary key: no index serves the model's ordering (by year
+    # and date proposed), so every page would sort the whole table (and its joins)
+    # first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("blkk", "venture__cohort__blkk"),
         "status",

@@ -75,8 +75,8 @@ class MentorAssignmentAdmin(ScopedHistoryAdmin):
     services = services.ASSIGNMENTS
     fields = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
     list_display = ["mentor", "venture", "blkk", "start_date", "end_date", "status"]
-    # Newest first, down the primary key: no index serves the model's ordering
-    # (by start date), so every page would sort the whole table (and its joins) first.
+    # Newest first, down the primary key: no index serves the model's ordering (by start
+    # date), so every page would sort the whole table (and its joins) first.
     ordering = ["-pk"]
     list_filter = [
         "status",

@@ -15,6 +15,10 @@ session row, and the trainee list its audit events; its name must contain "bench
     .venv/bin/python scripts/bench_admin.py --compare var/admin-before.json \\
         var/admin-after.json   # a Markdown table, before -> after
 
+    # both, list by list in turns (on a machine whose load changes):
+    DATABASE_URL=... .venv/bin/python scripts/bench_admin.py --against ../before \\
+        --rounds 4 --runs 5 --out var/admin   # var/admin-before.json, -after.json
+
 Each list is opened through Django's test client signed in as its user, so the whole
 middleware, session, scoping and template stack runs, with DEBUG off: one request to
 warm up, then `--runs` timed ones (median and p95 of the wall time); then three more
@@ -52,6 +56,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--label", default="")
     parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    parser.add_argument(
+        "--against",
+        default="",
+        help="a checkout of the code before: time both, list by list, in turns",
+    )
+    parser.add_argument("--rounds", type=int, default=2)
     return parser.parse_args(argv)
 
 
@@ -209,10 +219,69 @@ def compare(before_paths: str, after_paths: str) -> str:
     return "\n".join(lines)
 
 
+def interleave(args: argparse.Namespace, out: Path) -> None:
+    """Before and after in turns, one list at a time, `--rounds` times (`--runs`
+    timed requests each time): a machine whose load changes over the run then
+    weighs on both alike. Writes `<out>-before.json` and `<out>-after.json`."""
+    import subprocess
+
+    from django.contrib import admin
+
+    labels = (
+        args.models.split(",")
+        if args.models
+        else [
+            m._meta.label
+            for m in sorted(admin.site._registry, key=lambda m: m._meta.label)
+            if m._meta.app_label in PORTAL_APPS
+        ]
+    )
+    rows: dict[str, list] = {"before": [], "after": []}
+    part = out.with_suffix(".part.json")
+    for _round in range(args.rounds):
+        for label in labels:
+            for side, root in (("before", args.against), ("after", args.root)):
+                command = [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--root",
+                    root,
+                    "--runs",
+                    str(args.runs),
+                    "--users",
+                    args.users,
+                    "--models",
+                    label,
+                    "--out",
+                    str(part),
+                ]
+                if args.query:
+                    command += ["--query", args.query]
+                subprocess.run(command, check=True)  # noqa: S603 (our own script)
+                rows[side] += json.loads(part.read_text())["rows"]
+    part.unlink()
+    for side, side_rows in rows.items():
+        path = out.with_name(f"{out.stem}-{side}.json")
+        path.write_text(json.dumps({"label": side, "rows": side_rows}, indent=1))
+    print(
+        compare(
+            str(out.with_name(f"{out.stem}-before.json")),
+            str(out.with_name(f"{out.stem}-after.json")),
+        )
+    )
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     if args.compare:
         print(compare(*args.compare))
+        return
+    if args.against:
+        args.against = str(Path(args.against).resolve())
+        args.root = str(Path(args.root).resolve())
+        out = Path(args.out or "var/bench_admin").resolve()
+        configure(args.root)
+        interleave(args, out)
         return
     out = Path(args.out).resolve() if args.out else None
     configure(args.root)

@@ -439,8 +439,8 @@ class TrainingBatchAdmin(ScopedAdmin):
         "end_date",
         "capacity",
     ]
-    # Newest first, down the primary key: no index serves the model's ordering
-    # (by start date and name), so every page would sort the whole table (and its joins) first.
+    # Newest first, down the primary key: no index serves the model's ordering (by start
+    # date and name), so every page would sort the whole table (and its joins) first.
     ordering = ["-pk"]
     list_filter = [
         province_filter("blkk"),
@@ -756,8 +756,8 @@ class InstructorQualificationAdmin(ScopedHistoryAdmin):
         "issued_on",
         "valid_until",
     ]
-    # Newest first, down the primary key: no index serves the model's ordering
-    # (by date issued), so every page would sort the whole table (and its joins) first.
+    # Newest first, down the primary key: no index serves the model's ordering (by date
+    # issued), so every page would sort the whole table (and its joins) first.
     ordering = ["-pk"]
     list_filter = [
         province_filter("instructor__blkk"),
@@ -886,6 +886,9 @@ class GradeAssessmentAdmin(ScopedHistoryAdmin):
 
     services = services.GRADE_ASSESSMENTS
     list_display = ["blkk", "assessed_on", "grade", "shown_criteria", "assessed_by"]
+    # Newest first, down the primary key: no index serves the model's ordering (by date
+    # assessed), so every page would sort the whole table (and its joins) first.
+    ordering = ["-pk"]
     list_filter = [
         province_filter("blkk"),
         "grade",
