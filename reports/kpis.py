@@ -360,7 +360,7 @@ def _venture_figures(month: Month, scope) -> dict[int, dict]:
             unmentored=Count("pk", filter=~Q(pk__in=with_a_session(window_start))),
         )
     )
-    result: dict[int, Counter] = {}
+    result: dict[int, dict] = {}
     for (
         blkk_id,
         is_active,
