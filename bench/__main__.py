@@ -106,6 +106,14 @@ def manage(env: dict[str, str], *args: str, quiet: bool = True) -> float:
     return time.perf_counter() - started
 
 
+def last_json_line(command: list[str], env: dict[str, str]) -> dict:
+    """What `command` printed last, as JSON (the commands print logs before it)."""
+    out = subprocess.run(
+        command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def psql(sql: str) -> str:
     return subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", sql],
@@ -218,15 +226,7 @@ def tokens(env: dict[str, str]) -> dict[str, str]:
         " 'manager': AuthToken.objects.create(g)[1],"
         " 'blkk': Blkk.objects.filter(managers=g).get().pk}))\n"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return last_json_line([PYTHON, "manage.py", "shell", "-c", code], env)
 
 
 def wrk(path: str, token: str | None) -> float:
@@ -306,15 +306,9 @@ def wait_for_server() -> None:
 
 
 def export(env: dict[str, str]) -> dict:
-    out = subprocess.run(
-        [PYTHON, "-m", "bench.export_rss", "--json", "bench-ministry"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return last_json_line(
+        [PYTHON, "-m", "bench.export_rss", "--json", "bench-ministry"], env
+    )
 
 
 # --------------------------------------------------------------------------- in-process
