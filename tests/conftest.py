@@ -7,8 +7,11 @@ import uuid
 import kombu.pools
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connections
 from django.utils import translation
 from knox.models import AuthToken
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from blkk_portal.accounts import language
@@ -17,6 +20,53 @@ from tests.faults.harness import RedisServer, free_port
 from tests.personas import make_persona
 from tests.training.factories import BlkkFactory, regency
 from tests.world import build_world
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether `item` ran on a transactional database, which Django empties after
+    the test (pytest-django's own rule for ordering tests)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & {"transactional_db", "live_server"})
+
+
+def _restore_the_migrated_data(config: pytest.Config) -> None:
+    """Put back what the migrations wrote (regions, trades, content types, the
+    schedule), as it was when the test database was made.
+
+    Django flushes the database after a transactional test and, with
+    `serialized_rollback`, restores the data only when the *next* such test
+    starts. Its own runner runs those tests last; under xdist's `loadscope` a
+    module's transactional test can run before other modules on the same worker,
+    which would then find no provinces and no content types."""
+    with config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=False):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is None:
+                continue
+            # A flush without `serialized_rollback` ran post_migrate, which made
+            # content types again under new ids: start from empty tables.
+            call_command(
+                "flush",
+                database=connection.alias,
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+            connection.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield
+    if nextitem is not None and _flushes_the_database(item):
+        _restore_the_migrated_data(item.config)
+    return result
 
 
 @pytest.fixture(autouse=True)
