@@ -4,13 +4,19 @@ formula is text in XLSX and CSV; numbers stay numbers."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from blkk_portal.spreadsheets import SafeCsvWriter, append_xlsx_row, safe_csv_cell
+from blkk_portal.spreadsheets import (
+    SafeCsvWriter,
+    SafeXlsxWorkbook,
+    append_xlsx_row,
+    safe_csv_cell,
+)
 
 FORMULA_LIKE = [
     '=HYPERLINK("http://x.example","click")',
@@ -96,11 +102,82 @@ def test_every_module_that_writes_a_spreadsheet_goes_through_the_safe_writers():
         source = module.read_text()
         writes_csv = "csv.writer(" in source or "csv.DictWriter(" in source
         uses_openpyxl = "openpyxl" in source
+        # XlsxWriter turns a text that starts with "=" into a formula unless told
+        # otherwise: only SafeXlsxWorkbook may use it.
+        uses_xlsxwriter = "import xlsxwriter" in source
         safe_import = "blkk_portal.spreadsheets" in source
         if (
             writes_csv
+            or uses_xlsxwriter
             or "sheet.append(" in source
             or (uses_openpyxl and not safe_import)
         ):
             unsafe.append(str(module.relative_to(ROOT)))
     assert unsafe == []
+
+
+CREATED = datetime.datetime(2026, 5, 2, 3, 0, tzinfo=datetime.UTC)
+
+
+def _safe_workbook_read_back(rows, **sheet_options):
+    workbook = SafeXlsxWorkbook(created=CREATED)
+    sheet = workbook.add_sheet("S & <T>", **sheet_options)
+    for row in rows:
+        sheet.add_row(row)
+    return load_workbook(io.BytesIO(workbook.to_bytes()))["S & <T>"]
+
+
+@pytest.mark.parametrize("text", FORMULA_LIKE[:4])
+def test_safe_workbook_text_that_starts_like_a_formula_is_quoted_text(text):
+    sheet = _safe_workbook_read_back([[(text, {}), (text, {"bold": True}), (-5, {})]])
+
+    for cell in (sheet["A1"], sheet["B1"]):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert sheet["B1"].font.b
+    assert (sheet["C1"].value, sheet["C1"].data_type) == (-5, "n")
+
+
+def test_safe_workbook_keeps_text_as_text_and_drops_what_xml_cannot_hold():
+    sheet = _safe_workbook_read_back(
+        [[('  a < b & "c"  ', {}), ("x\x00y\x1b", {}), ("0812", {}), ("1e3", {})]]
+    )
+
+    assert [cell.value for cell in sheet[1]] == ['  a < b & "c"  ', "xy", "0812", "1e3"]
+    assert {cell.data_type for cell in sheet[1]} == {"s"}
+    assert sheet["A1"].quotePrefix is False
+
+
+def test_safe_workbook_writes_numbers_dates_formats_widths_and_the_frozen_pane():
+    month = {"num_format": "mmmm yyyy", "align": "left"}
+    sheet = _safe_workbook_read_back(
+        [
+            [("Title", {"bold": True, "font_size": 14})],
+            [("Month", {}), (datetime.date(2026, 4, 1), month)],
+            [],
+            [("Revenue", {"indent": 2}), (1_250_000, {"num_format": '"Rp" #,##0'})],
+            [(12.5, {}), (None, {}), (True, {})],
+        ],
+        widths={1: 40, 2: 12.5},
+        freeze="B2",
+    )
+
+    assert (sheet["A1"].font.b, sheet["A1"].font.sz) == (True, 14)
+    assert sheet["B2"].value.date() == datetime.date(2026, 4, 1)
+    assert (sheet["B2"].number_format, sheet["B2"].alignment.horizontal) == (
+        "mmmm yyyy",
+        "left",
+    )
+    assert sheet["A3"].value is None
+    assert sheet["A4"].alignment.indent == 2
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (1_250_000, '"Rp" #,##0')
+    assert [cell.value for cell in sheet[5]] == [12.5, None, True]
+    assert sheet.column_dimensions["A"].width == pytest.approx(40, abs=1)
+    assert sheet.column_dimensions["B"].width == pytest.approx(12.5, abs=1)
+    assert sheet.freeze_panes == "B2"
+
+
+def test_safe_workbook_refuses_a_value_with_no_cell_type():
+    sheet = SafeXlsxWorkbook(created=CREATED).add_sheet("S")
+
+    with pytest.raises(TypeError, match="No cell for dict"):
+        sheet.add_row([({"a": 1}, {})])
