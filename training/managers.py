@@ -29,13 +29,21 @@ class NikSearchRefused(BadRequest):
 
 
 @provides(Reach.BLKKS)
-def blkks_reached_by_staff(scope: Scope) -> QuerySet | None:
-    """The BLKKs of a provincial user's province, or those a manager manages."""
+def blkks_reached_by_staff(scope: Scope) -> QuerySet | list[int] | None:
+    """The BLKKs of a provincial user's province, or those a manager manages.
+
+    A province's ids are read once per request, as a list: given a subquery
+    through the regencies, PostgreSQL guessed a handful of BLKKs where a province
+    has hundreds (435 in Jawa Barat) and chose nested loops that read the whole
+    reach table; given the ids it plans from their real number. One query more,
+    and Jawa Barat's first page of trainees went from 760 ms to 20 ms at national
+    scale (docs/PERFORMANCE.md)."""
     from .models import Blkk
 
     user = scope.user
     if user.role == Role.PROVINCE and user.province_id:
-        return Blkk.objects.filter(regency__province_id=user.province_id).values("pk")
+        province_blkks = Blkk.objects.filter(regency__province_id=user.province_id)
+        return list(province_blkks.values_list("pk", flat=True))
     if user.role == Role.BLKK_MANAGER:
         return Blkk.managers.through.objects.filter(user_id=user.pk).values("blkk_id")
     return None

@@ -9,8 +9,9 @@ here (`Reach`): `training` says which BLKKs a user reaches, `mentoring` what a m
 assignments reach. A lower app asks for a set by its name (the trainees a mentor
 reaches are `scope.reach(Reach.MENTORED_TRAINEES)`) without importing the app above it
 that knows how to compute it, so dependencies keep pointing one way (DESIGN.md,
-"Architecture"). Nothing here runs a query except the one look-up of the user's Mentor
-profile; the sets are subqueries that the database folds into each scoped query.
+"Architecture"). Nothing here runs a query except the look-up of the user's Mentor
+profile and, for provincial staff, of their province's BLKK ids (a list the planner
+can count); the other sets are subqueries the database folds into each scoped query.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ _CACHE_ATTR = "_portal_scope"
 class Reach(StrEnum):
     """The named sets a scope is made of; each is provided by one app."""
 
-    # BLKK ids reached as provincial staff or as a manager (a subquery), or None.
+    # BLKK ids reached as provincial staff (a list, read once) or as a manager (a
+    # subquery), or None.
     BLKKS = "blkks"
     # Ids of the people those BLKKs reach (a subquery), or None: built once per
     # scope and shared by every trainee-based list and the whole-NIK flag.
