@@ -2,8 +2,9 @@
 
 A client (and the fuzzer in CI) must find every status code in the schema: 400 with
 field-by-field messages, 401 without credentials, 403 for a role that may only read,
-404 outside the caller's scope (or an invalid page or cursor), and 429 for a list
-whose search is throttled.
+404 outside the caller's scope (or an invalid page or cursor), 415 for a body the
+API cannot read (neither JSON nor a form), and 429 for a list whose search is
+throttled.
 """
 
 from __future__ import annotations
@@ -38,12 +39,21 @@ SEARCH_THROTTLED = (
 )
 
 
+UNSUPPORTED_BODY = (
+    DETAIL,
+    "The body's Content-Type is none the API reads: JSON, a URL-encoded form or "
+    "multipart form data.",
+)
+
+
 class PortalAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = dict(ERRORS)
         if self._searchable_list():
             errors["429"] = SEARCH_THROTTLED
+        if self.method in {"POST", "PUT", "PATCH"}:
+            errors["415"] = UNSUPPORTED_BODY
         for code, (schema, description) in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(schema, code)

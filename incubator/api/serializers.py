@@ -210,7 +210,9 @@ class CohortApplicationSerializer(PortalModelSerializer):
     )
     score = ApplicationScoreField()
     venture: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text=_("The venture created on acceptance.")
+        read_only=True,
+        allow_null=True,
+        help_text=_("The venture created on acceptance."),
     )
 
     class Meta:

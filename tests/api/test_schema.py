@@ -196,8 +196,27 @@ def test_every_operation_documents_its_errors(schema):
         for method, operation in operations.items():
             codes = set(operation["responses"])
             assert {"400", "401", "403", "404"} <= codes, (method, path)
+            if method in {"post", "put", "patch"}:
+                assert "415" in codes, (method, path)
+
+
+def test_a_body_the_api_cannot_read_is_the_documented_415(api, ministry_user):
+    response = api(ministry_user).generic(
+        "POST", "/api/v1/placements/", "<placement/>", content_type="text/xml"
+    )
+
+    assert response.status_code == 415
+    assert "detail" in response.json()
 
 
 def test_enrolling_by_nik_is_in_the_request_schema(schema):
     request = schema["components"]["schemas"]["EnrollmentRequest"]
     assert request["properties"]["trainee_nik"]["writeOnly"] is True
+
+
+def test_an_application_not_yet_accepted_has_no_venture_in_the_schema_too(schema):
+    venture = schema["components"]["schemas"]["CohortApplication"]["properties"][
+        "venture"
+    ]
+
+    assert venture["nullable"] is True
