@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from blkk_portal.access import access_of, declared_models
+from blkk_portal.accounts.models import Role
 from incubator.models import (
     ApplicationReview,
     Assistance,
@@ -20,7 +21,9 @@ from incubator.models import (
     VentureMetric,
 )
 from mentoring.models import Mentor, MentorAssignment, MentoringSession
+from mentoring.services import user_create
 from reports.models import ProgressReport
+from tests import reference
 from training import services as training_services
 from training.models import (
     Blkk,
@@ -129,6 +132,23 @@ def test_anonymous_and_inactive_users_see_nothing(world):
     for model in SCOPED_MODELS:
         assert not model.objects.visible_to(AnonymousUser()).exists()
         assert not model.objects.visible_to(inactive).exists()
+
+
+def test_staff_of_a_province_without_a_blkk_see_none_of_its_records(world):
+    # A province's BLKKs are read as a list; an empty list must mean no rows,
+    # not every row nor an error, through every shape of scope built from it.
+    staff = user_create(
+        username="province_91",
+        password="x-not-used-x",
+        role=Role.PROVINCE,
+        full_name="Staf Papua Barat Daya",
+        email="province_91@example.id",
+        province=reference.province("96"),
+    )
+    seen = {model: visible_sides(world, staff, model) for model in SCOPED_MODELS}
+
+    assert seen == {**dict.fromkeys(SCOPED_MODELS, NONE), **SHARED_BY_EVERYONE}
+    assert not MentoringSession.objects.visible_to(staff).exists()
 
 
 def test_a_person_enrolled_at_another_blkk_becomes_visible_there(world):
