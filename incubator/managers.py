@@ -174,7 +174,13 @@ class AssistanceQuerySet(ScopedQuerySet):
     access = Access(read=STAFF, write={Role.BLKK_MANAGER: frozenset({CHANGE})})
 
     def reached_by_blkks(self, blkk_ids: QuerySet) -> Q:
-        return Q(blkk_id__in=blkk_ids) | Q(venture__cohort__blkk_id__in=blkk_ids)
+        # The ventures as an id subquery, hashed once: an OR across the join to
+        # their cohorts read every assistance and venture in the country (a BLKK
+        # page's assistance panel: 26 -> 1 ms at national scale).
+        from .models import Venture
+
+        ventures = Venture.objects.filter(cohort__blkk_id__in=blkk_ids).values("pk")
+        return Q(blkk_id__in=blkk_ids) | Q(venture_id__in=ventures)
 
     def owned_by_blkk(self) -> QuerySet:
         """Annotate `owner_blkk_id`: the BLKK the assistance counts at (its BLKK, or
