@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "blkk_portal.api.filters.PortalFilterBackend",
         "blkk_portal.api.filters.PortalSearchFilter",
         "blkk_portal.api.filters.PortalOrderingFilter",
     ],
