@@ -30,7 +30,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import xlsxwriter
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
@@ -101,6 +100,10 @@ class SafeXlsxWorkbook:
     (XlsxWriter dates the archive's members 1980-01-01)."""
 
     def __init__(self, *, created: datetime.datetime) -> None:
+        # Imported here: only the report workers write workbooks, and every web
+        # process would otherwise carry its 3 MB (docs/performance-export.md).
+        import xlsxwriter
+
         self._buffer = io.BytesIO()
         self.book = xlsxwriter.Workbook(
             self._buffer,

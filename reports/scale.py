@@ -2388,6 +2388,18 @@ def analyze(models: Iterable[Any] | None = None) -> None:
         cursor.execute(f"ANALYZE {tables}")
 
 
+def vacuum() -> None:
+    """VACUUM (ANALYZE) the whole database, as autovacuum does to a live one after
+    so many inserts: it marks the pages all-visible, so that index-only scans (the
+    reach table's, for every scoped list) read no table pages. Freshly loaded and
+    not yet vacuumed, a province's first page of certifications read the reach
+    table's heap row by row: 34 ms, against 2 ms once vacuumed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def reset_sequences() -> None:
     """Move every loaded table's id sequence past the ids written explicitly."""
     from django.core.management.color import no_style
