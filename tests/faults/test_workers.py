@@ -88,10 +88,16 @@ def test_a_run_killed_mid_way_is_finished_once_by_another_worker(
         first.start(pool="prefork", concurrency=1)
         app.send_task("reports.tasks.reports_generate_last_month")
 
-        # The kill lands while the worker renders the chunk, some reports done.
+        # The kill lands while the worker renders the chunk: it has taken the
+        # chunk from the broker and not stored it yet (a chunk is rendered from
+        # fixed reads and stored at once, so no report is finished before).
         def mid_run() -> bool:
             run = ReportRun.objects.first()
-            return run is not None and 2 <= finished_reports(run) < run.reports_total
+            return (
+                run is not None
+                and first.received("reports.tasks.report_run_chunk") == 1
+                and finished_reports(run) < run.reports_total
+            )
 
         wait_until(mid_run, seconds=WAIT_SECONDS, what="mid-run", watching=[first])
         first.kill()
