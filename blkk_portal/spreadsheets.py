@@ -15,8 +15,8 @@ portal writes goes through this module, and future imports and exports reuse it:
 Numbers stay numbers: a negative amount is a number cell, not text.
 
 The progress reports' workbooks, thousands a month, are written with XlsxWriter
-(`SafeXlsxWorkbook`): it streams the package without openpyxl's object model (a
-fifth of the time per file) and writes the same safe cells.
+(`SafeXlsxWorkbook`): it streams the package without openpyxl's object model (less than
+half the time per file: about 9 ms against 22) and writes the same safe cells.
 
 Reading (`read_workbook`, for imports) sees formulas as formulas and never takes
 their cached results (`blkk_portal.imports.reading` refuses them).
